@@ -1,0 +1,65 @@
+"""``kxplan plan check|show``: validate a plan file and show it."""
+
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kxplan.cli.output import echo, print_json
+from kxplan.errors import ExitCode
+from kxplan.messages import t
+
+plan_app = typer.Typer(help=t("help.plan"), no_args_is_help=True)
+
+
+def _register() -> None:
+    from kxplan.cli import app
+
+    app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("check", help=t("help.plan.check"))
+def plan_check(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help=t("help.arg.plan_files"), show_default=False)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.json"))] = False,
+) -> None:
+    """Validate plan files and print every problem as file:line:column: message."""
+    from kxplan.plan import check
+
+    env = ctx.obj
+    paths = list(files) if files else [env.plan_path()]
+    problems = []
+    for path in paths:
+        problems.extend(check(path)[1])
+    if as_json:
+        print_json([problem._asdict() for problem in problems])
+    else:
+        for problem in problems:
+            echo(str(problem))
+    if problems:
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+@plan_app.command("show", help=t("help.plan.show"))
+def plan_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.json"))] = False,
+) -> None:
+    """Show sections → points → targets."""
+    plan = ctx.obj.plan()
+    if as_json:
+        print_json(plan.to_dict())
+        return
+    from kxplan.cli.output import plan_tree
+
+    plan_tree(plan)
+
+
+_register()

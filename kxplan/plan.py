@@ -1,0 +1,733 @@
+"""The plan model (Plan / Section / Point / Target) and its loader-validator.
+
+``check(path)`` returns ``(plan, problems)``: every problem in the file at once, each with
+``file:line:column`` (fava's errors-as-values). ``load(path)`` raises ``PlanError`` when
+there is any. The YAML is composed with a SafeLoader-family parser and never constructed
+into Python objects, so tags cannot run code and alias bombs are refused before expansion;
+each scalar is then typed by this module, which is where YAML 1.1 surprises are caught.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kxplan.errors import PlanError
+from kxplan.messages import t
+
+KINDS = ("count", "milestone", "activity")
+ID_RE = re.compile(r"^p([0-9]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+DEFAULT_ON_TRACK = Decimal("0.10")
+DEFAULT_BEHIND = Decimal("0.25")
+
+_YAML = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
+    _YAML + "str",
+    _YAML + "int",
+    _YAML + "float",
+    _YAML + "bool",
+    _YAML + "null",
+    _YAML + "timestamp",
+)
+_ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _YAML + "seq", _YAML + "map"}
+_PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds", "sections")
+_SECTION_FIELDS = ("number", "title", "points")
+_POINT_FIELDS = ("number", "title", "text", "owner", "targets")
+_TARGET_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "goal",
+    "unit",
+    "or_more",
+    "schedule",
+    "due",
+    "owner",
+    "renamed_from",
+)
+_KIND_FIELDS = {
+    "count": {"goal", "unit", "or_more", "schedule"},
+    "milestone": {"due"},
+    "activity": set(),
+}
+_KIND_ONLY = {"goal", "unit", "or_more", "schedule", "due"}
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7})(?: |$)")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_NUMBER_RE = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+class Problem(NamedTuple):
+    """One validation problem, located in a file."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A measurable commitment under a work point."""
+
+    id: str
+    kind: str
+    title: str
+    point: int
+    goal: Decimal | None = None
+    unit: str | None = None
+    or_more: bool = False
+    schedule: tuple[Decimal, ...] | None = None
+    due: date | None = None
+    owner: str | None = None
+    renamed_from: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Point:
+    """A numbered work point (工作要点) with its targets."""
+
+    number: int
+    title: str
+    text: str
+    owner: str | None
+    targets: tuple[Target, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section grouping work points."""
+
+    number: int
+    title: str
+    points: tuple[Point, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole annual plan, in plan order."""
+
+    org: str
+    title: str
+    year: int
+    lang: str
+    sections: tuple[Section, ...]
+    on_track: Decimal = DEFAULT_ON_TRACK
+    behind: Decimal = DEFAULT_BEHIND
+    path: str = ""
+    digest: str = ""
+    _index: dict[str, Target] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for target in self.targets():
+            self._index[target.id] = target
+
+    def points(self) -> list[Point]:
+        """All work points in plan order."""
+        return [point for section in self.sections for point in section.points]
+
+    def targets(self) -> list[Target]:
+        """All targets in plan order."""
+        return [target for point in self.points() for target in point.targets]
+
+    def target(self, target_id: str) -> Target | None:
+        """The target with this id, or None."""
+        return self._index.get(target_id)
+
+    def aliases(self) -> dict[str, str]:
+        """Old target ids (``renamed_from``) mapped to the current id."""
+        return {old: target.id for target in self.targets() for old in target.renamed_from}
+
+    def to_dict(self) -> dict:
+        """The plan model as plain JSON-ready data, in plan order."""
+        return {
+            "plan": {
+                "org": self.org,
+                "title": self.title,
+                "year": self.year,
+                "lang": self.lang,
+                "sections": [
+                    {
+                        "number": section.number,
+                        "title": section.title,
+                        "points": [_point_dict(point) for point in section.points],
+                    }
+                    for section in self.sections
+                ],
+            }
+        }
+
+
+def decimal_json(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an int when whole, else a float of its exact text."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _point_dict(point: Point) -> dict:
+    return {
+        "number": point.number,
+        "title": point.title,
+        "text": point.text,
+        "owner": point.owner,
+        "targets": [
+            {
+                "id": target.id,
+                "kind": target.kind,
+                "title": target.title,
+                "goal": decimal_json(target.goal),
+                "unit": target.unit,
+                "or_more": target.or_more if target.kind == "count" else None,
+                "schedule": [decimal_json(v) for v in target.schedule]
+                if target.schedule
+                else None,
+                "due": target.due.isoformat() if target.due else None,
+                "owner": target.owner,
+            }
+            for target in point.targets
+        ],
+    }
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+class _NoAliasLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader; only its parser and composer are used (nothing is constructed)."""
+
+
+def load(path: str | Path) -> Plan:
+    """Load and validate a plan file; raise ``PlanError`` listing every problem."""
+    plan, problems = check(path)
+    if problems or plan is None:
+        raise PlanError(t("plan.invalid", path=str(path), count=len(problems)), problems)
+    return plan
+
+
+def check(path: str | Path) -> tuple[Plan | None, list[Problem]]:
+    """Validate a plan file: the plan (None when unusable) and every problem found."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PlanError(t("plan.not_found", path=name)) from None
+    except OSError as exc:
+        raise PlanError(t("plan.unreadable", path=name, reason=exc.strerror or exc)) from None
+    return parse(data, name)
+
+
+def parse(data: bytes, name: str) -> tuple[Plan | None, list[Problem]]:
+    """Validate plan bytes read from ``name``: the plan (None when unusable) and all problems."""
+    problems: list[Problem] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data[: exc.start])
+        byte = f"0x{data[exc.start]:02x}"
+        return None, [Problem(name, line, column, t("pv.not_utf8", byte=byte))]
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        match = _CONFLICT_RE.match(line_text)
+        if match:
+            problems.append(
+                Problem(name, number, 1, t("pv.conflict_marker", marker=match.group(1)))
+            )
+    if problems:
+        return None, problems
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return None, [Problem(name, 1, 1, t("pv.empty"))]
+    try:
+        root = _compose(text)
+    except _AliasFound as exc:
+        return None, [Problem(name, exc.line, exc.column, t("pv.alias"))]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = str(exc.problem or exc.context or "syntax error")
+        if "\\t" in problem or "tab" in problem:
+            return None, [Problem(name, line, column, t("pv.tab"))]
+        return None, [Problem(name, line, column, t("pv.yaml", problem=problem))]
+    except yaml.YAMLError as exc:
+        return None, [Problem(name, 1, 1, t("pv.yaml", problem=str(exc)))]
+    if root is None:
+        return None, [Problem(name, 1, 1, t("pv.empty"))]
+    builder = _Builder(name)
+    plan = builder.plan(root)
+    problems = builder.problems
+    if plan is not None and not problems:
+        plan = _with_source(plan, name, hashlib.sha256(data).hexdigest())
+    return (plan if not problems else None), sorted(problems, key=lambda p: (p.line, p.column))
+
+
+def _with_source(plan: Plan, name: str, digest: str) -> Plan:
+    return Plan(
+        org=plan.org,
+        title=plan.title,
+        year=plan.year,
+        lang=plan.lang,
+        sections=plan.sections,
+        on_track=plan.on_track,
+        behind=plan.behind,
+        path=name,
+        digest=digest,
+    )
+
+
+def _position(prefix: bytes) -> tuple[int, int]:
+    line = prefix.count(b"\n") + 1
+    last = prefix.rfind(b"\n")
+    column = len(prefix[last + 1 :].decode("utf-8", "replace")) + 1
+    return line, column
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__()
+        self.line, self.column = line, column
+
+
+def _compose(text: str) -> Node | None:
+    """Compose the YAML into nodes, refusing anchors and aliases before any expansion."""
+    for event in yaml.parse(text, Loader=_NoAliasLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise _AliasFound(mark.line + 1, mark.column + 1)
+    return yaml.compose(text, Loader=_NoAliasLoader)
+
+
+class _Builder:
+    """Walks composed nodes into the plan model, collecting every problem."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.year = 0
+        self.ids: dict[str, int] = {}
+        self.renamed: dict[str, str] = {}
+        self.renamed_nodes: list[tuple[str, Node]] = []
+
+    # problems ------------------------------------------------------------------------------
+    def add(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.name, mark.line + 1, mark.column + 1, message))
+
+    # structure -----------------------------------------------------------------------------
+    def mapping(self, node: Node, where: str, allowed: tuple[str, ...]) -> dict[str, Node] | None:
+        if not isinstance(node, MappingNode):
+            self.add(node, t("pv.expected_mapping", where=where))
+            return None
+        self.check_tag(node)
+        result: dict[str, Node] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.add(key_node, t("pv.expected_text", field="key"))
+                continue
+            key = key_node.value
+            if key in result:
+                self.add(
+                    key_node, t("pv.duplicate_key", key=key, line=first_line[key])
+                )
+                continue
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                if hint:
+                    self.add(key_node, t("pv.unknown_field_hint", field=key, where=where, hint=hint[0]))
+                else:
+                    self.add(
+                        key_node,
+                        t("pv.unknown_field", field=key, where=where, expected=", ".join(allowed)),
+                    )
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            result[key] = value_node
+        return result
+
+    def sequence(self, node: Node, where: str) -> list[Node]:
+        if not isinstance(node, SequenceNode) or not node.value:
+            if isinstance(node, SequenceNode) or _is_null(node):
+                self.add(node, t("pv.expected_nonempty_list", where=where))
+            else:
+                self.add(node, t("pv.expected_list", where=where))
+            return []
+        self.check_tag(node)
+        return list(node.value)
+
+    def require(self, fields: dict[str, Node], parent: Node, names: tuple[str, ...], where: str) -> bool:
+        ok = True
+        for name in names:
+            if name not in fields:
+                self.add(parent, t("pv.missing_field", field=name, where=where))
+                ok = False
+        return ok
+
+    def check_tag(self, node: Node) -> bool:
+        if node.tag not in _ALLOWED_TAGS:
+            self.add(node, t("pv.tag", tag=node.tag.replace(_YAML, "!!")))
+            return False
+        return True
+
+    # scalars ---------------------------------------------------------------------------------
+    def text(self, node: Node | None, name: str, required: bool = True) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode):
+            self.add(node, t("pv.expected_text", field=name))
+            return None
+        if not self.check_tag(node):
+            return None
+        if _plain(node) and node.tag != _STR:
+            value = node.value
+            if node.tag == _NULL:
+                if required:
+                    self.add(node, t("pv.empty_value", field=name))
+                return None
+            key = {
+                _BOOL: "pv.yaml11_bool",
+                _TIMESTAMP: "pv.yaml11_date",
+                _INT: "pv.yaml11_number",
+                _FLOAT: "pv.yaml11_number",
+            }[node.tag]
+            self.add(node, t(key, field=name, value=value))
+            return None
+        value = node.value.strip()
+        if not value:
+            if required:
+                self.add(node, t("pv.empty_value", field=name))
+            return None
+        if _CONTROL_RE.search(value):
+            self.add(node, t("pv.control_chars", field=name))
+            return None
+        return value
+
+    def integer(self, node: Node, name: str) -> int | None:
+        if not isinstance(node, ScalarNode) or not self.check_tag(node):
+            self.add(node, t("pv.expected_integer", field=name, value="…"))
+            return None
+        value = node.value
+        if _plain(node) and re.match(r"^[-+]?0[0-9]+$", value):
+            self.add(node, t("pv.octal", field=name, value=value, fixed=str(int(value, 10))))
+            return None
+        if not _plain(node) or not _INT_RE.match(value):
+            self.add(node, t("pv.expected_integer", field=name, value=value))
+            return None
+        return int(value)
+
+    def number(self, node: Node, name: str) -> Decimal | None:
+        if not isinstance(node, ScalarNode) or not self.check_tag(node):
+            self.add(node, t("pv.expected_number", field=name, value="…"))
+            return None
+        value = node.value.strip()
+        if _plain(node) and re.match(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$", value):
+            self.add(node, t("pv.not_finite", field=name, value=value))
+            return None
+        if _plain(node) and re.match(r"^[-+]?0[0-9]+$", value):
+            self.add(node, t("pv.octal", field=name, value=value, fixed=str(int(value, 10))))
+            return None
+        if not _plain(node) or node.tag not in (_INT, _FLOAT) or not _NUMBER_RE.match(value):
+            self.add(node, t("pv.expected_number", field=name, value=value))
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            self.add(node, t("pv.expected_number", field=name, value=value))
+            return None
+        if not number.is_finite():
+            self.add(node, t("pv.not_finite", field=name, value=value))
+            return None
+        if number <= 0:
+            self.add(node, t("pv.not_positive", field=name, value=value))
+            return None
+        return number
+
+    def boolean(self, node: Node, name: str) -> bool | None:
+        if (
+            isinstance(node, ScalarNode)
+            and _plain(node)
+            and node.value in ("true", "false")
+        ):
+            return node.value == "true"
+        value = node.value if isinstance(node, ScalarNode) else "…"
+        self.add(node, t("pv.expected_bool", field=name, value=value))
+        return None
+
+    def day(self, node: Node, name: str) -> date | None:
+        value = node.value.strip() if isinstance(node, ScalarNode) else "…"
+        if not isinstance(node, ScalarNode) or not _DATE_RE.match(value):
+            self.add(node, t("pv.expected_date", field=name, value=value))
+            return None
+        try:
+            result = date.fromisoformat(value)
+        except ValueError:
+            self.add(node, t("pv.invalid_date", field=name, value=value))
+            return None
+        if self.year and result.year != self.year:
+            self.add(node, t("pv.date_outside_year", field=name, value=value, year=self.year))
+            return None
+        return result
+
+    # levels ------------------------------------------------------------------------------------
+    def plan(self, root: Node) -> Plan | None:
+        if not isinstance(root, MappingNode):
+            self.add(root, t("pv.not_mapping"))
+            return None
+        fields = self.mapping(root, "plan", _PLAN_FIELDS)
+        if fields is None:
+            return None
+        self.require(fields, root, ("org", "title", "year", "sections"), "plan")
+        org = self.text(fields.get("org"), "org")
+        title = self.text(fields.get("title"), "title")
+        year = self.integer(fields["year"], "year") if "year" in fields else None
+        if year is not None and not 2000 <= year <= 2100:
+            self.add(fields["year"], t("pv.year_range", value=year))
+            year = None
+        self.year = year or 0
+        lang = "zh"
+        if "lang" in fields:
+            lang_value = self.text(fields["lang"], "lang")
+            if lang_value is not None and lang_value not in ("zh", "en"):
+                self.add(fields["lang"], t("pv.lang", value=lang_value))
+            lang = lang_value or lang
+        on_track, behind = self.thresholds(fields.get("thresholds"))
+        sections: list[Section] = []
+        seen_sections: dict[int, int] = {}
+        seen_points: dict[int, int] = {}
+        if "sections" in fields:
+            for node in self.sequence(fields["sections"], "sections"):
+                section = self.section(node, seen_sections, seen_points)
+                if section is not None:
+                    sections.append(section)
+        self.check_renames()
+        if self.problems or org is None or title is None or year is None:
+            return None
+        return Plan(
+            org=org,
+            title=title,
+            year=year,
+            lang=lang,
+            sections=tuple(sections),
+            on_track=on_track,
+            behind=behind,
+        )
+
+    def thresholds(self, node: Node | None) -> tuple[Decimal, Decimal]:
+        if node is None:
+            return DEFAULT_ON_TRACK, DEFAULT_BEHIND
+        fields = self.mapping(node, "thresholds", ("on_track", "behind"))
+        if fields is None:
+            return DEFAULT_ON_TRACK, DEFAULT_BEHIND
+        on_track = self.number(fields["on_track"], "on_track") if "on_track" in fields else None
+        behind = self.number(fields["behind"], "behind") if "behind" in fields else None
+        on_track = DEFAULT_ON_TRACK if on_track is None else on_track
+        behind = DEFAULT_BEHIND if behind is None else behind
+        if not (0 < on_track <= behind < 1):
+            self.add(node, t("pv.thresholds"))
+        return on_track, behind
+
+    def numbered(self, node: Node, what: str, seen: dict[int, int]) -> int | None:
+        number = self.integer(node, "number")
+        if number is None:
+            return None
+        if number in seen:
+            self.add(node, t("pv.duplicate_number", what=what, number=number, line=seen[number]))
+            return None
+        expected = (max(seen) + 1) if seen else 1
+        seen[number] = node.start_mark.line + 1
+        if number != expected:
+            self.add(node, t("pv.number_order", what=what, number=number, expected=expected))
+        return number
+
+    def section(self, node: Node, seen: dict[int, int], seen_points: dict[int, int]) -> Section | None:
+        where = "section"
+        fields = self.mapping(node, where, _SECTION_FIELDS)
+        if fields is None:
+            return None
+        self.require(fields, node, _SECTION_FIELDS, where)
+        number = self.numbered(fields["number"], "section", seen) if "number" in fields else None
+        title = self.text(fields.get("title"), "title")
+        points = []
+        if "points" in fields:
+            for point_node in self.sequence(fields["points"], "points"):
+                point = self.point(point_node, seen_points)
+                if point is not None:
+                    points.append(point)
+        if number is None or title is None:
+            return None
+        return Section(number, title, tuple(points), node.start_mark.line + 1)
+
+    def point(self, node: Node, seen: dict[int, int]) -> Point | None:
+        where = "point"
+        fields = self.mapping(node, where, _POINT_FIELDS)
+        if fields is None:
+            return None
+        self.require(fields, node, ("number", "title", "text", "targets"), where)
+        number = self.numbered(fields["number"], "point", seen) if "number" in fields else None
+        title = self.text(fields.get("title"), "title")
+        text = self.text(fields.get("text"), "text")
+        owner = self.text(fields.get("owner"), "owner", required=False)
+        targets = []
+        if "targets" in fields:
+            for target_node in self.sequence(fields["targets"], "targets"):
+                target = self.target(target_node, number)
+                if target is not None:
+                    targets.append(target)
+        if number is None or title is None or text is None:
+            return None
+        return Point(number, title, text, owner, tuple(targets), node.start_mark.line + 1)
+
+    def target(self, node: Node, point: int | None) -> Target | None:
+        where = "target"
+        fields = self.mapping(node, where, _TARGET_FIELDS)
+        if fields is None:
+            return None
+        self.require(fields, node, ("id", "kind", "title"), where)
+        target_id = self.target_id(fields.get("id"), point)
+        title = self.text(fields.get("title"), "title")
+        owner = self.text(fields.get("owner"), "owner", required=False)
+        kind = None
+        if "kind" in fields:
+            kind = self.text(fields["kind"], "kind")
+            if kind is not None and kind not in KINDS:
+                self.add(fields["kind"], t("pv.kind", value=kind))
+                kind = None
+        goal = unit = schedule = due = None
+        or_more = False
+        if kind is not None:
+            for name in sorted(_KIND_ONLY - _KIND_FIELDS[kind]):
+                if name in fields:
+                    self.add(fields[name], t("pv.field_not_for_kind", field=name, kind=kind))
+            if kind == "count":
+                self.require(fields, node, ("goal", "unit"), where)
+                goal = self.number(fields["goal"], "goal") if "goal" in fields else None
+                unit = self.text(fields.get("unit"), "unit")
+                if "or_more" in fields:
+                    or_more = bool(self.boolean(fields["or_more"], "or_more"))
+                if "schedule" in fields:
+                    schedule = self.schedule(fields["schedule"], goal)
+            elif kind == "milestone":
+                self.require(fields, node, ("due",), where)
+                due = self.day(fields["due"], "due") if "due" in fields else None
+        renamed = self.renamed_from(fields.get("renamed_from"), target_id)
+        if target_id is None or kind is None or title is None or point is None:
+            return None
+        return Target(
+            id=target_id,
+            kind=kind,
+            title=title,
+            point=point,
+            goal=goal,
+            unit=unit,
+            or_more=or_more,
+            schedule=schedule,
+            due=due,
+            owner=owner,
+            renamed_from=renamed,
+            line=node.start_mark.line + 1,
+        )
+
+    def target_id(self, node: Node | None, point: int | None) -> str | None:
+        value = self.text(node, "id")
+        if value is None or node is None:
+            return None
+        match = ID_RE.match(value)
+        if not match:
+            self.add(node, t("pv.id_pattern", value=value, point=point or "N"))
+            return None
+        if point is not None and int(match.group(1)) != point:
+            self.add(node, t("pv.id_point", value=value, point=point))
+            return None
+        if value in self.ids:
+            self.add(node, t("pv.duplicate_id", value=value, line=self.ids[value]))
+            return None
+        self.ids[value] = node.start_mark.line + 1
+        return value
+
+    def schedule(self, node: Node, goal: Decimal | None) -> tuple[Decimal, ...] | None:
+        if not isinstance(node, SequenceNode):
+            self.add(node, t("pv.expected_list", where="schedule"))
+            return None
+        if len(node.value) != 4:
+            self.add(node, t("pv.schedule_length", count=len(node.value)))
+            return None
+        values = [self.number(item, "schedule") for item in node.value]
+        if any(v is None for v in values):
+            return None
+        numbers = tuple(v for v in values if v is not None)
+        if any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):
+            self.add(node, t("pv.schedule_decreasing", values=", ".join(str(v) for v in numbers)))
+            return None
+        if goal is not None and numbers[-1] != goal:
+            self.add(node.value[-1], t("pv.schedule_last", last=numbers[-1], goal=goal))
+            return None
+        return numbers
+
+    def renamed_from(self, node: Node | None, target_id: str | None) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = self.sequence(node, "renamed_from") if isinstance(node, SequenceNode) else [node]
+        result = []
+        for item in items:
+            value = self.text(item, "renamed_from")
+            if value is None:
+                continue
+            if not ID_RE.match(value):
+                self.add(item, t("pv.id_pattern", value=value, point="N"))
+                continue
+            if value in self.renamed:
+                self.add(item, t("pv.renamed_twice", value=value, other=self.renamed[value]))
+                continue
+            self.renamed[value] = target_id or "?"
+            self.renamed_nodes.append((value, item))
+            result.append(value)
+        return tuple(result)
+
+    def check_renames(self) -> None:
+        for value, item in self.renamed_nodes:
+            if value in self.ids:
+                self.add(item, t("pv.renamed_self", value=value))
+
+
+def _plain(node: Node) -> bool:
+    """Whether a scalar was written plain (unquoted, not a block): only those get YAML 1.1 typing."""
+    return not getattr(node, "style", None)
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+# --- finding the plan ----------------------------------------------------------------------
+
+
+def find_default(cwd: Path, year: int) -> Path:
+    """The plan to use when none is given: the only ``plans/*.yaml``, else this year's."""
+    candidates = sorted((cwd / "plans").glob("*.yaml")) if (cwd / "plans").is_dir() else []
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise PlanError(t("plan.none_in_dir"))
+    for candidate in candidates:
+        if candidate.stem == str(year):
+            return candidate
+    names = ", ".join(c.name for c in candidates)
+    raise PlanError(t("plan.ambiguous", year=year, names=names))
