@@ -216,6 +216,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Show the plan: sections, work points and their targets.\n\nExample: kxplan plan show --json",
         "查看计划：各部分、工作要点及其目标。\n\n示例：kxplan plan show --json",
     ),
+    # --- periods ---------------------------------------------------------------------------------
+    "quarter.invalid": (
+        "unknown quarter {value!r}; write 2019Q2, 2019-Q2, Q2, current or previous",
+        "无法识别的季度 {value!r}；请写成 2019Q2、2019-Q2、Q2、current 或 previous",
+    ),
     # --- labels --------------------------------------------------------------------------------
     "label.section_n": ("Section {n}", "第{n}部分"),
     "label.or_more": (" or more", "以上"),

@@ -1,0 +1,302 @@
+"""Pure progress arithmetic: actual, expected pace (序时进度), status, projection, roll-ups.
+
+``summarise(plan, totals, as_of)`` takes the plan, the per-day totals of non-voided entries
+(``DailyTotal``, aggregated by the store in SQL) and a date. It never reads the clock or the
+database, so every rule is a table-driven test. All arithmetic is Decimal; percentages are
+rounded half up (四舍五入) to one decimal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from kxplan.entry import DailyTotal, Entry
+from kxplan.errors import InputError
+from kxplan.messages import t
+from kxplan.plan import Plan, Point, Section, Target
+
+#: Every status, worst first. A point's or section's status is its worst target's.
+STATUSES = ("at_risk", "overdue", "behind", "idle", "pending", "on_track", "active", "done")
+_RANK = {status: index for index, status in enumerate(STATUSES)}
+ACTIVE_WINDOW_DAYS = 90  # an activity is active when it has an entry in the 90 days ending on as_of
+STALE_DAYS = 90
+_ONE_DECIMAL = Decimal("0.1")
+_HUNDRED = Decimal(100)
+
+
+def round1(value: Decimal) -> Decimal:
+    """Round half up (四舍五入) to one decimal place."""
+    return value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+def quarter_of(day: date) -> int:
+    """The quarter (1–4) a date falls in."""
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day of a quarter."""
+    first_month = 3 * (quarter - 1) + 1
+    last_month = first_month + 2
+    return date(year, first_month, 1), date(
+        year, last_month, calendar.monthrange(year, last_month)[1]
+    )
+
+
+def days_in_year(year: int) -> int:
+    """365 or 366."""
+    return 366 if calendar.isleap(year) else 365
+
+
+def elapsed(as_of: date) -> Decimal:
+    """Share of the year gone by on ``as_of``: days from 1 January to it, both counted."""
+    return Decimal(as_of.timetuple().tm_yday) / Decimal(days_in_year(as_of.year))
+
+
+def clamp(day: date, year: int) -> date:
+    """A date moved into the plan year (a 2019 plan viewed in 2026 sees 31 December 2019)."""
+    return max(date(year, 1, 1), min(day, date(year, 12, 31)))
+
+
+_QUARTER_RE = re.compile(r"^(?:(\d{4})-?)?[Qq]([1-4])$")
+
+
+def parse_quarter(text: str, plan_year: int, today: date) -> tuple[int, int]:
+    """``2019Q2``, ``2019-Q2``, ``Q2`` (the plan's year), ``current`` or ``previous`` → (year, q)."""
+    value = text.strip().lower()
+    if value in ("current", "previous"):
+        year, quarter = today.year, quarter_of(today)
+        if value == "previous":
+            year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        return year, quarter
+    match = _QUARTER_RE.match(value)
+    if not match:
+        raise InputError(t("quarter.invalid", value=text))
+    year = int(match.group(1)) if match.group(1) else plan_year
+    return year, int(match.group(2))
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Where one target stands on ``as_of``."""
+
+    target: Target
+    status: str
+    entry_count: int
+    last_entry: date | None
+    stale: bool
+    actual: Decimal | None = None
+    expected: Decimal | None = None
+    percent: Decimal | None = None
+    gap: Decimal | None = None
+    projection: Decimal | None = None
+    needed_per_quarter: Decimal | None = None
+    quarters_left: int = 0
+    quarter_amounts: tuple[Decimal, ...] = ()
+    cumulative: tuple[Decimal | None, ...] = ()
+    expected_by_quarter: tuple[Decimal, ...] = ()
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PointProgress:
+    """A work point and its targets; its status is its worst target's."""
+
+    point: Point
+    status: str
+    targets: tuple[TargetProgress, ...]
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """A section and its points; its status is its worst point's."""
+
+    section: Section
+    status: str
+    points: tuple[PointProgress, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The whole plan on ``as_of``."""
+
+    plan: Plan
+    as_of: date
+    sections: tuple[SectionProgress, ...]
+    counts: dict[str, int]
+
+    def points(self) -> list[PointProgress]:
+        """Every point's progress in plan order."""
+        return [point for section in self.sections for point in section.points]
+
+    def targets(self) -> list[TargetProgress]:
+        """Every target's progress in plan order."""
+        return [target for point in self.points() for target in point.targets]
+
+
+def worst(statuses: Iterable[str]) -> str:
+    """The worst of several statuses (``done`` when there are none)."""
+    return min(statuses, key=_RANK.__getitem__, default="done")
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def expected(target: Target, as_of: date) -> Decimal:
+    """序时进度: how much of a count target should be done by ``as_of``."""
+    assert target.goal is not None
+    if target.schedule is None:
+        return target.goal * elapsed(as_of)
+    quarter = quarter_of(as_of)
+    start, end = quarter_bounds(as_of.year, quarter)
+    before = target.schedule[quarter - 2] if quarter > 1 else Decimal(0)
+    fraction = Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
+    return before + (target.schedule[quarter - 1] - before) * fraction
+
+
+def count_status(actual: Decimal, goal: Decimal, gap: Decimal, plan: Plan) -> str:
+    """done / on_track / behind / at_risk for a count target."""
+    if actual >= goal:
+        return "done"
+    if gap <= plan.on_track:
+        return "on_track"
+    if gap <= plan.behind:
+        return "behind"
+    return "at_risk"
+
+
+def summarise(plan: Plan, totals: Iterable[DailyTotal], as_of: date) -> Summary:
+    """Progress of every target, point and section of ``plan`` on ``as_of``."""
+    by_target: dict[str, list[DailyTotal]] = {}
+    aliases = plan.aliases()
+    for total in totals:
+        if total.date <= as_of:
+            by_target.setdefault(aliases.get(total.target, total.target), []).append(total)
+    sections = []
+    for section in plan.sections:
+        points = []
+        for point in section.points:
+            targets = tuple(
+                target_progress(plan, target, sorted(by_target.get(target.id, []), key=_day), as_of)
+                for target in point.targets
+            )
+            points.append(PointProgress(point, worst(tp.status for tp in targets), targets))
+        sections.append(
+            SectionProgress(section, worst(p.status for p in points), tuple(points))
+        )
+    counts = {status: 0 for status in STATUSES}
+    for section_progress in sections:
+        for point_progress in section_progress.points:
+            for target_progress_ in point_progress.targets:
+                counts[target_progress_.status] += 1
+    return Summary(plan, as_of, tuple(sections), counts)
+
+
+def _day(total: DailyTotal) -> date:
+    return total.date
+
+
+def target_progress(plan: Plan, target: Target, totals: list[DailyTotal], as_of: date) -> TargetProgress:
+    """One target's progress from its (date-sorted, ≤ as_of) daily totals."""
+    entry_count = sum(total.count for total in totals)
+    last_entry = totals[-1].date if totals else None
+    recent = last_entry is not None and (as_of - last_entry).days < STALE_DAYS
+    if target.kind == "milestone":
+        done_on = totals[0].date if totals else None
+        assert target.due is not None
+        if done_on is not None:
+            status = "done"
+        elif target.due < as_of:
+            status = "overdue"
+        else:
+            status = "pending"
+        return TargetProgress(
+            target, status, entry_count, last_entry, stale=False, done_on=done_on
+        )
+    if target.kind == "activity":
+        active = last_entry is not None and (as_of - last_entry).days < ACTIVE_WINDOW_DAYS
+        return TargetProgress(
+            target, "active" if active else "idle", entry_count, last_entry, stale=not recent
+        )
+    return _count_progress(plan, target, totals, as_of, entry_count, last_entry, recent)
+
+
+def _count_progress(
+    plan: Plan,
+    target: Target,
+    totals: list[DailyTotal],
+    as_of: date,
+    entry_count: int,
+    last_entry: date | None,
+    recent: bool,
+) -> TargetProgress:
+    goal = target.goal
+    assert goal is not None
+    actual = sum((total.amount for total in totals), Decimal(0))
+    expect = expected(target, as_of)
+    gap = (expect - actual) / goal
+    status = count_status(actual, goal, gap, plan)
+    current = quarter_of(as_of)
+    amounts = [Decimal(0)] * 4
+    for total in totals:
+        amounts[quarter_of(total.date) - 1] += total.amount
+    cumulative: list[Decimal | None] = []
+    running = Decimal(0)
+    for quarter in range(1, 5):
+        running += amounts[quarter - 1]
+        cumulative.append(running if quarter <= current else None)
+    expected_by_quarter = tuple(
+        expected(target, quarter_bounds(as_of.year, quarter)[1]) for quarter in range(1, 5)
+    )
+    quarter_end = quarter_bounds(as_of.year, current)[1]
+    quarters_left = 4 - current + (1 if as_of < quarter_end else 0)
+    remaining = max(goal - actual, Decimal(0))
+    needed = remaining / quarters_left if quarters_left and remaining else None
+    return TargetProgress(
+        target,
+        status,
+        entry_count,
+        last_entry,
+        stale=status != "done" and not recent,
+        actual=actual,
+        expected=expect,
+        percent=round1(actual / goal * _HUNDRED),
+        gap=gap,
+        projection=actual / elapsed(as_of),
+        needed_per_quarter=needed,
+        quarters_left=quarters_left,
+        quarter_amounts=tuple(amounts[:current]),
+        cumulative=tuple(cumulative),
+        expected_by_quarter=expected_by_quarter,
+    )
+
+
+def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
+    """Per (target, date) totals of non-voided entries: the pure twin of the store's SQL."""
+    sums: dict[tuple[str, date], list] = {}
+    for entry in entries:
+        if entry.void is not None:
+            continue
+        cell = sums.setdefault((entry.target, entry.date), [Decimal(0), 0])
+        cell[0] += entry.amount or Decimal(0)
+        cell[1] += 1
+    return [
+        DailyTotal(target, day, amount, count)
+        for (target, day), (amount, count) in sorted(sums.items())
+    ]
+
+
+def window_start(as_of: date) -> date:
+    """First day of the 90-day window ending on ``as_of`` (activity and staleness rules)."""
+    return as_of - timedelta(days=ACTIVE_WINDOW_DAYS - 1)
