@@ -221,6 +221,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "unknown quarter {value!r}; write 2019Q2, 2019-Q2, Q2, current or previous",
         "无法识别的季度 {value!r}；请写成 2019Q2、2019-Q2、Q2、current 或 previous",
     ),
+    # --- files ---------------------------------------------------------------------------------
+    "io.write_failed": (
+        "cannot write {path}: {reason}; the previous file, if any, is unchanged",
+        "无法写入 {path}：{reason}；原有文件（如有）保持不变",
+    ),
     # --- labels --------------------------------------------------------------------------------
     "label.section_n": ("Section {n}", "第{n}部分"),
     "label.or_more": (" or more", "以上"),
