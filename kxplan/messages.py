@@ -65,7 +65,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "anchors and aliases (&, *) are not allowed; write the value out",
         "不允许使用锚点和别名（&、*）；请直接写出值",
     ),
-    "pv.tag": ("tag {tag!r} is not allowed", "不允许使用标签 {tag!r}"),
+    "pv.tag": (
+        "tag {tag!r} is not allowed; remove it (put text in quotes instead)",
+        "不允许使用标签 {tag!r}；请删除（文本请改用引号）",
+    ),
     "pv.not_mapping": (
         "the plan must be a mapping with keys org, title, year, sections",
         "计划必须是包含 org、title、year、sections 等键的映射",
@@ -148,7 +151,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "kind 必须是 count、milestone 或 activity，而不是 {value!r}",
     ),
     "pv.field_not_for_kind": (
-        "{field} does not apply to a {kind} target; remove it",
+        "{field} does not apply to {kind} targets; remove it",
         "{field} 不适用于 {kind} 类型的目标；请删除",
     ),
     "pv.schedule_length": (
@@ -226,6 +229,671 @@ CATALOG: dict[str, tuple[str, str]] = {
         "cannot write {path}: {reason}; the previous file, if any, is unchanged",
         "无法写入 {path}：{reason}；原有文件（如有）保持不变",
     ),
+    # --- status (issue 4) ---------------------------------------------------------------------
+    "help.status": (
+        "Show where each target stands: actual against goal, expected pace (序时进度), status.\n\nExample: kxplan status --as-of 2019-06-30 --section 2",
+        "查看各目标进度：完成数与目标、序时进度、状态。\n\n示例：kxplan status --as-of 2019-06-30 --section 2",
+    ),
+    "help.opt.as_of": (
+        "Show progress as of this date YYYY-MM-DD, inside the plan year (default: today, kept inside the plan year).",
+        "按此日期 YYYY-MM-DD 查看进度，须在计划年度内（默认：今天，超出计划年度时取年度首日或末日）。",
+    ),
+    "help.opt.section": ("Show only section N.", "只显示第 N 部分。"),
+    "help.opt.point": ("Show only work point N.", "只显示第 N 条工作要点。"),
+    "status.at_risk": ("at risk", "严重滞后"),
+    "status.overdue": ("overdue", "已逾期"),
+    "status.behind": ("behind", "略有滞后"),
+    "status.idle": ("idle", "停滞"),
+    "status.pending": ("pending", "待办"),
+    "status.on_track": ("on track", "进度正常"),
+    "status.active": ("active", "进行中"),
+    "status.done": ("done", "已完成"),
+    "status.stale": ("stale", "90天无记录"),
+    "status.clamped": (
+        "the {year} plan is shown as of {as_of} (today, {today}, is outside the plan year)",
+        "{year} 年计划按 {as_of} 显示（今天 {today} 不在计划年度内）",
+    ),
+    "status.bad_date": (
+        "--as-of must be a date YYYY-MM-DD, not {value!r}",
+        "--as-of 必须是 YYYY-MM-DD 格式的日期，而不是 {value!r}",
+    ),
+    "status.outside_year": (
+        "--as-of {value} is outside the {year} plan year; give a date from {first} to {last}",
+        "--as-of {value} 不在 {year} 计划年度内；请给出 {first} 至 {last} 之间的日期",
+    ),
+    "status.no_section": (
+        "there is no section {number}; the sections are {valid}",
+        "没有第 {number} 部分；现有部分为 {valid}",
+    ),
+    "status.no_point": (
+        "there is no work point {number}; the points are {valid}",
+        "没有第 {number} 条工作要点；现有要点为 {valid}",
+    ),
+    "status.point_not_in_section": (
+        "work point {point} is not in section {section}; its points are {valid}",
+        "第 {point} 条工作要点不在第 {section} 部分；该部分的要点为 {valid}",
+    ),
+    "status.heading": (
+        "{title} · as of {as_of} · {elapsed}% of the year gone",
+        "{title} · 截至 {as_of} · 时间进度 {elapsed}%",
+    ),
+    "status.col.target": ("Target", "目标"),
+    "status.col.actual": ("Done / goal", "完成/目标"),
+    "status.col.bar": ("Progress", "进度"),
+    "status.col.expected": ("Expected", "序时进度"),
+    "status.col.status": ("Status", "状态"),
+    "status.col.note": ("Note", "备注"),
+    "status.date": ("{month:02d}-{day:02d}", "{month}月{day}日"),
+    "status.milestone_done": ("done {done}", "{done}完成"),
+    "status.milestone_due": ("due {due}", "限{due}"),
+    "status.activity_one": ("1 entry · {last}", "1 条 · {last}"),
+    "status.activity_entries": ("{count} entries · {last}", "{count} 条 · {last}"),
+    "status.activity_none": ("none yet", "暂无记录"),
+    "status.summary": ("{total} targets: {counts}", "共 {total} 个目标：{counts}"),
+    "status.summary_item": ("{count} {status}", "{status} {count}"),
+    "status.summary_sep": (", ", "，"),
+    "status.summary_stale": (
+        "; {count} with no entry in 90 days",
+        "；{count} 个90天无记录",
+    ),
+    # --- plan validation additions --------------------------------------------------------
+    "pv.bad_char": (
+        "character {code} is not allowed in a plan file; remove it",
+        "计划文件中不允许出现字符 {code}；请删除",
+    ),
+    "pv.quoted": (
+        "{field}: {value!r} is in quotes, so YAML reads it as text; remove the quotes",
+        "{field}：{value!r} 加了引号，YAML 会当作文本；请去掉引号",
+    ),
+    "pv.negative": (
+        "{field} must be 0 or more, not {value}",
+        "{field} 必须大于或等于 0，而不是 {value}",
+    ),
+    "pv.multiple_documents": (
+        "a plan file holds one YAML document, but this '---' starts another",
+        "计划文件只能包含一个 YAML 文档，但这里的 '---' 开始了另一个",
+    ),
+    "pv.yaml_context": (
+        "invalid YAML: {problem} ({context} that starts at line {line})",
+        "YAML 语法错误：{problem}（{context}，起于第 {line} 行）",
+    ),
+    "pv.in.plan": ("plan", "计划"),
+    "pv.in.section": ("section", "部分"),
+    "pv.in.point": ("point", "要点"),
+    "pv.in.target": ("target", "目标"),
+    "pv.in.thresholds": ("thresholds", "thresholds"),
+    # --- plan diff (issue 6) ----------------------------------------------------------------
+    "help.plan.diff": (
+        "Show what a plan edit means, one change per line: targets added, removed or renamed, goals, dates, texts. OLD and NEW are plan files or git objects REV:PATH.\n\nExample: kxplan plan diff HEAD~1:plans/2019.yaml plans/2019.yaml",
+        "逐行显示计划修改的含义：目标的新增、删除、改名，目标数、日期、文字的变化。OLD 和 NEW 为计划文件或 git 对象 版本:路径。\n\n示例：kxplan plan diff HEAD~1:plans/2019.yaml plans/2019.yaml",
+    ),
+    "help.arg.diff_old": (
+        "The plan before the edit: a file, or REV:PATH such as HEAD~1:plans/2019.yaml.",
+        "修改前的计划：文件，或 版本:路径，如 HEAD~1:plans/2019.yaml。",
+    ),
+    "help.arg.diff_new": (
+        "The plan after the edit: a file, or REV:PATH.",
+        "修改后的计划：文件，或 版本:路径。",
+    ),
+    "help.opt.exit_code": (
+        "Exit with 1 when the plans differ, 0 when they are equivalent (like git diff --exit-code).",
+        "计划有差异时退出码为 1，等价时为 0（同 git diff --exit-code）。",
+    ),
+    "diff.not_found": (
+        "{spec} does not exist; give a plan file or a git object REV:PATH such as HEAD~1:plans/2019.yaml",
+        "{spec} 不存在；请给出计划文件或 git 对象 版本:路径，如 HEAD~1:plans/2019.yaml",
+    ),
+    "diff.git_failed": ("cannot read {spec} from git: {reason}", "无法从 git 读取 {spec}：{reason}"),
+    "diff.git_missing": (
+        "cannot read {spec}: git is not installed or not on PATH",
+        "无法读取 {spec}：未安装 git 或 git 不在 PATH 中",
+    ),
+    "diff.not_a_file": (
+        "{spec} is a git {kind}, not a file; write REV:PATH to a plan file",
+        "{spec} 是 git 的 {kind}，不是文件；请写成指向计划文件的 版本:路径",
+    ),
+    "diff.invalid_plan": (
+        "{spec} is not a valid plan ({count} problem(s) above); the diff needs two valid plans",
+        "{spec} 不是有效的计划（问题见上，共 {count} 个）；比较需要两份有效的计划",
+    ),
+    "diff.orphans_skipped": (
+        "entries that would be orphaned are not counted: {reason}",
+        "未统计将失去对应目标的记录：{reason}",
+    ),
+    "diff.where_plan": ("plan", "计划"),
+    "diff.where_section": ("section {n}", "第{n}部分"),
+    "diff.where_point": ("point {n}", "第{n}条要点"),
+    "diff.added": ("{where}: added: {what}", "{where}: 新增：{what}"),
+    "diff.removed": ("{where}: removed: {what}", "{where}: 删除：{what}"),
+    "diff.renamed": ("{where}: renamed from {old}", "{where}: 由 {old} 改名"),
+    "diff.merged": (
+        "{where}: takes over the entries of {old}, which is removed (renamed_from)",
+        "{where}: 接收 {old} 的记录（renamed_from），{old} 已删除",
+    ),
+    "diff.changed": ("{where}: {field} {old} → {new}", "{where}: {field} {old} → {new}"),
+    "diff.text": ("{where}: {field} {diff}", "{where}: {field} {diff}"),
+    "diff.target_summary": ("{title} ({goal})", "{title}（{goal}）"),
+    "diff.none": ("(none)", "（无）"),
+    "diff.more": (" (+{count} more)", "（另有 {count} 处）"),
+    "diff.orphans": (
+        " — recorded entries it would orphan: {count}",
+        "——将失去对应目标的已登记记录：{count} 条",
+    ),
+    "diff.orphans_hint": (
+        " (entries recorded under {ids} are kept only with renamed_from: [{ids}])",
+        "（{ids} 下已登记的记录须写 renamed_from: [{ids}] 才能保留）",
+    ),
+    # --- report (issue 5) ----------------------------------------------------------------------
+    "help.report": (
+        "Render the quarterly progress report (Markdown and/or HTML) into reports/.\n\nExample: kxplan report --quarter 2019Q2",
+        "生成季度工作进展报告（Markdown 和/或 HTML），写入 reports/。\n\n示例：kxplan report --quarter 2019Q2",
+    ),
+    "help.report.quarter": (
+        "Quarter: 2019Q2, 2019-Q2, Q2 (the plan's year), current or previous.",
+        "季度：2019Q2、2019-Q2、Q2（计划年度）、current（本季度）或 previous（上季度）。",
+    ),
+    "help.report.format": ("Format: md, html or all.", "格式：md、html 或 all（全部）。"),
+    "help.report.out": ("Folder to write the reports into.", "报告写入的文件夹。"),
+    "help.report.stdout": (
+        "Print one format (md unless --format html) to stdout instead of writing files.",
+        "将一种格式（默认 md，或 --format html）输出到标准输出，不写文件。",
+    ),
+    "help.report.as_of": (
+        "As-of date YYYY-MM-DD inside the quarter (default: its last day, or today if sooner).",
+        "统计截止日期 YYYY-MM-DD，须在该季度内（默认：季度最后一天；本季度则为今天）。",
+    ),
+    "help.report.known_at": (
+        "Ignore entries and voids recorded after this moment (ISO 8601, e.g. 2019-07-05T09:00:00Z; a date means its end, UTC).",
+        "忽略此时刻之后登记的内容和作废（ISO 8601，如 2019-07-05T09:00:00Z；只写日期表示当天结束，UTC）。",
+    ),
+    "help.report.templates": (
+        "Folder of Jinja2 templates overriding the packaged ones by name.",
+        "Jinja2 模板文件夹，按文件名覆盖内置模板。",
+    ),
+    "help.report.lang": (
+        "Language of the report's labels: zh or en (default: the plan's).",
+        "报告标签的语言：zh 或 en（默认：计划的语言）。",
+    ),
+    "report.wrote": ("wrote {path}", "已写入 {path}"),
+    "report.bad_format": (
+        "unknown format {value!r}; use md, html or all",
+        "未知的格式 {value!r}；请使用 md、html 或 all",
+    ),
+    "report.stdout_one": (
+        "--stdout prints one format; choose --format md or --format html",
+        "--stdout 只能输出一种格式；请指定 --format md 或 --format html",
+    ),
+    "report.out_not_dir": (
+        "--out {path} is a file, not a folder; give a folder",
+        "--out {path} 是文件而不是文件夹；请指定一个文件夹",
+    ),
+    "report.templates_missing": (
+        "templates folder {path} does not exist",
+        "模板文件夹 {path} 不存在",
+    ),
+    "report.template_error": (
+        "template {name}, line {line}: {message}",
+        "模板 {name} 第 {line} 行：{message}",
+    ),
+    "report.quarter_year": (
+        "{quarter} is not in the plan year {year}; give a quarter of {year} or another --plan",
+        "{quarter} 不在计划年度 {year} 内；请指定 {year} 年的季度，或用 --plan 换一个计划",
+    ),
+    "report.bad_as_of": (
+        "--as-of must be a date written YYYY-MM-DD, not {value!r}",
+        "--as-of 必须是 YYYY-MM-DD 格式的日期，而不是 {value!r}",
+    ),
+    "report.as_of_outside": (
+        "--as-of {as_of} is outside {quarter} ({start} to {end})",
+        "--as-of {as_of} 不在 {quarter}（{start} 至 {end}）内",
+    ),
+    "report.not_started": (
+        "{quarter} starts on {start}, after today ({today}); give --as-of to report on it anyway",
+        "{quarter} 从 {start} 开始，晚于今天（{today}）；如确需生成请用 --as-of 指定日期",
+    ),
+    "report.bad_known_at": (
+        "--known-at must be an ISO 8601 timestamp such as 2019-07-05T09:00:00Z, or a date, not {value!r}",
+        "--known-at 必须是 ISO 8601 时间（如 2019-07-05T09:00:00Z）或日期，而不是 {value!r}",
+    ),
+    "report.bad_epoch": (
+        "SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
+        "SOURCE_DATE_EPOCH 必须是整数秒数，而不是 {value!r}",
+    ),
+    "report.heading": (
+        "{plan_title} · Progress report, {quarter}",
+        "{plan_title} · {quarter}工作进展",
+    ),
+    "report.quarter_name": ("Q{q} {year}", "{year}年第{q}季度"),
+    "report.goal_count": ("{goal} {unit}{or_more}", "{goal}{unit}{or_more}"),
+    "report.section_heading": ("{n}. {title}", "{n}、{title}"),
+    "report.owner": ("lead: {owner}", "责任部门：{owner}"),
+    "report.more": (
+        "… and {count} more entries this quarter",
+        "……及另外 {count} 条",
+    ),
+    "report.corrections_note": (
+        "Entries dated up to {as_of} that were voided after the end of {quarter}; every figure above already leaves them out.",
+        "{quarter}末以来作废的、日期在 {as_of} 及以前的登记；上文各项数字均已剔除。",
+    ),
+    "report.chart_title": ("{title}: cumulative by quarter", "{title}：各季度累计"),
+    "report.org": ("Organisation", "单位"),
+    "report.as_of": ("As of", "统计截至"),
+    "report.report_date": ("Report date", "报告日期"),
+    "report.summary": ("Summary", "总体情况"),
+    "report.status_counts": ("Targets by status", "各状态目标数"),
+    "report.total": ("Total", "合计"),
+    "report.goals": ("Quantitative goals", "量化指标"),
+    "report.col_status": ("Status", "状态"),
+    "report.col_count": ("Targets", "目标数"),
+    "report.col_target": ("Target", "目标"),
+    "report.col_goal": ("Goal", "年度目标"),
+    "report.col_quarter": ("This quarter", "本季度"),
+    "report.col_cumulative": ("To date", "累计完成"),
+    "report.col_percent": ("Done", "完成率"),
+    "report.col_expected": ("Expected", "序时进度"),
+    "report.col_progress": ("Progress", "进度"),
+    "report.col_due": ("Due", "计划完成"),
+    "report.col_done_on": ("Done on", "实际完成"),
+    "report.col_milestone": ("Milestone", "节点任务"),
+    "report.col_activity": ("Ongoing work", "日常工作"),
+    "report.col_quarter_entries": ("Entries this quarter", "本季度登记"),
+    "report.col_last_entry": ("Latest entry", "最近登记"),
+    "report.col_date": ("Date", "日期"),
+    "report.col_item": ("Item", "事项"),
+    "report.col_unit": ("Unit", "单位"),
+    "report.col_amount": ("Amount", "数量"),
+    "report.col_evidence": ("Evidence", "佐证"),
+    "report.col_level": ("Level", "预警"),
+    "report.col_entry": ("Entry", "登记号"),
+    "report.col_reason": ("Reason", "作废原因"),
+    "report.col_voided_by": ("Voided by", "作废人"),
+    "report.quarter_progress": ("Progress this quarter", "本季度进展"),
+    "report.nothing": ("Nothing recorded this quarter.", "本季度无进展记录。"),
+    "report.next_milestones": ("Milestones due next quarter", "下季度到期的节点任务"),
+    "report.next_none": ("No milestone is due next quarter.", "下季度无到期的节点任务。"),
+    "report.next_year": (
+        "The next quarter belongs to the next plan year.",
+        "下一季度属于下一年度计划。",
+    ),
+    "report.warnings": ("Warnings (three-colour view)", "三色预警"),
+    "report.warnings_note": (
+        "Red: at risk or overdue. Yellow: behind expected pace.",
+        "红色：严重滞后或已逾期；黄色：落后于序时进度。",
+    ),
+    "report.warnings_none": (
+        "No target is behind, at risk or overdue.",
+        "没有滞后或逾期的目标。",
+    ),
+    "report.colour_red": ("red", "红"),
+    "report.colour_yellow": ("yellow", "黄"),
+    "report.colour_green": ("green", "绿"),
+    "report.colour_grey": ("grey", "灰"),
+    "report.corrections": ("Corrections", "更正记录"),
+    "report.corrections_none": ("No corrections.", "无更正。"),
+    "report.provenance": ("Provenance", "数据来源"),
+    "report.plan_file": ("Plan file", "计划文件"),
+    "report.plan_hash": ("Plan SHA-256 (first 12)", "计划文件 SHA-256（前 12 位）"),
+    "report.entries_used": ("Entries used", "采用的登记条数"),
+    "report.known_at": ("Recorded up to", "登记截至"),
+    "report.known_at_all": ("everything recorded", "全部已登记数据"),
+    "report.generated_by": ("Generated by kxplan.", "由 kxplan 生成。"),
+    "report.legend_actual": ("cumulative", "累计完成"),
+    "report.legend_expected": ("expected pace", "序时进度"),
+    "report.legend_goal": ("goal", "年度目标"),
+    "report.evidence_link": ("link", "链接"),
+    "report.colon": (": ", "："),
+    # --- store and entries (issue 3) ------------------------------------------------------------
+    "cli.unknown_option": (
+        "no such option {option}; see: kxplan {command} --help",
+        "没有选项 {option}；请查看：kxplan {command} --help",
+    ),
+    "cli.extra_argument": (
+        "unexpected argument {argument!r}; see: kxplan {command} --help",
+        "多余的参数 {argument!r}；请查看：kxplan {command} --help",
+    ),
+    "store.created": (
+        "created a new database {path}",
+        "已新建数据库 {path}",
+    ),
+    "store.missing": (
+        "there is no database {path} yet; create it by recording progress (kxplan record TARGET …) or importing (kxplan import FILE.csv), or choose one with --db",
+        "数据库 {path} 还不存在；登记进展（kxplan record 目标 …）或导入（kxplan import 文件.csv）时会自动创建，或用 --db 指定已有数据库",
+    ),
+    "store.no_directory": (
+        "cannot create the database {path}: its directory does not exist",
+        "无法创建数据库 {path}：所在目录不存在",
+    ),
+    "store.is_directory": (
+        "{path} is a directory, not a kxplan database; give a file name with --db",
+        "{path} 是目录，不是 kxplan 数据库；请用 --db 指定文件名",
+    ),
+    "store.not_sqlite": (
+        "{path} is not a kxplan database (not an SQLite file); it was left untouched — choose another file with --db",
+        "{path} 不是 kxplan 数据库（不是 SQLite 文件），未作任何改动；请用 --db 另选文件",
+    ),
+    "store.foreign": (
+        "{path} is an SQLite database of another application, not kxplan's; it was left untouched — choose another file with --db",
+        "{path} 是其他程序的 SQLite 数据库，不是 kxplan 的，未作任何改动；请用 --db 另选文件",
+    ),
+    "store.foreign_app": (
+        "{path} belongs to another application (application_id {app_id}); it was left untouched — choose another file with --db",
+        "{path} 属于其他程序（application_id {app_id}），未作任何改动；请用 --db 另选文件",
+    ),
+    "store.too_new": (
+        "{path} was written by a newer kxplan (schema {version}; this kxplan knows up to {known}); upgrade kxplan to use it",
+        "{path} 由更新版本的 kxplan 写入（数据库版本 {version}，本程序最高支持 {known}）；请升级 kxplan 后再使用",
+    ),
+    "store.damaged": (
+        "{path} is damaged or not a database ({reason}); restore it from a backup",
+        "{path} 已损坏或不是数据库（{reason}）；请从备份恢复",
+    ),
+    "store.cannot_open": (
+        "cannot open the database {path}: {reason}",
+        "无法打开数据库 {path}：{reason}",
+    ),
+    "store.locked": (
+        "the database {path} stayed busy too long ({reason}); nothing was written — try again",
+        "数据库 {path} 长时间被占用（{reason}），未写入任何内容；请重试",
+    ),
+    "entry.target_required": (
+        "the target id is empty; give one such as p4.workstations (see: kxplan plan show)",
+        "目标编号为空；请填写如 p4.workstations 的编号（见 kxplan plan show）",
+    ),
+    "entry.unknown_target": (
+        'unknown target id "{target}"; see the ids with: kxplan plan show',
+        '未知的目标编号 "{target}"；可用 kxplan plan show 查看所有编号',
+    ),
+    "entry.unknown_target_hint": (
+        'unknown target id "{target}"; did you mean {hints}?',
+        '未知的目标编号 "{target}"；您是否要写 {hints}？',
+    ),
+    "entry.or": (" or ", " 或 "),
+    "entry.date_required": (
+        "the date is empty; write it as YYYY-MM-DD",
+        "日期为空；请按 YYYY-MM-DD 格式填写",
+    ),
+    "entry.date_format": (
+        'date must be written YYYY-MM-DD, not "{value}"',
+        '日期必须写成 YYYY-MM-DD，而不是 "{value}"',
+    ),
+    "entry.date_invalid": (
+        "date {value} is not a real date",
+        "日期 {value} 不存在",
+    ),
+    "entry.date_outside_year": (
+        "date {value} is outside the plan year {year}; give a date in {year}",
+        "日期 {value} 不在计划年度 {year} 内；请填写 {year} 年的日期",
+    ),
+    "entry.today_outside_year": (
+        "today ({today}) is outside the plan year {year}; give the date with --date YYYY-MM-DD",
+        "今天（{today}）不在计划年度 {year} 内；请用 --date YYYY-MM-DD 指定日期",
+    ),
+    "entry.amount_not_for_milestone": (
+        '{target} is a milestone: it takes no amount (got "{value}"); recording it marks it done on the date',
+        '{target} 是里程碑：不能填写数量（收到 "{value}"）；登记即表示在该日期完成',
+    ),
+    "entry.amount_not_for_activity": (
+        '{target} is an activity: it takes no amount (got "{value}"); describe what happened in the note',
+        '{target} 是持续性工作：不能填写数量（收到 "{value}"）；请在备注中说明开展情况',
+    ),
+    "entry.amount_not_number": (
+        'amount must be a number greater than 0 such as 3 or 2.5, not "{value}"',
+        '数量必须是大于 0 的数字，如 3 或 2.5，而不是 "{value}"',
+    ),
+    "entry.amount_not_finite": (
+        'amount must be a finite number such as 3 or 2.5, not "{value}"',
+        '数量必须是有限的数字，如 3 或 2.5，而不是 "{value}"',
+    ),
+    "entry.amount_not_positive": (
+        "amount must be greater than 0, not {value}; to correct an entry, void it (kxplan void ID --reason …)",
+        "数量必须大于 0，而不是 {value}；如需更正，请作废原记录（kxplan void 编号 --reason …）",
+    ),
+    "entry.amount_too_large": (
+        "amount {value} is too large; the most one entry can record is {limit}",
+        "数量 {value} 过大；单条记录最多为 {limit}",
+    ),
+    "entry.amount_decimals": (
+        "amount {value} has more than 3 decimal places; round it to at most 3",
+        "数量 {value} 超过 3 位小数；请保留至多 3 位小数",
+    ),
+    "entry.note_required": (
+        '{target} is an activity: give a note saying what was done (--note "…" or the note column)',
+        '{target} 是持续性工作：请填写备注说明开展了什么（--note "…" 或 note 列）',
+    ),
+    "entry.control_chars": (
+        "{field} contains a control character; remove it (only a note may have line breaks)",
+        "{field} 含有控制字符；请删除（只有备注可以换行）",
+    ),
+    "entry.too_long": (
+        "{field} is {length} characters long; the limit is {limit}",
+        "{field} 长度为 {length} 个字符；上限为 {limit}",
+    ),
+    "entry.duplicate_item": (
+        '{target}: item "{item}" is already counted in entry #{id}; if that entry is wrong, void it first (kxplan void {id} --reason …)',
+        '{target}：项目 "{item}" 已计入记录 #{id}；如该记录有误，请先作废（kxplan void {id} --reason …）',
+    ),
+    "entry.milestone_done": (
+        "{target} is already marked done by entry #{id} on {date}; to change the date, void #{id} first",
+        "{target} 已由记录 #{id} 标记于 {date} 完成；如需改日期，请先作废 #{id}",
+    ),
+    "record.done": ("#{id} {summary}", "#{id} {summary}"),
+    "record.summary_count": (
+        "{target}: {total}/{goal} {unit} ({percent}%)",
+        "{target}：{total}/{goal} {unit}（{percent}%）",
+    ),
+    "record.summary_milestone": (
+        "{target}: done on {date}",
+        "{target}：已于 {date} 完成",
+    ),
+    "record.summary_milestone_open": ("{target}: not done yet", "{target}：尚未完成"),
+    "record.summary_activity": (
+        "{target}: {count} recorded",
+        "{target}：共 {count} 条记录",
+    ),
+    "void.bad_id": (
+        "entry id must be a number such as 12 (see: kxplan log), not {value!r}",
+        "记录编号必须是数字，如 12（见 kxplan log），而不是 {value!r}",
+    ),
+    "void.reason_required": (
+        'give a reason for voiding with --reason "…"',
+        '请用 --reason "…" 说明作废原因',
+    ),
+    "void.unknown": (
+        "there is no entry #{id}; see the ids with: kxplan log --all",
+        "没有记录 #{id}；可用 kxplan log --all 查看记录编号",
+    ),
+    "void.already": (
+        "entry #{id} is already voided (void #{void} by {by} at {at}: {reason})",
+        "记录 #{id} 已被作废（作废 #{void}，{by} 于 {at}：{reason}）",
+    ),
+    "void.done": (
+        "voided #{id} ({date}) as void #{void}; {summary}",
+        "已作废记录 #{id}（{date}），作废编号 #{void}；{summary}",
+    ),
+    "void.other_year": ("{target} ({year})", "{target}（{year} 年）"),
+    "log.none": ("no entries match", "没有符合条件的记录"),
+    "log.bad_quarter": (
+        "quarter must be written like {year}Q2, not {value!r}",
+        "季度必须写成 {year}Q2 的形式，而不是 {value!r}",
+    ),
+    "log.quarter_year": (
+        "quarter {value} is outside the plan year {year}",
+        "季度 {value} 不在计划年度 {year} 内",
+    ),
+    "csv.not_found": ("{file} does not exist", "{file} 不存在"),
+    "csv.is_directory": ("{file} is a directory; give a CSV file", "{file} 是目录；请指定 CSV 文件"),
+    "csv.unreadable": ("cannot read {file}: {reason}", "无法读取 {file}：{reason}"),
+    "csv.empty": (
+        "{file} is empty; it needs a header row such as {columns}",
+        "{file} 是空文件；需要表头行，如 {columns}",
+    ),
+    "csv.not_utf8": (
+        "{file} is not UTF-8 (byte {byte} on line {line}); save it as “CSV UTF-8” or give its encoding, e.g. --encoding gbk",
+        "{file} 不是 UTF-8 编码（第 {line} 行字节 {byte}）；请另存为“CSV UTF-8”，或指定编码，如 --encoding gbk",
+    ),
+    "csv.bad_encoding": (
+        "{file} is not valid {encoding} (byte {byte} on line {line}); check --encoding",
+        "{file} 不是有效的 {encoding} 编码（第 {line} 行字节 {byte}）；请检查 --encoding",
+    ),
+    "csv.unknown_encoding": (
+        "unknown encoding {encoding!r}; use e.g. utf-8, gbk or gb18030",
+        "未知的编码 {encoding!r}；请使用 utf-8、gbk 或 gb18030 等",
+    ),
+    "csv.utf16": (
+        "{file} is UTF-16 text; save it as “CSV UTF-8” (comma-separated)",
+        "{file} 是 UTF-16 文本；请另存为“CSV UTF-8（逗号分隔）”",
+    ),
+    "csv.detected": (
+        "{file} is not UTF-8; read it as {encoding} (give --encoding to choose)",
+        "{file} 不是 UTF-8 编码；已按 {encoding} 读取（可用 --encoding 指定）",
+    ),
+    "csv.syntax": (
+        "{file}:{line}: bad CSV ({reason}); check the quotes on this line",
+        "{file}:{line}: CSV 格式错误（{reason}）；请检查本行的引号",
+    ),
+    "csv.separator": (
+        "{file} is not comma-separated; save it as CSV with commas",
+        "{file} 不是逗号分隔的；请另存为逗号分隔的 CSV",
+    ),
+    "csv.empty_column": (
+        "{file}:1: a header cell is empty; the columns are {columns}",
+        "{file}:1: 表头有空单元格；可用的列为 {columns}",
+    ),
+    "csv.unknown_column": (
+        "{file}:1: unknown column {column!r}; the columns are {columns}",
+        "{file}:1: 未知的列 {column!r}；可用的列为 {columns}",
+    ),
+    "csv.unknown_column_hint": (
+        "{file}:1: unknown column {column!r}; did you mean {hint!r}?",
+        "{file}:1: 未知的列 {column!r}；您是否要写 {hint!r}？",
+    ),
+    "csv.duplicate_column": (
+        "{file}:1: column {column!r} appears twice; keep one",
+        "{file}:1: 列 {column!r} 出现两次；只保留一个",
+    ),
+    "csv.missing_columns": (
+        "{file}:1: missing column(s) {columns}; target and date are required",
+        "{file}:1: 缺少列 {columns}；target 和 date 是必需的",
+    ),
+    "csv.cell_count": (
+        "{cells} cells but the header has {columns} columns",
+        "有 {cells} 个单元格，但表头有 {columns} 列",
+    ),
+    "import.duplicate_item": (
+        'item "{item}" for {target} is already on line {line}',
+        '{target} 的项目 "{item}" 已在第 {line} 行出现',
+    ),
+    "import.milestone_twice": (
+        "{target} is already marked done on line {line}",
+        "{target} 已在第 {line} 行标记完成",
+    ),
+    "import.bad_rows": (
+        "{file}: {count} bad row(s); nothing was imported — fix them and import again",
+        "{file}：有 {count} 行有误，未导入任何内容；请修正后重新导入",
+    ),
+    "import.done": (
+        "{file}: imported {added} new entries; {skipped} rows were imported before and skipped",
+        "{file}：导入 {added} 条新记录；{skipped} 行此前已导入，已跳过",
+    ),
+    "import.dry_run": (
+        "{file}: all rows are valid; {added} would be imported, {skipped} were imported before (dry run, nothing written)",
+        "{file}：所有行均有效；将导入 {added} 条，{skipped} 行此前已导入（试运行，未写入）",
+    ),
+    "import.no_rows": (
+        "{file} has a header but no rows; nothing to import",
+        "{file} 只有表头没有数据行；没有可导入的内容",
+    ),
+    "import.progress": ("importing", "正在导入"),
+    "export.bad_format": (
+        "format must be csv or json, not {value!r}",
+        "格式必须是 csv 或 json，而不是 {value!r}",
+    ),
+    "export.out_is_directory": (
+        "{path} is a directory; give a file name with --out",
+        "{path} 是目录；请用 --out 指定文件名",
+    ),
+    "export.done": ("wrote {count} entries to {path}", "已将 {count} 条记录写入 {path}"),
+    "help.record": (
+        "Record progress on a target: a count (AMOUNT, default 1), a milestone done, or an activity (--note).\n\nExample: kxplan record p4.workstations --date 2019-05-10 --item 某公司院士专家工作站",
+        "登记某个目标的进展：计数（数量，默认 1）、里程碑完成，或持续性工作（--note）。\n\n示例：kxplan record p4.workstations --date 2019-05-10 --item 某公司院士专家工作站",
+    ),
+    "help.arg.target": ("Target id, e.g. p4.workstations.", "目标编号，如 p4.workstations。"),
+    "help.arg.amount": (
+        "Amount for a count target (default 1); not for milestones or activities.",
+        "计数目标的数量（默认 1）；里程碑和持续性工作不填。",
+    ),
+    "help.opt.date": (
+        "When it happened, YYYY-MM-DD (default: today).",
+        "发生日期，YYYY-MM-DD（默认：今天）。",
+    ),
+    "help.opt.item": (
+        "Name of the counted thing (each item is counted once).",
+        "计入的具体事项名称（同一事项只计一次）。",
+    ),
+    "help.opt.note": ("Note (required for an activity).", "备注（持续性工作必填）。"),
+    "help.opt.unit": ("Organisational unit, e.g. 南湖区科协.", "单位，如 南湖区科协。"),
+    "help.opt.by": (
+        "Who records (default: the OS user).",
+        "登记人（默认：系统用户名）。",
+    ),
+    "help.opt.evidence": (
+        "Evidence: a URL or document reference.",
+        "佐证：网址或文件编号。",
+    ),
+    "help.void": (
+        "Void an entry: it stays in the database, marked, with the reason.\n\nExample: kxplan void 12 --reason 重复登记",
+        "作废一条记录：记录保留在数据库中并标记作废原因。\n\n示例：kxplan void 12 --reason 重复登记",
+    ),
+    "help.arg.entry_id": ("Entry id (see kxplan log).", "记录编号（见 kxplan log）。"),
+    "help.opt.reason": ("Why the entry is voided (required).", "作废原因（必填）。"),
+    "help.log": (
+        "List entries in date order (voided ones only with --all).\n\nExample: kxplan log --quarter 2019Q2 --target p4.workstations",
+        "按日期列出记录（作废的记录仅在 --all 时列出）。\n\n示例：kxplan log --quarter 2019Q2 --target p4.workstations",
+    ),
+    "help.opt.log_target": ("Only this target.", "只列出该目标。"),
+    "help.opt.quarter": ("Only this quarter, e.g. 2019Q2.", "只列出该季度，如 2019Q2。"),
+    "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
+    "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
+    "help.import": (
+        "Import entries from CSV (columns target,date,amount,item,note,unit,by,evidence); all rows or none, rows imported before are skipped.\n\nExample: kxplan import progress.csv --dry-run",
+        "从 CSV 导入记录（列：target,date,amount,item,note,unit,by,evidence）；要么全部导入要么都不导入，此前导入过的行会跳过。\n\n示例：kxplan import progress.csv --dry-run",
+    ),
+    "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
+    "help.opt.dry_run": (
+        "Check every row and say what would be imported; write nothing.",
+        "检查每一行并说明将导入什么，不写入。",
+    ),
+    "help.opt.encoding": (
+        "File encoding, e.g. gbk (default: UTF-8, GB18030 detected).",
+        "文件编码，如 gbk（默认 UTF-8，可自动识别 GB18030）。",
+    ),
+    "help.opt.import_by": (
+        "Who records rows without a by column (default: the OS user).",
+        "by 列为空的行的登记人（默认：系统用户名）。",
+    ),
+    "help.export": (
+        "Export entries as CSV (UTF-8 with a BOM in --out files, for Excel) or JSON; the CSV imports back.\n\nExample: kxplan export --out progress.csv",
+        "导出记录为 CSV（--out 文件为带 BOM 的 UTF-8，便于 Excel 打开）或 JSON；CSV 可再导入。\n\n示例：kxplan export --out progress.csv",
+    ),
+    "help.opt.format": ("csv or json.", "csv 或 json。"),
+    "help.opt.out": (
+        "Write to this file (atomically) instead of stdout.",
+        "写入该文件（原子写入）而不是标准输出。",
+    ),
+    "help.opt.export_all": (
+        "Include voided entries, with id, recorded_at and void columns.",
+        "包括已作废的记录，并附 id、recorded_at 和作废信息列。",
+    ),
+    "label.log.id": ("id", "编号"),
+    "label.log.date": ("date", "日期"),
+    "label.log.target": ("target", "目标"),
+    "label.log.amount": ("amount", "数量"),
+    "label.log.item": ("item", "事项"),
+    "label.log.note": ("note", "备注"),
+    "label.log.unit": ("unit", "单位"),
+    "label.log.by": ("by", "登记人"),
+    "label.log.void": ("void", "作废"),
+    "label.log.voided": ("voided #{id}: {reason}", "已作废 #{id}：{reason}"),
     # --- labels --------------------------------------------------------------------------------
     "label.section_n": ("Section {n}", "第{n}部分"),
     "label.or_more": (" or more", "以上"),

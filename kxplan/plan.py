@@ -9,12 +9,13 @@ each scalar is then typed by this module, which is where YAML 1.1 surprises are 
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +39,7 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
     _YAML + "null",
     _YAML + "timestamp",
 )
-_ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _YAML + "seq", _YAML + "map"}
+_MERGE, _VALUE = _YAML + "merge", _YAML + "value"
 _PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds", "sections")
 _SECTION_FIELDS = ("number", "title", "points")
 _POINT_FIELDS = ("number", "title", "text", "owner", "targets")
@@ -60,9 +61,20 @@ _KIND_FIELDS = {
     "activity": set(),
 }
 _KIND_ONLY = {"goal", "unit", "or_more", "schedule", "due"}
-_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7})(?: |$)")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONFLICT_RE = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)")
+# Characters YAML refuses in a file, plus the Unicode line breaks (NEL, LS, PS) that libyaml
+# counts as new lines although editors do not, which would make every later position wrong.
+_BAD_CHAR_RE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+# In a text value: C0/C1 controls (except tab and line breaks) and bidirectional overrides.
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_OCTAL_RE = re.compile(r"^[-+]?0[0-9]+$")
+_NOT_FINITE_RE = re.compile(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$")
 _NUMBER_RE = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -197,9 +209,7 @@ def _point_dict(point: Point) -> dict:
                 "goal": decimal_json(target.goal),
                 "unit": target.unit,
                 "or_more": target.or_more if target.kind == "count" else None,
-                "schedule": [decimal_json(v) for v in target.schedule]
-                if target.schedule
-                else None,
+                "schedule": [decimal_json(v) for v in target.schedule] if target.schedule else None,
                 "due": target.due.isoformat() if target.due else None,
                 "owner": target.owner,
             }
@@ -210,9 +220,20 @@ def _point_dict(point: Point) -> dict:
 
 # --- loading -------------------------------------------------------------------------------
 
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _NoAliasLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader; only its parser and composer are used (nothing is constructed)."""
+
+class _SafeComposer(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader; only its parser and composer are used (nothing is constructed).
+
+    The YAML 1.1 ``<<`` (merge) and ``=`` (value) resolvers are dropped so those plain
+    scalars stay text instead of getting tags nobody wrote.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_MERGE, _VALUE)]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
 
 
 def load(path: str | Path) -> Plan:
@@ -236,47 +257,50 @@ def check(path: str | Path) -> tuple[Plan | None, list[Problem]]:
 
 
 def parse(data: bytes, name: str) -> tuple[Plan | None, list[Problem]]:
-    """Validate plan bytes read from ``name``: the plan (None when unusable) and all problems."""
-    problems: list[Problem] = []
+    """Validate plan bytes read from ``name``: the plan (None when unusable) and all problems.
+
+    Stages, each stopping the check when it finds anything: encoding; whole-line hazards
+    (conflict markers, characters YAML refuses); YAML syntax; anchors and aliases. Only then
+    is the document walked, and every content problem is reported at once.
+    """
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _position(data[: exc.start])
-        byte = f"0x{data[exc.start]:02x}"
+        line, column = _position(body[: exc.start])
+        byte = f"0x{body[exc.start]:02x}"
         return None, [Problem(name, line, column, t("pv.not_utf8", byte=byte))]
-    for number, line_text in enumerate(text.splitlines(), start=1):
-        match = _CONFLICT_RE.match(line_text)
-        if match:
-            problems.append(
-                Problem(name, number, 1, t("pv.conflict_marker", marker=match.group(1)))
-            )
+    problems = [Problem(name, *where) for where in _scan_lines(text)]
     if problems:
-        return None, problems
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+        return None, _sorted(problems)
+    if all(
+        not line.strip() or line.lstrip().startswith("#") for line in _LINE_BREAK_RE.split(text)
     ):
         return None, [Problem(name, 1, 1, t("pv.empty"))]
     try:
-        root = _compose(text)
-    except _AliasFound as exc:
-        return None, [Problem(name, exc.line, exc.column, t("pv.alias"))]
+        refusals = _scan_events(text)
+        refused = [Problem(name, r.line, r.column, r.message) for r in refusals]
+        if any(r.node is None for r in refusals):
+            # never compose or walk a document with aliases: that is how alias bombs explode
+            return None, _sorted(refused)
+        root = yaml.compose(text, Loader=_SafeComposer)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = str(exc.problem or exc.context or "syntax error")
-        if "\\t" in problem or "tab" in problem:
-            return None, [Problem(name, line, column, t("pv.tab"))]
-        return None, [Problem(name, line, column, t("pv.yaml", problem=problem))]
-    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc, text, name)]
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives a position
         return None, [Problem(name, 1, 1, t("pv.yaml", problem=str(exc)))]
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL):
         return None, [Problem(name, 1, 1, t("pv.empty"))]
-    builder = _Builder(name)
+    builder = _Builder(name, {(r.line, r.column, r.node) for r in refusals})
+    builder.problems.extend(refused)
     plan = builder.plan(root)
     problems = builder.problems
-    if plan is not None and not problems:
-        plan = _with_source(plan, name, hashlib.sha256(data).hexdigest())
-    return (plan if not problems else None), sorted(problems, key=lambda p: (p.line, p.column))
+    if problems or plan is None:
+        return None, _sorted(problems)
+    return _with_source(plan, name, hashlib.sha256(data).hexdigest()), []
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line, p.column))
 
 
 def _with_source(plan: Plan, name: str, digest: str) -> Plan:
@@ -300,115 +324,187 @@ def _position(prefix: bytes) -> tuple[int, int]:
     return line, column
 
 
-class _AliasFound(Exception):
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__()
-        self.line, self.column = line, column
+def _scan_lines(text: str) -> list[tuple[int, int, str]]:
+    """Conflict markers and characters YAML refuses (one per line), before any parsing."""
+    found = []
+    for number, line_text in enumerate(_LINE_BREAK_RE.split(text), start=1):
+        match = _CONFLICT_RE.match(line_text)
+        if match:
+            found.append((number, 1, t("pv.conflict_marker", marker=match.group(1))))
+        bad = _BAD_CHAR_RE.search(line_text)
+        if bad:
+            code = f"U+{ord(bad.group()):04X}"
+            found.append((number, bad.start() + 1, t("pv.bad_char", code=code)))
+    return found
 
 
-def _compose(text: str) -> Node | None:
-    """Compose the YAML into nodes, refusing anchors and aliases before any expansion."""
-    for event in yaml.parse(text, Loader=_NoAliasLoader):
+class _Refusal(NamedTuple):
+    """An anchor or alias (``node`` None) or a refused tag on a node of type ``node``."""
+
+    line: int
+    column: int
+    node: type[Node] | None
+    message: str
+
+
+_EVENT_NODES: dict[type, type[Node]] = {
+    yaml.ScalarEvent: ScalarNode,
+    yaml.SequenceStartEvent: SequenceNode,
+    yaml.MappingStartEvent: MappingNode,
+}
+
+
+def _scan_events(text: str) -> list[_Refusal]:
+    """Every anchor, alias and explicit tag, from the parser's events (nothing composed).
+
+    Raises ``yaml.MarkedYAMLError`` for a syntax error.
+    """
+    found = []
+    for event in yaml.parse(text, Loader=_SafeComposer):
+        mark = event.start_mark
+        line, column = mark.line + 1, mark.column + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            raise _AliasFound(mark.line + 1, mark.column + 1)
-    return yaml.compose(text, Loader=_NoAliasLoader)
+            found.append(_Refusal(line, column, None, t("pv.alias")))
+        tag = getattr(event, "tag", None)
+        if tag is not None:  # no explicit tag at all: quoting is the way to say "text"
+            message = t("pv.tag", tag=tag.replace(_YAML, "!!"))
+            found.append(_Refusal(line, column, _EVENT_NODES[type(event)], message))
+    return found
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = _LINE_BREAK_RE.split(text)
+    if 0 < line <= len(lines):
+        source = lines[line - 1]
+        indent = source[: len(source) - len(source.lstrip(" \t"))]
+        if "\t" in indent:
+            return Problem(name, line, indent.index("\t") + 1, t("pv.tab"))
+    problem = str(exc.problem or exc.context or "syntax error")
+    if re.search(r"\btab\b", problem):
+        return Problem(name, line, column, t("pv.tab"))
+    if exc.context == "expected a single document in the stream":
+        return Problem(name, line, column, t("pv.multiple_documents"))
+    context = exc.context_mark
+    if (
+        exc.problem
+        and str(exc.context).startswith("while ")
+        and context is not None
+        and context.line + 1 != line
+    ):
+        # libyaml often notices an unclosed bracket or quote only at the end of the file
+        message = t("pv.yaml_context", problem=problem, context=exc.context, line=context.line + 1)
+        return Problem(name, line, column, message)
+    return Problem(name, line, column, t("pv.yaml", problem=problem))
+
+
+def _shape(node: Node) -> str:
+    """A scalar's text, or a short stand-in for a list or mapping, for messages."""
+    if isinstance(node, ScalarNode):
+        return node.value.strip()
+    return "[…]" if isinstance(node, SequenceNode) else "{…}"
 
 
 class _Builder:
     """Walks composed nodes into the plan model, collecting every problem."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, refused: set[tuple[int, int, type[Node] | None]]) -> None:
         self.name = name
+        self.refused = refused
         self.problems: list[Problem] = []
         self.year = 0
         self.ids: dict[str, int] = {}
         self.renamed: dict[str, str] = {}
         self.renamed_nodes: list[tuple[str, Node]] = []
+        self.hinted: dict[int, set[str]] = {}  # mapping node id → fields a misspelling hinted at
 
     # problems ------------------------------------------------------------------------------
     def add(self, node: Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.name, mark.line + 1, mark.column + 1, message))
 
+    def skip(self, node: Node | None) -> bool:
+        """Whether there is nothing to read: no node, or one whose tag was already refused."""
+        if node is None:
+            return True
+        mark = node.start_mark
+        return (mark.line + 1, mark.column + 1, type(node)) in self.refused
+
     # structure -----------------------------------------------------------------------------
     def mapping(self, node: Node, where: str, allowed: tuple[str, ...]) -> dict[str, Node] | None:
+        if self.skip(node):
+            return None
         if not isinstance(node, MappingNode):
             self.add(node, t("pv.expected_mapping", where=where))
             return None
-        self.check_tag(node)
         result: dict[str, Node] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if self.skip(key_node):
+                continue
             if not isinstance(key_node, ScalarNode):
                 self.add(key_node, t("pv.expected_text", field="key"))
                 continue
             key = key_node.value
-            if key in result:
-                self.add(
-                    key_node, t("pv.duplicate_key", key=key, line=first_line[key])
-                )
+            if key in first_line:
+                self.add(key_node, t("pv.duplicate_key", key=key, line=first_line[key]))
                 continue
+            first_line[key] = key_node.start_mark.line + 1
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 if hint:
-                    self.add(key_node, t("pv.unknown_field_hint", field=key, where=where, hint=hint[0]))
+                    message = t("pv.unknown_field_hint", field=key, where=where, hint=hint[0])
+                    self.hinted.setdefault(id(node), set()).add(hint[0])
                 else:
-                    self.add(
-                        key_node,
-                        t("pv.unknown_field", field=key, where=where, expected=", ".join(allowed)),
-                    )
+                    expected = ", ".join(allowed)
+                    message = t("pv.unknown_field", field=key, where=where, expected=expected)
+                self.add(key_node, message)
                 continue
-            first_line[key] = key_node.start_mark.line + 1
             result[key] = value_node
         return result
 
     def sequence(self, node: Node, where: str) -> list[Node]:
+        if self.skip(node):
+            return []
         if not isinstance(node, SequenceNode) or not node.value:
             if isinstance(node, SequenceNode) or _is_null(node):
                 self.add(node, t("pv.expected_nonempty_list", where=where))
             else:
                 self.add(node, t("pv.expected_list", where=where))
             return []
-        self.check_tag(node)
         return list(node.value)
 
-    def require(self, fields: dict[str, Node], parent: Node, names: tuple[str, ...], where: str) -> bool:
+    def require(
+        self, fields: dict[str, Node], parent: Node, names: tuple[str, ...], where: str
+    ) -> bool:
         ok = True
+        hinted = self.hinted.get(id(parent), set())
         for name in names:
             if name not in fields:
-                self.add(parent, t("pv.missing_field", field=name, where=where))
+                if name not in hinted:  # a misspelling already points at it
+                    self.add(parent, t("pv.missing_field", field=name, where=where))
                 ok = False
         return ok
 
-    def check_tag(self, node: Node) -> bool:
-        if node.tag not in _ALLOWED_TAGS:
-            self.add(node, t("pv.tag", tag=node.tag.replace(_YAML, "!!")))
-            return False
-        return True
-
     # scalars ---------------------------------------------------------------------------------
     def text(self, node: Node | None, name: str, required: bool = True) -> str | None:
-        if node is None:
+        if node is None or self.skip(node):
             return None
         if not isinstance(node, ScalarNode):
             self.add(node, t("pv.expected_text", field=name))
-            return None
-        if not self.check_tag(node):
             return None
         if _plain(node) and node.tag != _STR:
             value = node.value
             if node.tag == _NULL:
                 if required:
                     self.add(node, t("pv.empty_value", field=name))
-                return None
-            key = {
-                _BOOL: "pv.yaml11_bool",
-                _TIMESTAMP: "pv.yaml11_date",
-                _INT: "pv.yaml11_number",
-                _FLOAT: "pv.yaml11_number",
-            }[node.tag]
-            self.add(node, t(key, field=name, value=value))
+            elif node.tag == _BOOL:
+                self.add(node, t("pv.yaml11_bool", field=name, value=value))
+            elif node.tag == _TIMESTAMP:
+                self.add(node, t("pv.yaml11_date", field=name, value=value))
+            else:
+                self.add(node, t("pv.yaml11_number", field=name, value=value))
             return None
         value = node.value.strip()
         if not value:
@@ -421,58 +517,71 @@ class _Builder:
         return value
 
     def integer(self, node: Node, name: str) -> int | None:
-        if not isinstance(node, ScalarNode) or not self.check_tag(node):
-            self.add(node, t("pv.expected_integer", field=name, value="…"))
+        if self.skip(node):
             return None
-        value = node.value
-        if _plain(node) and re.match(r"^[-+]?0[0-9]+$", value):
-            self.add(node, t("pv.octal", field=name, value=value, fixed=str(int(value, 10))))
-            return None
-        if not _plain(node) or not _INT_RE.match(value):
+        value = _shape(node)
+        if not isinstance(node, ScalarNode):
             self.add(node, t("pv.expected_integer", field=name, value=value))
-            return None
-        return int(value)
+        elif not _plain(node):
+            key = "pv.quoted" if _INT_RE.match(value) else "pv.expected_integer"
+            self.add(node, t(key, field=name, value=value))
+        elif node.tag == _NULL:
+            self.add(node, t("pv.empty_value", field=name))
+        elif _OCTAL_RE.match(value):
+            self.add(node, t("pv.octal", field=name, value=value, fixed=str(int(value, 10))))
+        elif node.tag != _INT or not _INT_RE.match(value):
+            self.add(node, t("pv.expected_integer", field=name, value=value))
+        else:
+            return int(value)
+        return None
 
-    def number(self, node: Node, name: str) -> Decimal | None:
-        if not isinstance(node, ScalarNode) or not self.check_tag(node):
-            self.add(node, t("pv.expected_number", field=name, value="…"))
+    def number(self, node: Node, name: str, allow_zero: bool = False) -> Decimal | None:
+        if self.skip(node):
             return None
-        value = node.value.strip()
-        if _plain(node) and re.match(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$", value):
+        value = _shape(node)
+        if not isinstance(node, ScalarNode):
+            self.add(node, t("pv.expected_number", field=name, value=value))
+            return None
+        if not _plain(node):
+            key = "pv.quoted" if _NUMBER_RE.match(value) else "pv.expected_number"
+            self.add(node, t(key, field=name, value=value))
+            return None
+        if node.tag == _NULL:
+            self.add(node, t("pv.empty_value", field=name))
+            return None
+        if _NOT_FINITE_RE.match(value):
             self.add(node, t("pv.not_finite", field=name, value=value))
             return None
-        if _plain(node) and re.match(r"^[-+]?0[0-9]+$", value):
+        if _OCTAL_RE.match(value):
             self.add(node, t("pv.octal", field=name, value=value, fixed=str(int(value, 10))))
             return None
-        if not _plain(node) or node.tag not in (_INT, _FLOAT) or not _NUMBER_RE.match(value):
+        if node.tag not in (_INT, _FLOAT) or not _NUMBER_RE.match(value):
             self.add(node, t("pv.expected_number", field=name, value=value))
             return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            self.add(node, t("pv.expected_number", field=name, value=value))
-            return None
-        if not number.is_finite():
-            self.add(node, t("pv.not_finite", field=name, value=value))
-            return None
-        if number <= 0:
-            self.add(node, t("pv.not_positive", field=name, value=value))
+        number = Decimal(value)  # the pattern above admits only finite decimal literals
+        if number < 0 or (number == 0 and not allow_zero):
+            key = "pv.negative" if allow_zero else "pv.not_positive"
+            self.add(node, t(key, field=name, value=value))
             return None
         return number
 
     def boolean(self, node: Node, name: str) -> bool | None:
-        if (
-            isinstance(node, ScalarNode)
-            and _plain(node)
-            and node.value in ("true", "false")
-        ):
-            return node.value == "true"
-        value = node.value if isinstance(node, ScalarNode) else "…"
+        if self.skip(node):
+            return None
+        value = _shape(node)
+        if isinstance(node, ScalarNode) and value.lower() in ("true", "false"):
+            if _plain(node) and node.tag == _BOOL:
+                return value.lower() == "true"
+            if not _plain(node):
+                self.add(node, t("pv.quoted", field=name, value=value))
+                return None
         self.add(node, t("pv.expected_bool", field=name, value=value))
         return None
 
     def day(self, node: Node, name: str) -> date | None:
-        value = node.value.strip() if isinstance(node, ScalarNode) else "…"
+        if self.skip(node):
+            return None
+        value = _shape(node)
         if not isinstance(node, ScalarNode) or not _DATE_RE.match(value):
             self.add(node, t("pv.expected_date", field=name, value=value))
             return None
@@ -488,13 +597,14 @@ class _Builder:
 
     # levels ------------------------------------------------------------------------------------
     def plan(self, root: Node) -> Plan | None:
-        if not isinstance(root, MappingNode):
+        if not isinstance(root, MappingNode) and not self.skip(root):
             self.add(root, t("pv.not_mapping"))
             return None
-        fields = self.mapping(root, "plan", _PLAN_FIELDS)
+        where = t("pv.in.plan")
+        fields = self.mapping(root, where, _PLAN_FIELDS)
         if fields is None:
             return None
-        self.require(fields, root, ("org", "title", "year", "sections"), "plan")
+        self.require(fields, root, ("org", "title", "year", "sections"), where)
         org = self.text(fields.get("org"), "org")
         title = self.text(fields.get("title"), "title")
         year = self.integer(fields["year"], "year") if "year" in fields else None
@@ -533,14 +643,24 @@ class _Builder:
     def thresholds(self, node: Node | None) -> tuple[Decimal, Decimal]:
         if node is None:
             return DEFAULT_ON_TRACK, DEFAULT_BEHIND
-        fields = self.mapping(node, "thresholds", ("on_track", "behind"))
+        fields = self.mapping(node, t("pv.in.thresholds"), ("on_track", "behind"))
         if fields is None:
             return DEFAULT_ON_TRACK, DEFAULT_BEHIND
-        on_track = self.number(fields["on_track"], "on_track") if "on_track" in fields else None
-        behind = self.number(fields["behind"], "behind") if "behind" in fields else None
-        on_track = DEFAULT_ON_TRACK if on_track is None else on_track
-        behind = DEFAULT_BEHIND if behind is None else behind
-        if not (0 < on_track <= behind < 1):
+        values = {"on_track": DEFAULT_ON_TRACK, "behind": DEFAULT_BEHIND}
+        ok = True
+        for name in values:
+            if name not in fields:
+                continue
+            value = self.number(fields[name], name)
+            if value is not None and value >= 1:
+                self.add(fields[name], t("pv.thresholds"))
+                value = None
+            if value is None:
+                ok = False
+            else:
+                values[name] = value
+        on_track, behind = values["on_track"], values["behind"]
+        if ok and on_track > behind:
             self.add(node, t("pv.thresholds"))
         return on_track, behind
 
@@ -557,13 +677,15 @@ class _Builder:
             self.add(node, t("pv.number_order", what=what, number=number, expected=expected))
         return number
 
-    def section(self, node: Node, seen: dict[int, int], seen_points: dict[int, int]) -> Section | None:
-        where = "section"
+    def section(
+        self, node: Node, seen: dict[int, int], seen_points: dict[int, int]
+    ) -> Section | None:
+        where = t("pv.in.section")
         fields = self.mapping(node, where, _SECTION_FIELDS)
         if fields is None:
             return None
         self.require(fields, node, _SECTION_FIELDS, where)
-        number = self.numbered(fields["number"], "section", seen) if "number" in fields else None
+        number = self.numbered(fields["number"], where, seen) if "number" in fields else None
         title = self.text(fields.get("title"), "title")
         points = []
         if "points" in fields:
@@ -576,12 +698,12 @@ class _Builder:
         return Section(number, title, tuple(points), node.start_mark.line + 1)
 
     def point(self, node: Node, seen: dict[int, int]) -> Point | None:
-        where = "point"
+        where = t("pv.in.point")
         fields = self.mapping(node, where, _POINT_FIELDS)
         if fields is None:
             return None
         self.require(fields, node, ("number", "title", "text", "targets"), where)
-        number = self.numbered(fields["number"], "point", seen) if "number" in fields else None
+        number = self.numbered(fields["number"], where, seen) if "number" in fields else None
         title = self.text(fields.get("title"), "title")
         text = self.text(fields.get("text"), "text")
         owner = self.text(fields.get("owner"), "owner", required=False)
@@ -596,7 +718,7 @@ class _Builder:
         return Point(number, title, text, owner, tuple(targets), node.start_mark.line + 1)
 
     def target(self, node: Node, point: int | None) -> Target | None:
-        where = "target"
+        where = t("pv.in.target")
         fields = self.mapping(node, where, _TARGET_FIELDS)
         if fields is None:
             return None
@@ -613,8 +735,8 @@ class _Builder:
         goal = unit = schedule = due = None
         or_more = False
         if kind is not None:
-            for name in sorted(_KIND_ONLY - _KIND_FIELDS[kind]):
-                if name in fields:
+            for name in _TARGET_FIELDS:
+                if name in _KIND_ONLY - _KIND_FIELDS[kind] and name in fields:
                     self.add(fields[name], t("pv.field_not_for_kind", field=name, kind=kind))
             if kind == "count":
                 self.require(fields, node, ("goal", "unit"), where)
@@ -623,7 +745,7 @@ class _Builder:
                 if "or_more" in fields:
                     or_more = bool(self.boolean(fields["or_more"], "or_more"))
                 if "schedule" in fields:
-                    schedule = self.schedule(fields["schedule"], goal)
+                    schedule = self.schedule(fields["schedule"], goal, "goal" in fields)
             elif kind == "milestone":
                 self.require(fields, node, ("due",), where)
                 due = self.day(fields["due"], "due") if "due" in fields else None
@@ -649,11 +771,10 @@ class _Builder:
         value = self.text(node, "id")
         if value is None or node is None:
             return None
-        match = ID_RE.match(value)
-        if not match:
+        if not ID_RE.match(value):
             self.add(node, t("pv.id_pattern", value=value, point=point or "N"))
             return None
-        if point is not None and int(match.group(1)) != point:
+        if point is not None and not value.startswith(f"p{point}."):  # p01.x is not p1.x
             self.add(node, t("pv.id_point", value=value, point=point))
             return None
         if value in self.ids:
@@ -662,27 +783,37 @@ class _Builder:
         self.ids[value] = node.start_mark.line + 1
         return value
 
-    def schedule(self, node: Node, goal: Decimal | None) -> tuple[Decimal, ...] | None:
+    def schedule(
+        self, node: Node, goal: Decimal | None, has_goal: bool
+    ) -> tuple[Decimal, ...] | None:
+        if self.skip(node):
+            return None
         if not isinstance(node, SequenceNode):
             self.add(node, t("pv.expected_list", where="schedule"))
             return None
         if len(node.value) != 4:
             self.add(node, t("pv.schedule_length", count=len(node.value)))
             return None
-        values = [self.number(item, "schedule") for item in node.value]
-        if any(v is None for v in values):
-            return None
+        values = [self.number(item, "schedule", allow_zero=True) for item in node.value]
         numbers = tuple(v for v in values if v is not None)
+        if len(numbers) != 4:
+            return None
         if any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):
-            self.add(node, t("pv.schedule_decreasing", values=", ".join(str(v) for v in numbers)))
+            shown = ", ".join(_plain_number(v) for v in numbers)
+            self.add(node, t("pv.schedule_decreasing", values=shown))
             return None
         if goal is not None and numbers[-1] != goal:
-            self.add(node.value[-1], t("pv.schedule_last", last=numbers[-1], goal=goal))
+            self.add(
+                node.value[-1],
+                t("pv.schedule_last", last=_plain_number(numbers[-1]), goal=_plain_number(goal)),
+            )
             return None
+        if goal is None and has_goal:
+            return None  # the goal itself is wrong and already reported
         return numbers
 
     def renamed_from(self, node: Node | None, target_id: str | None) -> tuple[str, ...]:
-        if node is None:
+        if node is None or self.skip(node):
             return ()
         items = self.sequence(node, "renamed_from") if isinstance(node, SequenceNode) else [node]
         result = []
@@ -710,6 +841,12 @@ class _Builder:
 def _plain(node: Node) -> bool:
     """Whether a scalar was written plain (unquoted, not a block): only those get YAML 1.1 typing."""
     return not getattr(node, "style", None)
+
+
+def _plain_number(value: Decimal) -> str:
+    """A Decimal as written by a person: 10, 2.5 (no exponent, no trailing zeros)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _is_null(node: Node) -> bool:

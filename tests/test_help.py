@@ -1,0 +1,56 @@
+"""Every command and sub-command has help text, and ``--help`` works for each.
+
+The command tree is walked from the typer app, so commands added later are checked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from kxplan.cli import app
+from kxplan.messages import get_language, set_language
+
+
+def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every (path, command) in the tree, the root first, sub-commands sorted by name."""
+    yield path, command
+    if hasattr(command, "list_commands"):
+        context = command.context_class(command)
+        for name in sorted(command.list_commands(context)):
+            yield from walk(command.get_command(context, name), (*path, name))
+
+
+COMMANDS = list(walk(typer.main.get_command(app)))
+IDS = [" ".join(path) or "kxplan" for path, _ in COMMANDS]
+
+
+@pytest.fixture(autouse=True)
+def keep_language():
+    before = get_language()
+    yield
+    set_language(before)
+
+
+def test_the_tree_has_the_plan_commands() -> None:
+    paths = {path for path, _ in COMMANDS}
+    assert {(), ("plan",), ("plan", "check"), ("plan", "show")} <= paths
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_command_has_help_text(path: tuple[str, ...], command: Any) -> None:
+    assert (command.help or "").strip(), f"kxplan {' '.join(path)} has no help text"
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_help_option_exits_0(path: tuple[str, ...], command: Any) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"KXPLAN_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+    # the help's opening words appear (rich may wrap lines, so compare without whitespace)
+    opening = "".join((command.help or "").split())[:10]
+    assert opening in "".join(result.stdout.split())

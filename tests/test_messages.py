@@ -1,0 +1,77 @@
+"""The message catalogue: complete in both languages, and every key the code uses exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from kxplan.messages import CATALOG, LANGUAGES, get_language, set_language, t
+
+PACKAGE = Path(__file__).resolve().parents[1] / "kxplan"
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+# t("key" / t('key' — possibly with the key on the next line
+T_CALL = re.compile(r"""\bt\(\s*(["'])([A-Za-z0-9_.\-]+)\1""")
+# plan.py also keeps some keys in variables before calling t(key, ...)
+PV_LITERAL = re.compile(r"""(["'])(pv\.[a-z0-9_.]+)\1""")
+
+
+def fields(template: str) -> set[str]:
+    """The ``{field}`` names a template uses (conversions and formats ignored)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def used_keys() -> dict[str, list[str]]:
+    """Every catalogue key named literally in the package, with where it is used."""
+    found: dict[str, list[str]] = {}
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        for pattern in (T_CALL, PV_LITERAL):
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                where = f"{path.relative_to(PACKAGE.parent)}:{line}"
+                found.setdefault(match.group(2), []).append(where)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def keep_language():
+    before = get_language()
+    yield
+    set_language(before)
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_entry_has_both_languages_with_the_same_fields(key: str) -> None:
+    entry = CATALOG[key]
+    assert isinstance(entry, tuple) and len(entry) == len(LANGUAGES) == 2
+    english, chinese = entry
+    assert english.strip(), f"{key}: English text is empty"
+    assert chinese.strip(), f"{key}: Chinese text is empty"
+    # fields() parses each template, so a stray brace fails here too
+    assert fields(english) == fields(chinese), f"{key}: placeholders differ"
+
+
+def test_every_key_used_in_the_code_exists() -> None:
+    used = used_keys()
+    assert len(used) >= 40  # the scan itself works
+    missing = {key: places for key, places in used.items() if key not in CATALOG}
+    assert not missing, f"keys used but not in kxplan/messages.py: {missing}"
+
+
+def test_every_plan_validation_message_is_used() -> None:
+    used = used_keys()
+    unused = sorted(key for key in CATALOG if key.startswith("pv.") and key not in used)
+    assert not unused, f"pv.* keys nobody uses: {unused}"
+
+
+def test_t_follows_the_language() -> None:
+    set_language("en")
+    assert t("pv.lang", value="fr") == "lang must be zh or en, not 'fr'"
+    set_language("zh")
+    assert t("pv.lang", value="fr") == "lang 必须是 zh 或 en，而不是 'fr'"
+    assert t("error.prefix") == "错误"
+    with pytest.raises(ValueError):
+        set_language("fr")
