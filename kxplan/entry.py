@@ -1,15 +1,29 @@
-"""Entry and Void value objects, and the daily totals that progress arithmetic reads.
+"""Entry and Void value objects, the daily totals progress reads, and entry validation.
 
 Amounts are exact Decimals (stored as integer thousandths). ``DailyTotal`` is what the store
 aggregates in SQL — one row per (target, date) of non-voided entries — so progress and reports
 never need every entry in Python.
+
+Validation is pure and shared by ``record``, ``import`` and ``add``: ``Validator.check``
+returns every problem of one entry (fava-style errors as values), ``validate`` raises the
+first. Rules that need what is already recorded (an item counted twice, a milestone done
+twice) are checked by the store inside its write transaction, with the messages built here.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kxplan.errors import InputError
+from kxplan.messages import t
+
+if TYPE_CHECKING:
+    from kxplan.plan import Plan, Target
 
 
 @dataclass(frozen=True)
@@ -49,3 +63,421 @@ class DailyTotal:
     date: date
     amount: Decimal
     count: int
+
+
+# --- validation (shared by `record`, `import` and interactive `add`) ------------------------
+
+FIELDS = ("target", "date", "amount", "item", "note", "unit", "by", "evidence")
+"""The fields of an entry as a person gives them (CLI options, CSV columns)."""
+
+TEXT_LIMITS = {"item": 200, "note": 2000, "unit": 100, "by": 100, "evidence": 500}
+"""The longest text, in characters, each free-text field accepts."""
+
+REASON_LIMIT = 500
+MAX_AMOUNT = Decimal(1_000_000_000)
+"""The largest amount: a million such entries still sum inside SQLite's 64-bit integers."""
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# C0 controls except tab/newline, DEL, C1 controls, and the bidirectional overrides that can
+# make text read differently from what it is ("Trojan source").
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[\t\n{_CONTROL}]")
+_NOTE_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_THOUSAND = Decimal(1000)
+_CACHE_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A validated entry not yet written: the current target id, kind and clean fields.
+
+    ``written_target`` is the id as given (it differs from ``target`` when an old id from
+    ``renamed_from`` was used). ``by`` is None when the person did not say who recorded.
+    """
+
+    target: str
+    kind: str
+    date: date
+    amount: Decimal | None
+    item: str | None = None
+    note: str | None = None
+    unit: str | None = None
+    by: str | None = None
+    evidence: str | None = None
+    written_target: str = ""
+
+    @property
+    def amount_milli(self) -> int | None:
+        """The amount in exact integer thousandths, as stored."""
+        return None if self.amount is None else int(self.amount * _THOUSAND)
+
+
+class RowProblem(NamedTuple):
+    """One bad row of an input file."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def amount_from_milli(milli: int | None) -> Decimal | None:
+    """A stored amount (integer thousandths) as an exact Decimal without trailing zeros."""
+    return None if milli is None else Decimal(milli) / _THOUSAND
+
+
+def format_amount(value: Decimal | None) -> str:
+    """A Decimal as plain text without exponent or trailing zeros (10, 2.5)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def percent(total: Decimal, goal: Decimal) -> Decimal:
+    """``total / goal`` as a percentage rounded half up to one decimal (四舍五入)."""
+    return (total * 100 / goal).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def validate(plan: Plan, fields: Mapping[str, str | None], today: date) -> Draft:
+    """Validate one entry's fields against the plan; raise ``InputError`` with the first problem."""
+    return Validator(plan, today).draft(fields)
+
+
+def clean_text(
+    name: str, value: str | None, limit: int | None = None
+) -> tuple[str | None, str | None]:
+    """Strip a free-text value: ``(text or None, problem or None)``; newlines only in a note."""
+    if value is None:
+        return None, None
+    text = value.strip()
+    if not text:
+        return None, None
+    if name == "note":
+        text = text.replace("\r\n", "\n")
+        if _NOTE_CONTROL_RE.search(text):
+            return None, t("entry.control_chars", field=name)
+    elif _CONTROL_RE.search(text):
+        return None, t("entry.control_chars", field=name)
+    cap = limit if limit is not None else TEXT_LIMITS.get(name, REASON_LIMIT)
+    if len(text) > cap:
+        return None, t("entry.too_long", field=name, length=len(text), limit=cap)
+    return text, None
+
+
+def clean_reason(value: str | None) -> str:
+    """A void reason: required, one line, capped; raise ``InputError`` otherwise."""
+    text, problem = clean_text("reason", value, REASON_LIMIT)
+    if problem:
+        raise InputError(problem)
+    if text is None:
+        raise InputError(t("void.reason_required"))
+    return text
+
+
+class Checked(NamedTuple):
+    """A valid row from ``Validator.row``: the fields as stored, before any database rule."""
+
+    target: Target
+    written_target: str
+    date: date
+    iso_date: str
+    amount_milli: int | None
+    item: str | None
+    note: str | None
+    unit: str | None
+    by: str | None
+    evidence: str | None
+
+
+class Validator:
+    """Validates entry fields against one plan.
+
+    The plan lookups (ids, old ids, kinds) are computed once, and dates and amounts are
+    cached by their text, so validating a million imported rows costs little more than
+    reading them. ``row`` is the one implementation of the rules; ``check`` and ``draft``
+    wrap it for a single entry.
+    """
+
+    def __init__(self, plan: Plan, today: date, *, date_required: bool = False) -> None:
+        self.plan = plan
+        self.today = today
+        self.date_required = date_required
+        self.year = plan.year
+        self.targets: dict[str, Target] = {}
+        for target in plan.targets():
+            self.targets[target.id] = target
+        for old, new in plan.aliases().items():
+            self.targets.setdefault(old, self.targets[new])
+        self._dates: dict[str, tuple[date, str] | str] = {}
+        self._amounts: dict[tuple[str, str], int | str | None] = {}
+
+    # single fields -------------------------------------------------------------------------
+    def target(self, value: str | None) -> tuple[Target | None, str | None]:
+        """The target for an id (current or old): ``(target, None)`` or ``(None, problem)``."""
+        text = (value or "").strip()
+        if not text:
+            return None, t("entry.target_required")
+        found = self.targets.get(text)
+        if found is not None:
+            return found, None
+        return None, self.unknown_target(text)
+
+    def unknown_target(self, text: str) -> str:
+        """The message for an unknown id, suggesting the nearest current ids."""
+        import difflib  # only needed for a mistake; keeps `record` start-up lean
+
+        current = sorted(target.id for target in self.plan.targets())
+        hints = difflib.get_close_matches(text, current, n=3, cutoff=0.6)
+        if not hints:
+            lowered = text.lower()
+            hints = [i for i in current if lowered and (lowered in i or i in lowered)][:3]
+        if hints:
+            quoted = t("entry.or").join(f'"{hint}"' for hint in hints)
+            return t("entry.unknown_target_hint", target=text, hints=quoted)
+        return t("entry.unknown_target", target=text)
+
+    def date(self, value: str | None) -> date | str:
+        """A date inside the plan year (today when empty, unless required), or a problem."""
+        result = self._date(value or "")
+        return result if isinstance(result, str) else result[0]
+
+    def _date(self, text: str) -> tuple[date, str] | str:
+        cached = self._dates.get(text)
+        if cached is not None:
+            return cached
+        result = self._parse_date(text.strip())
+        if len(self._dates) < _CACHE_LIMIT:
+            self._dates[text] = result
+        return result
+
+    def _parse_date(self, text: str) -> tuple[date, str] | str:
+        if not text:
+            if self.date_required:
+                return t("entry.date_required")
+            if self.today.year != self.year:
+                return t("entry.today_outside_year", today=self.today.isoformat(), year=self.year)
+            return self.today, self.today.isoformat()
+        if not _DATE_RE.fullmatch(text):
+            return t("entry.date_format", value=text)
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return t("entry.date_invalid", value=text)
+        if day.year != self.year:
+            return t("entry.date_outside_year", value=text, year=self.year)
+        return day, day.isoformat()
+
+    def amount(self, target: Target, value: str | None) -> Decimal | str | None:
+        """The amount a target of this kind takes (count: default 1), or a problem message."""
+        result = self._amount(target, value or "")
+        return result if isinstance(result, str) else amount_from_milli(result)
+
+    def _amount(self, target: Target, text: str) -> int | str | None:
+        key = (target.kind, text)
+        result = self._amounts.get(key, _MISSING)
+        if result is _MISSING:
+            result = _parse_amount(target.kind, text.strip())
+            if len(self._amounts) < _CACHE_LIMIT:
+                self._amounts[key] = result
+        if isinstance(result, str):
+            return result.replace("\x00", target.id)
+        return result  # type: ignore[return-value]
+
+    # whole entries -------------------------------------------------------------------------
+    def row(
+        self,
+        target: str,
+        day: str,
+        amount: str,
+        item: str,
+        note: str,
+        unit: str,
+        by: str,
+        evidence: str,
+    ) -> Checked | list[str]:
+        """Validate one entry given as text (``""`` for absent): ``Checked`` or every problem.
+
+        This is the per-row hot path of ``import``: dictionary lookups and cached results,
+        one regular-expression search per non-empty text.
+        """
+        problems: list[str] = []
+        found = self.targets.get(target)
+        written = target
+        if found is None:
+            written = target.strip()
+            found = self.targets.get(written)
+            if found is None:
+                problems.append(
+                    self.unknown_target(written) if written else t("entry.target_required")
+                )
+        when = self._dates.get(day) or self._date(day)
+        if when.__class__ is str:
+            problems.append(when)  # type: ignore[arg-type]
+        milli = None
+        if found is not None:
+            milli = self._amount(found, amount)
+            if milli.__class__ is str:
+                problems.append(milli)  # type: ignore[arg-type]
+        bad_text = False
+        if item:
+            item = item.strip()
+            if len(item) > _ITEM_LIMIT or _CONTROL_RE.search(item):
+                problems.append(_text_problem("item", item))
+                bad_text = True
+        if note:
+            note = note.strip()
+            if "\r" in note:
+                note = note.replace("\r\n", "\n")
+            if len(note) > _NOTE_LIMIT or _NOTE_CONTROL_RE.search(note):
+                problems.append(_text_problem("note", note))
+                bad_text = True
+        if unit:
+            unit = unit.strip()
+            if len(unit) > _UNIT_LIMIT or _CONTROL_RE.search(unit):
+                problems.append(_text_problem("unit", unit))
+                bad_text = True
+        if by:
+            by = by.strip()
+            if len(by) > _BY_LIMIT or _CONTROL_RE.search(by):
+                problems.append(_text_problem("by", by))
+                bad_text = True
+        if evidence:
+            evidence = evidence.strip()
+            if len(evidence) > _EVIDENCE_LIMIT or _CONTROL_RE.search(evidence):
+                problems.append(_text_problem("evidence", evidence))
+                bad_text = True
+        if found is not None and found.kind == "activity" and not note and not bad_text:
+            problems.append(t("entry.note_required", target=found.id))
+        if problems:
+            return problems
+        assert found is not None
+        day_value, iso = when  # type: ignore[misc]
+        return Checked(
+            found,
+            written,
+            day_value,
+            iso,
+            milli,  # type: ignore[arg-type]
+            item or None,
+            note or None,
+            unit or None,
+            by or None,
+            evidence or None,
+        )
+
+    def check(self, fields: Mapping[str, str | None]) -> tuple[Draft | None, list[str]]:
+        """Validate every field: ``(draft, [])`` or ``(None, all problems)``."""
+        result = self.row(*[fields.get(name) or "" for name in FIELDS])
+        if isinstance(result, list):
+            return None, result
+        return draft_from(result), []
+
+    def draft(self, fields: Mapping[str, str | None]) -> Draft:
+        """Validate every field; raise ``InputError`` with the first problem."""
+        draft, problems = self.check(fields)
+        if problems or draft is None:
+            raise InputError(problems[0] if problems else t("entry.target_required"))
+        return draft
+
+
+def draft_from(checked: Checked) -> Draft:
+    """The ``Draft`` of a checked row."""
+    return Draft(
+        target=checked.target.id,
+        kind=checked.target.kind,
+        date=checked.date,
+        amount=amount_from_milli(checked.amount_milli),
+        item=checked.item,
+        note=checked.note,
+        unit=checked.unit,
+        by=checked.by,
+        evidence=checked.evidence,
+        written_target=checked.written_target,
+    )
+
+
+_MISSING: Any = object()
+_ITEM_LIMIT = TEXT_LIMITS["item"]
+_NOTE_LIMIT = TEXT_LIMITS["note"]
+_UNIT_LIMIT = TEXT_LIMITS["unit"]
+_BY_LIMIT = TEXT_LIMITS["by"]
+_EVIDENCE_LIMIT = TEXT_LIMITS["evidence"]
+
+
+def _text_problem(name: str, text: str) -> str:
+    return clean_text(name, text)[1] or t("entry.control_chars", field=name)
+
+
+def _parse_amount(kind: str, text: str) -> int | str | None:
+    """An amount in thousandths for a kind, or a problem (NUL stands for the target id)."""
+    if kind != "count":
+        if text:
+            return t(f"entry.amount_not_for_{kind}", target="\x00", value=text)
+        return None
+    if not text:
+        return 1000
+    if not _AMOUNT_RE.fullmatch(text):
+        lowered = text.lower().lstrip("+-")
+        if lowered in ("nan", "inf", "infinity", "snan"):
+            return t("entry.amount_not_finite", value=text)
+        return t("entry.amount_not_number", value=text)
+    number = Decimal(text)
+    if number <= 0:
+        return t("entry.amount_not_positive", value=text)
+    if number > MAX_AMOUNT:
+        return t("entry.amount_too_large", value=text, limit=format_amount(MAX_AMOUNT))
+    milli = number * _THOUSAND
+    if milli != milli.to_integral_value():
+        return t("entry.amount_decimals", value=text)
+    return int(milli)
+
+
+# --- rules that need what is already recorded ------------------------------------------------
+
+
+def duplicate_item_problem(draft: Draft, earlier_id: int) -> str:
+    """The message refusing an item already counted for this target in entry ``earlier_id``."""
+    return t("entry.duplicate_item", target=draft.target, item=draft.item, id=earlier_id)
+
+
+def milestone_done_problem(draft: Draft, earlier_id: int, earlier_date: str) -> str:
+    """The message refusing a second done-record for a milestone."""
+    return t("entry.milestone_done", target=draft.target, id=earlier_id, date=earlier_date)
+
+
+def number_json(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an int when whole, else the float of its exact text."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:
+    """An entry as JSON-ready data (the ``log --json`` and ``export --format json`` shape).
+
+    ``aliases`` maps old target ids to current ones, so entries show under today's ids.
+    """
+    void = entry.void
+    return {
+        "id": entry.id,
+        "target": aliases.get(entry.target, entry.target) if aliases else entry.target,
+        "date": entry.date.isoformat(),
+        "amount": number_json(entry.amount),
+        "item": entry.item,
+        "note": entry.note,
+        "unit": entry.unit,
+        "by": entry.by,
+        "evidence": entry.evidence,
+        "recorded_at": entry.recorded_at,
+        "void": None
+        if void is None
+        else {"id": void.id, "reason": void.reason, "by": void.by, "recorded_at": void.recorded_at},
+    }

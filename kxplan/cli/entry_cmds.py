@@ -1,0 +1,506 @@
+"""``kxplan record|void|log|import|export``: write progress into the store and read it back.
+
+Each command parses its arguments, validates with ``kxplan.entry`` *before* touching the
+database (bad input never creates or changes it), calls one ``Store`` method and prints:
+data on stdout, messages for people on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kxplan import completion
+from kxplan.cli import app
+from kxplan.cli.output import echo, notice, print_json
+from kxplan.errors import DatabaseError, InputError, UsageError
+from kxplan.messages import t
+
+if TYPE_CHECKING:
+    from kxplan.cli.env import Env
+    from kxplan.csvio import CsvTable, ImportResult
+    from kxplan.entry import Entry
+    from kxplan.plan import Plan
+    from kxplan.store import Store
+
+# An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
+_OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
+_QUARTER_RE = re.compile(r"^(?:([0-9]{4})-?)?[Qq]([1-4])$")
+_FLEXIBLE = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+def default_by() -> str:
+    """Who is recording when ``--by`` is not given: the OS user, else ``unknown``."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        return "unknown"
+
+
+def _refuse_stray(command: str, values: list[str | None], extra: list[str]) -> None:
+    """With unknown options let through (so ``-3`` reaches AMOUNT), refuse real strays."""
+    for value in [*values, *extra]:
+        if value is not None and _OPTION_LIKE.match(value):
+            raise UsageError(t("cli.unknown_option", option=value, command=command))
+    if extra:
+        raise UsageError(t("cli.extra_argument", argument=extra[0], command=command))
+
+
+@contextmanager
+def _session(env: Env, *, create: bool) -> Iterator[Store]:
+    """The open database; says on stderr when a new one was created.
+
+    An SQLite failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line;
+    the write it interrupted was rolled back.
+    """
+    from kxplan.store import Store
+
+    with _sqlite_errors(env.db_path), Store.open(env.db_path, create=create) as store:
+        if store.created:
+            notice(t("store.created", path=env.db_path))
+        yield store
+
+
+@contextmanager
+def _sqlite_errors(path: Path) -> Iterator[None]:
+    import sqlite3
+
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DatabaseError(t("store.failed", path=path, reason=exc)) from None
+
+
+def _by(value: str | None) -> str:
+    from kxplan.entry import clean_text
+
+    text, problem = clean_text("by", value)
+    if problem:
+        raise InputError(problem)
+    return text or default_by()
+
+
+def summary(store: Store, plan: Plan, target_id: str) -> str:
+    """A target's total in one line: ``p4.workstations: 3/10 家 (30.0%)``."""
+    from kxplan.entry import format_amount, percent
+
+    target = plan.target(target_id)
+    if target is None:
+        return target_id
+    total, count = store.target_total(plan.year, (target.id, *target.renamed_from))
+    if target.kind == "count" and target.goal:
+        return t(
+            "record.summary_count",
+            target=target.id,
+            total=format_amount(total),
+            goal=format_amount(target.goal),
+            unit=target.unit or "",
+            percent=percent(total, target.goal),
+        )
+    if target.kind == "milestone":
+        if count:
+            first = store.entries(plan.year, targets=(target.id, *target.renamed_from), limit=1)
+            return t("record.summary_milestone", target=target.id, date=first[0].date.isoformat())
+        return t("record.summary_milestone_open", target=target.id)
+    return t("record.summary_activity", target=target.id, count=count)
+
+
+# --- record ----------------------------------------------------------------------------------
+
+
+@app.command("record", help=t("help.record"), context_settings=_FLEXIBLE)
+def record(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            help=t("help.arg.target"), show_default=False, autocompletion=completion.target_ids
+        ),
+    ],
+    amount: Annotated[
+        str | None, typer.Argument(help=t("help.arg.amount"), show_default=False)
+    ] = None,
+    when: Annotated[
+        str | None, typer.Option("--date", help=t("help.opt.date"), show_default=False)
+    ] = None,
+    item: Annotated[
+        str | None, typer.Option("--item", help=t("help.opt.item"), show_default=False)
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help=t("help.opt.note"), show_default=False)
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help=t("help.opt.unit"), show_default=False, autocompletion=completion.units
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.by"), show_default=False),
+    ] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help=t("help.opt.evidence"), show_default=False)
+    ] = None,
+) -> None:
+    """Record progress on one target."""
+    from kxplan.entry import validate
+
+    _refuse_stray("record", [target, amount], list(ctx.args))
+    env: Env = ctx.obj
+    plan = env.plan()
+    fields = {
+        "target": target,
+        "date": when,
+        "amount": amount,
+        "item": item,
+        "note": note,
+        "unit": unit,
+        "by": by,
+        "evidence": evidence,
+    }
+    draft = validate(plan, fields, env.today)
+    who = draft.by or default_by()
+    with _session(env, create=True) as store:
+        entry = store.record(plan, draft, who)
+        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
+
+
+# --- void ------------------------------------------------------------------------------------
+
+
+def _entry_id(text: str) -> int:
+    value = text.strip().lstrip("#")
+    if not value.isdigit() or not value.isascii() or int(value) <= 0:
+        raise InputError(t("void.bad_id", value=text))
+    return int(value)
+
+
+@app.command("void", help=t("help.void"))
+def void(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(help=t("help.arg.entry_id"), show_default=False)],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help=t("help.opt.reason"), show_default=False)
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.by"), show_default=False),
+    ] = None,
+) -> None:
+    """Void an entry (it stays in the database, marked, with the reason)."""
+    from kxplan.entry import clean_reason
+
+    env: Env = ctx.obj
+    number = _entry_id(entry_id)
+    text = clean_reason(reason)
+    who = _by(by)
+    plan = env.plan()
+    # Voiding needs an entry, so it never creates a database.
+    with _session(env, create=False) as store:
+        done = store.void(number, text, who)
+        entry = store.entry(number)
+        assert entry is not None
+        target = plan.aliases().get(entry.target, entry.target)
+        line = (
+            summary(store, plan, target)
+            if entry.plan_year == plan.year
+            else t("void.other_year", target=entry.target, year=entry.plan_year)
+        )
+        echo(t("void.done", void=done.id, id=number, date=entry.date.isoformat(), summary=line))
+
+
+# --- log ---------------------------------------------------------------------------------------
+
+
+def quarter_range(text: str, year: int) -> tuple[date, date]:
+    """The first and last day of a quarter written ``2019Q2`` (or ``Q2`` for the plan year)."""
+    match = _QUARTER_RE.match(text.strip())
+    if not match:
+        raise InputError(t("log.bad_quarter", value=text, year=year))
+    quarter_year = int(match.group(1) or year)
+    if quarter_year != year:
+        raise InputError(t("log.quarter_year", value=text, year=year))
+    quarter = int(match.group(2))
+    first = date(year, 3 * quarter - 2, 1)
+    last = (
+        date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - timedelta(days=1)
+    )
+    return first, last
+
+
+def _target_filter(plan: Plan, text: str) -> tuple[str, ...]:
+    from kxplan.entry import Validator
+
+    found, problem = Validator(plan, date(plan.year, 1, 1)).target(text)
+    if found is None:
+        raise InputError(problem or t("entry.target_required"))
+    return (found.id, *found.renamed_from)
+
+
+@app.command("log", help=t("help.log"))
+def log(
+    ctx: typer.Context,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help=t("help.opt.log_target"),
+            show_default=False,
+            autocompletion=completion.target_ids,
+        ),
+    ] = None,
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter",
+            help=t("help.opt.quarter"),
+            show_default=False,
+            autocompletion=completion.plan_quarters,
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help=t("help.opt.log_unit"),
+            show_default=False,
+            autocompletion=completion.units,
+        ),
+    ] = None,
+    include_voided: Annotated[bool, typer.Option("--all", help=t("help.opt.all"))] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.json"))] = False,
+) -> None:
+    """List entries in date order."""
+    from kxplan.entry import entry_dict
+
+    env: Env = ctx.obj
+    plan = env.plan()
+    targets = _target_filter(plan, target) if target is not None else None
+    date_from = date_to = None
+    if quarter is not None:
+        date_from, date_to = quarter_range(quarter, plan.year)
+    with _session(env, create=False) as store:
+        entries = store.entries(
+            plan.year,
+            targets=targets,
+            date_from=date_from,
+            date_to=date_to,
+            unit=unit.strip() if unit else None,
+            include_voided=include_voided,
+        )
+    aliases = plan.aliases()
+    if as_json:
+        print_json([entry_dict(entry, aliases) for entry in entries])
+        return
+    if not entries:
+        notice(t("log.none"))
+        return
+    _log_table(entries, aliases, include_voided)
+
+
+def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bool) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from kxplan.cli.env import console
+    from kxplan.entry import format_amount
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
+    table.add_column(t("label.log.id"), justify="right", no_wrap=True)
+    table.add_column(t("label.log.date"), no_wrap=True)
+    table.add_column(t("label.log.target"), no_wrap=True)
+    table.add_column(t("label.log.amount"), justify="right", no_wrap=True)
+    table.add_column(t("label.log.item"), overflow="fold")
+    table.add_column(t("label.log.note"), overflow="fold")
+    table.add_column(t("label.log.unit"), overflow="fold")
+    table.add_column(t("label.log.by"), no_wrap=True)
+    if include_voided:
+        table.add_column(t("label.log.void"), overflow="fold")
+    for entry in entries:
+        cells: list[Any] = [
+            f"#{entry.id}",
+            entry.date.isoformat(),
+            aliases.get(entry.target, entry.target),
+            format_amount(entry.amount),
+            Text(entry.item or ""),
+            Text(entry.note or ""),
+            Text(entry.unit or ""),
+            Text(entry.by),
+        ]
+        style = None
+        if include_voided:
+            if entry.void is not None:
+                cells.append(
+                    Text(t("label.log.voided", id=entry.void.id, reason=entry.void.reason))
+                )
+                style = "dim strike"
+            else:
+                cells.append("")
+        table.add_row(*cells, style=style)
+    console().print(table)
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+@app.command("import", help=t("help.import"))
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("help.opt.dry_run"))] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.import_by"), show_default=False),
+    ] = None,
+) -> None:
+    """Import entries from a CSV file, all or nothing, skipping rows imported before."""
+    from kxplan.csvio import ImportProblems, read_csv
+
+    env: Env = ctx.obj
+    plan = env.plan()
+    who = _by(by)
+    table = read_csv(file, encoding)
+    if table.detected:
+        notice(t("csv.detected", file=file, encoding=table.encoding))
+    try:
+        result = _run_import(env, plan, table, who, dry_run)
+    except ImportProblems as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        raise
+    key = "import.dry_run" if dry_run else "import.done"
+    if result.rows == 0:
+        notice(t("import.no_rows", file=file))
+    else:
+        notice(t(key, file=file, added=result.added, skipped=result.skipped))
+
+
+def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) -> ImportResult:
+    """Import into the database, building a new one beside its final name when there is none."""
+    from kxplan.csvio import import_rows
+    from kxplan.store import Store, database_exists, publish_new, remove_database
+
+    path = Path(env.db_path)
+    exists = path.is_dir() or database_exists(path)
+    options: dict[str, Any] = {"today": env.today, "by": who}
+    with _sqlite_errors(path), _progress(table) as progress:
+        options["progress"] = progress
+        if dry_run and not exists:
+            return import_rows(None, plan, table, **options)
+        if exists:
+            with Store.open(path, create=False) as store:
+                return import_rows(store, plan, table, dry_run=dry_run, **options)
+        # A new database is built beside its final name and linked into place only when the
+        # whole import succeeded, so a refused import leaves no database behind.
+        if not path.absolute().parent.is_dir():
+            raise DatabaseError(t("store.no_directory", path=path))
+        staging = path.with_name(f".{path.name}.import-{os.getpid()}")
+        try:
+            with Store.open(staging, create=True) as store:
+                result = import_rows(store, plan, table, **options)
+            if result.rows == 0 or publish_new(staging, path):
+                if result.rows:
+                    notice(t("store.created", path=path))
+                return result
+        finally:
+            remove_database(staging)
+    # Another process created the database meanwhile: import into it; rows it already has
+    # from this file are skipped by their import keys.
+    with _sqlite_errors(path), Store.open(path, create=False) as store:
+        return import_rows(store, plan, table.again(), today=env.today, by=who)
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(table: CsvTable) -> Any:
+    """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
+    from kxplan.cli.env import Env
+
+    if table.size_hint < 20_000 or not Env.is_terminal(sys.stderr):
+        return _NoProgress()
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kxplan.cli.env import console
+
+    @contextmanager
+    def bar() -> Any:
+        with Progress(
+            TextColumn(t("import.progress")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console(stderr=True),
+            transient=True,
+        ) as progress:
+            task = progress.add_task("import", total=table.size_hint)
+            yield lambda n: progress.advance(task, n)
+
+    return bar()
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+@app.command("export", help=t("help.export"))
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help=t("help.opt.format"))] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", help=t("help.opt.out"), show_default=False)
+    ] = None,
+    include_voided: Annotated[bool, typer.Option("--all", help=t("help.opt.export_all"))] = False,
+) -> None:
+    """Export entries as CSV or JSON (non-voided only unless ``--all``)."""
+    import io
+    import json
+
+    from kxplan.csvio import export_records, write_csv
+    from kxplan.entry import entry_dict
+
+    env: Env = ctx.obj
+    kind = fmt.strip().lower()
+    if kind not in ("csv", "json"):
+        raise InputError(t("export.bad_format", value=fmt))
+    if out is not None and out.is_dir():
+        raise InputError(t("export.out_is_directory", path=out))
+    plan = env.plan()
+    with _session(env, create=False) as store:
+        entries = store.entries(plan.year, include_voided=include_voided)
+    aliases = plan.aliases()
+    if kind == "json":
+        text = json.dumps([entry_dict(e, aliases) for e in entries], ensure_ascii=False, indent=2)
+        text += "\n"
+    else:
+        buffer = io.StringIO()
+        write_csv(buffer, export_records(entries, aliases, include_voided=include_voided))
+        text = buffer.getvalue()
+    if out is None:
+        sys.stdout.write(text)
+        return
+    from kxplan.fsio import write_atomic
+
+    # CSV files get a BOM, so Excel on Chinese Windows reads them as UTF-8.
+    write_atomic(out, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
+    notice(t("export.done", count=len(entries), path=out))

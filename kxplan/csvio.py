@@ -1,0 +1,448 @@
+"""CSV in and out: reading an import file, importing its rows, writing an export.
+
+Reading (``read_csv``): UTF-8 with or without a BOM; another encoding with ``encoding=``
+(``gbk`` and ``gb2312`` are read as their superset GB18030); a file that is not UTF-8 but
+is plainly GB18030 Chinese text (what Excel saves on Chinese Windows) is detected and said
+so. Line numbers are the physical lines where each row starts (the header is line 1).
+
+Importing (``import_rows``) validates every row with the same rules as ``record`` and
+reports *all* bad rows (``FILE:LINE: message``) before anything is kept: rows are inserted
+in chunks inside one write transaction that is rolled back if any row is bad. Each row's
+``import_key`` is the sha256 of its normalised fields plus its occurrence number among
+identical rows of the file, so importing a file again, or with rows appended, adds only
+the new rows, and two identical rows in one file stay two entries.
+
+Writing (``write_csv``) neutralises cells that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from kxplan.entry import (
+    FIELDS,
+    Checked,
+    Entry,
+    RowProblem,
+    Validator,
+    draft_from,
+    duplicate_item_problem,
+    format_amount,
+    milestone_done_problem,
+)
+from kxplan.errors import InputError
+from kxplan.messages import t
+
+if TYPE_CHECKING:
+    from kxplan.plan import Plan
+    from kxplan.store import ImportState, Store
+
+REQUIRED = ("target", "date")
+EXPORT_COLUMNS = FIELDS
+VOID_COLUMNS = ("id", "recorded_at", "void_id", "void_reason", "void_by", "void_recorded_at")
+CHUNK = 10_000
+_FORMULA_RE = re.compile("'*[=+\\-@\t\r]")
+_NON_ASCII_RE = re.compile(rb"[\x80-\xff]+")
+_GB2312_RUN_RE = re.compile(rb"[\xa1-\xfe]+")
+_UNNEUTRALISE_RE = re.compile("'+[=+\\-@\t\r]")
+_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "utf8": "utf-8"}
+
+
+class ImportProblems(InputError):
+    """Bad rows in an import file: ``problems`` lists every one; nothing was written."""
+
+    def __init__(self, message: str, problems: list[RowProblem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass
+class CsvTable:
+    """A CSV file read and decoded: its header and its rows as ``(line, cells)``."""
+
+    name: str
+    encoding: str
+    detected: bool
+    columns: list[str]
+    reader: Any  # a csv.reader positioned after the header
+    header_end: int  # the line the header ends on
+    size_hint: int
+    data: bytes = b""  # the file's bytes, to read it again
+
+    def again(self) -> CsvTable:
+        """The same file read afresh (its rows can be iterated once)."""
+        return read_csv(
+            Path(self.name), self.encoding if not self.detected else None, data=self.data
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows read, rows added, rows skipped as already imported."""
+
+    rows: int = 0
+    added: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, bool]:
+    """Decode file bytes: ``(text, encoding used, detected)``; raise ``InputError`` if impossible."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(_ALIASES.get(encoding.lower(), encoding)).name
+        except LookupError:
+            raise InputError(t("csv.unknown_encoding", encoding=encoding)) from None
+        if codec == "utf-8":
+            codec = "utf-8-sig"
+        try:
+            return data.decode(codec), encoding, False
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                t(
+                    "csv.bad_encoding",
+                    file=name,
+                    encoding=encoding,
+                    byte=f"0x{data[exc.start]:02x}",
+                    line=line,
+                )
+            ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(t("csv.utf16", file=name))
+    try:
+        return data.decode("utf-8-sig"), "utf-8", False
+    except UnicodeDecodeError as exc:
+        if _looks_gb(data):
+            try:
+                return data.decode("gb18030"), "gb18030", True
+            except UnicodeDecodeError:
+                pass
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            t("csv.not_utf8", file=name, byte=f"0x{data[exc.start]:02x}", line=line)
+        ) from None
+
+
+def _looks_gb(data: bytes) -> bool:
+    """Whether non-UTF-8 bytes are plainly GB2312-range Chinese (GBK/GB18030 from Excel).
+
+    Every run of non-ASCII bytes must be pairs of bytes in 0xA1–0xFE; Latin-1 accented
+    letters next to ASCII, or random bytes, fail. Linear in the size of the file.
+    """
+    return all(
+        len(run) % 2 == 0 and _GB2312_RUN_RE.fullmatch(run) for run in _NON_ASCII_RE.findall(data)
+    )
+
+
+def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = None) -> CsvTable:
+    """Read an import file's header and rows; raise ``InputError`` for file-level problems."""
+    name = str(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(t("csv.not_found", file=name)) from None
+        except IsADirectoryError:
+            raise InputError(t("csv.is_directory", file=name)) from None
+        except OSError as exc:
+            raise InputError(t("csv.unreadable", file=name, reason=exc.strerror or exc)) from None
+    text, used, detected = decode(data, name, encoding)
+    if not text.strip():
+        raise InputError(t("csv.empty", file=name, columns=",".join(FIELDS)))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise InputError(t("csv.syntax", file=name, line=reader.line_num, reason=exc)) from None
+    columns = [cell.strip().lower() for cell in header]
+    _check_header(name, header, columns)
+    return CsvTable(
+        name=name,
+        encoding=used,
+        detected=detected,
+        columns=columns,
+        reader=reader,
+        header_end=reader.line_num,
+        data=data,
+        size_hint=text.count("\n"),
+    )
+
+
+def _check_header(name: str, header: list[str], columns: list[str]) -> None:
+    seen: set[str] = set()
+    for raw, column in zip(header, columns, strict=True):
+        if column not in FIELDS:
+            if not column:
+                raise InputError(t("csv.empty_column", file=name, columns=",".join(FIELDS)))
+            if len(header) == 1 and any(sep in raw for sep in ";\t|"):
+                raise InputError(t("csv.separator", file=name))
+            hints = difflib.get_close_matches(column, FIELDS, n=1)
+            if hints:
+                raise InputError(
+                    t("csv.unknown_column_hint", file=name, column=raw.strip(), hint=hints[0])
+                )
+            raise InputError(
+                t("csv.unknown_column", file=name, column=raw.strip(), columns=",".join(FIELDS))
+            )
+        if column in seen:
+            raise InputError(t("csv.duplicate_column", file=name, column=column))
+        seen.add(column)
+    missing = [column for column in REQUIRED if column not in seen]
+    if missing:
+        raise InputError(t("csv.missing_columns", file=name, columns=", ".join(missing)))
+
+
+# --- importing ---------------------------------------------------------------------------------
+
+
+def unneutralise(cell: str) -> str:
+    """Undo ``neutralise``: drop the one ``'`` an export put before a formula-like cell."""
+    return cell[1:] if _UNNEUTRALISE_RE.match(cell) else cell
+
+
+def import_rows(
+    store: Store | None,
+    plan: Plan,
+    table: CsvTable,
+    *,
+    today: date,
+    by: str,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Validate every row, then add the new ones in one transaction (none if any row is bad).
+
+    ``store`` may be None for a dry run without a database. Raise ``ImportProblems`` listing
+    every bad row; the database is then unchanged.
+    """
+    from kxplan.store import ImportState, timestamp
+
+    if store is None:
+        return _import(
+            None, ImportState(), plan, table, today, by, "", dry_run=True, progress=progress
+        )
+    recorded_at = timestamp(now)
+    if dry_run:
+        with store.read_snapshot():
+            state = store.import_state(plan.year)
+            return _import(None, state, plan, table, today, by, recorded_at, True, progress)
+    with store.write_transaction(bulk=True):
+        state = store.import_state(plan.year)
+        return _import(store, state, plan, table, today, by, recorded_at, False, progress)
+
+
+def _import(
+    store: Store | None,
+    state: ImportState,
+    plan: Plan,
+    table: CsvTable,
+    today: date,
+    default_by: str,
+    recorded_at: str,
+    dry_run: bool,
+    progress: Callable[[int], None] | None,
+) -> ImportResult:
+    # The measured bulk hot path (≤ 3× a plain executemany of the same rows): the plan lookups
+    # are precomputed and dates and amounts cached by Validator, the database state is in
+    # sets and dicts (no per-row SELECT), rows go to SQLite in executemany chunks, and the
+    # rows of a file with any bad row are never kept (the transaction is rolled back).
+    name, year = table.name, plan.year
+    aliases = plan.aliases()
+    items = {(aliases.get(target, target), item): i for (target, item), i in state.items.items()}
+    done = {aliases.get(target, target): value for target, value in state.done.items()}
+    keys = state.keys
+    check = Validator(plan, today, date_required=True).row
+    columns = table.columns
+    width = len(columns)
+    # Absent columns read the empty cell appended to every row (index `width`).
+    pick = operator.itemgetter(*[columns.index(c) if c in columns else width for c in FIELDS])
+    occurrences: dict[str, int] = {}
+    new_items: dict[tuple[str, str], int] = {}
+    new_done: dict[str, int] = {}
+    problems: list[RowProblem] = []
+    chunk: list[tuple[Any, ...]] = []
+    result = ImportResult()
+    sha256 = hashlib.sha256
+    reader = table.reader
+    end = table.header_end
+    ticks = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(t("csv.syntax", file=name, line=end + 1, reason=exc)) from None
+        line, end = end + 1, reader.line_num
+        if not cells or not any(cells):
+            continue
+        result.rows += 1
+        if progress is not None:
+            ticks += 1
+            if ticks == 5000:
+                progress(ticks)
+                ticks = 0
+        if len(cells) != width:
+            problems.append(
+                RowProblem(name, line, t("csv.cell_count", cells=len(cells), columns=width))
+            )
+            continue
+        cells.append("")
+        values = pick(cells)
+        if "'" in values[3][:1] + values[4][:1] + values[5][:1] + values[6][:1] + values[7][:1]:
+            values = values[:3] + tuple(unneutralise(value) for value in values[3:])
+        row = check(*values)
+        if row.__class__ is list:
+            problems.extend(RowProblem(name, line, message) for message in row)  # type: ignore[union-attr]
+            continue
+        target, written, _, day, milli, item, note, unit, by, evidence = row  # type: ignore[misc]
+        digest = sha256(
+            "\x1f".join(
+                (
+                    written,
+                    day,
+                    "" if milli is None else str(milli),
+                    item or "",
+                    note or "",
+                    unit or "",
+                    by or "",
+                    evidence or "",
+                )
+            ).encode()
+        ).hexdigest()
+        count = occurrences.get(digest, 0) + 1
+        occurrences[digest] = count
+        key = f"{digest}:{count}"
+        if key in keys:
+            result.skipped += 1
+            continue
+        kind = target.kind
+        if kind == "milestone" or (item is not None and kind == "count"):
+            problem = _rule_problem(row, line, items, done, new_items, new_done)  # type: ignore[arg-type]
+            if problem is not None:
+                problems.append(RowProblem(name, line, problem))
+                continue
+        result.added += 1
+        if store is None or problems:
+            continue
+        chunk.append(
+            (
+                year,
+                target.id,
+                day,
+                milli,
+                item,
+                note,
+                unit,
+                by or default_by,
+                evidence,
+                recorded_at,
+                key,
+            )
+        )
+        if len(chunk) >= CHUNK:
+            store.insert_rows(chunk)
+            chunk = []
+    if progress is not None and ticks:
+        progress(ticks)
+    if problems:
+        result.problems = problems
+        raise ImportProblems(
+            t("import.bad_rows", file=name, count=len({p.line for p in problems})), problems
+        )
+    if chunk and store is not None:
+        store.insert_rows(chunk)
+    return result
+
+
+def _rule_problem(
+    row: Checked,
+    line: int,
+    items: dict[tuple[str, str], int],
+    done: dict[str, tuple[int, str]],
+    new_items: dict[tuple[str, str], int],
+    new_done: dict[str, int],
+) -> str | None:
+    """The rules that need what is recorded: an item counted once, a milestone done once."""
+    draft = draft_from(row)
+    if draft.kind == "milestone":
+        if draft.target in done:
+            earlier_id, earlier_date = done[draft.target]
+            return milestone_done_problem(draft, earlier_id, earlier_date)
+        if draft.target in new_done:
+            return t("import.milestone_twice", target=draft.target, line=new_done[draft.target])
+        new_done[draft.target] = line
+        return None
+    assert draft.item is not None
+    pair = (draft.target, draft.item)
+    if pair in items:
+        return duplicate_item_problem(draft, items[pair])
+    if pair in new_items:
+        return t(
+            "import.duplicate_item", item=draft.item, target=draft.target, line=new_items[pair]
+        )
+    new_items[pair] = line
+    return None
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would read as a formula (``= + - @``, tab, CR).
+
+    A cell that is already ``'`` followed by such a character gets one more ``'``, so
+    ``unneutralise`` restores every value exactly.
+    """
+    return "'" + cell if _FORMULA_RE.match(cell) else cell
+
+
+def export_records(
+    entries: Iterable[Entry], aliases: dict[str, str], *, include_voided: bool
+) -> Iterator[list[str]]:
+    """CSV records (header first) for entries, targets under their current ids, text neutralised."""
+    header = list(EXPORT_COLUMNS) + (list(VOID_COLUMNS) if include_voided else [])
+    yield header
+    for entry in entries:
+        record = [
+            aliases.get(entry.target, entry.target),
+            entry.date.isoformat(),
+            format_amount(entry.amount),
+            neutralise(entry.item or ""),
+            neutralise(entry.note or ""),
+            neutralise(entry.unit or ""),
+            neutralise(entry.by),
+            neutralise(entry.evidence or ""),
+        ]
+        if include_voided:
+            void = entry.void
+            record += [
+                str(entry.id),
+                entry.recorded_at,
+                str(void.id) if void else "",
+                neutralise(void.reason) if void else "",
+                neutralise(void.by) if void else "",
+                void.recorded_at if void else "",
+            ]
+        yield record
+
+
+def write_csv(stream: IO[str], records: Iterable[list[str]]) -> None:
+    """Write CSV records (``\\r\\n`` line ends, minimal quoting) to a text stream."""
+    csv.writer(stream, lineterminator="\r\n").writerows(records)
