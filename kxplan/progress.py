@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from kxplan.entry import DailyTotal, Entry
 from kxplan.errors import InputError
 from kxplan.messages import t
-from kxplan.plan import Plan, Point, Section, Target
+from kxplan.plan import Plan, Point, Section, Target, decimal_json
 
 #: Every status, worst first. A point's or section's status is its worst target's.
 STATUSES = ("at_risk", "overdue", "behind", "idle", "pending", "on_track", "active", "done")
@@ -56,9 +56,14 @@ def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
+def day_of_year(day: date) -> int:
+    """Days from 1 January to ``day``, both counted (1 on 1 January, 365 or 366 on 31 December)."""
+    return day.timetuple().tm_yday
+
+
 def elapsed(as_of: date) -> Decimal:
     """Share of the year gone by on ``as_of``: days from 1 January to it, both counted."""
-    return Decimal(as_of.timetuple().tm_yday) / Decimal(days_in_year(as_of.year))
+    return Decimal(day_of_year(as_of)) / Decimal(days_in_year(as_of.year))
 
 
 def clamp(day: date, year: int) -> date:
@@ -144,6 +149,20 @@ class Summary:
         """Every target's progress in plan order."""
         return [target for point in self.points() for target in point.targets]
 
+    def only(self, section: int | None = None, point: int | None = None) -> Summary:
+        """The part of the summary for one section and/or one point, with counts recomputed."""
+        sections = []
+        for section_progress in self.sections:
+            if section is not None and section_progress.section.number != section:
+                continue
+            points = tuple(
+                p for p in section_progress.points if point is None or p.point.number == point
+            )
+            if points:
+                status = worst(p.status for p in points)
+                sections.append(SectionProgress(section_progress.section, status, points))
+        return Summary(self.plan, self.as_of, tuple(sections), _counts(sections))
+
 
 def worst(statuses: Iterable[str]) -> str:
     """The worst of several statuses (``done`` when there are none)."""
@@ -154,34 +173,51 @@ def worst(statuses: Iterable[str]) -> str:
 
 
 def expected(target: Target, as_of: date) -> Decimal:
-    """序时进度: how much of a count target should be done by ``as_of``."""
+    """序时进度: how much of a count target should be done by ``as_of``.
+
+    Multiplies before the one division, so a result that is exact in decimal (2.25) is
+    computed exactly and rounds half up as a person would.
+    """
     assert target.goal is not None
     if target.schedule is None:
-        return target.goal * elapsed(as_of)
+        return target.goal * day_of_year(as_of) / days_in_year(as_of.year)
     quarter = quarter_of(as_of)
     start, end = quarter_bounds(as_of.year, quarter)
     before = target.schedule[quarter - 2] if quarter > 1 else Decimal(0)
-    fraction = Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
-    return before + (target.schedule[quarter - 1] - before) * fraction
+    days_in, length = (as_of - start).days + 1, (end - start).days + 1
+    return before + (target.schedule[quarter - 1] - before) * days_in / length
 
 
-def count_status(actual: Decimal, goal: Decimal, gap: Decimal, plan: Plan) -> str:
-    """done / on_track / behind / at_risk for a count target."""
+def count_status(actual: Decimal, goal: Decimal, expect: Decimal, plan: Plan) -> str:
+    """done / on_track / behind / at_risk for a count target (gap = (expected − actual) / goal).
+
+    The gap is compared as ``expected − actual ≤ threshold × goal`` so that a gap of exactly
+    the threshold is never pushed over it by a division.
+    """
     if actual >= goal:
         return "done"
-    if gap <= plan.on_track:
+    shortfall = expect - actual
+    if shortfall <= plan.on_track * goal:
         return "on_track"
-    if gap <= plan.behind:
+    if shortfall <= plan.behind * goal:
         return "behind"
     return "at_risk"
 
 
 def summarise(plan: Plan, totals: Iterable[DailyTotal], as_of: date) -> Summary:
-    """Progress of every target, point and section of ``plan`` on ``as_of``."""
+    """Progress of every target, point and section of ``plan`` on ``as_of``.
+
+    ``as_of`` must lie in the plan year (callers clamp or refuse). Totals dated after it, or
+    before the plan year, do not count; totals recorded under a ``renamed_from`` id count for
+    the target's current id.
+    """
+    if as_of.year != plan.year:
+        raise ValueError(f"as_of {as_of} is outside the {plan.year} plan year")
+    first_day = date(plan.year, 1, 1)
     by_target: dict[str, list[DailyTotal]] = {}
     aliases = plan.aliases()
     for total in totals:
-        if total.date <= as_of:
+        if first_day <= total.date <= as_of:
             by_target.setdefault(aliases.get(total.target, total.target), []).append(total)
     sections = []
     for section in plan.sections:
@@ -192,23 +228,32 @@ def summarise(plan: Plan, totals: Iterable[DailyTotal], as_of: date) -> Summary:
                 for target in point.targets
             )
             points.append(PointProgress(point, worst(tp.status for tp in targets), targets))
-        sections.append(
-            SectionProgress(section, worst(p.status for p in points), tuple(points))
-        )
+        sections.append(SectionProgress(section, worst(p.status for p in points), tuple(points)))
+    return Summary(plan, as_of, tuple(sections), _counts(sections))
+
+
+def _counts(sections: Iterable[SectionProgress]) -> dict[str, int]:
     counts = {status: 0 for status in STATUSES}
     for section_progress in sections:
         for point_progress in section_progress.points:
-            for target_progress_ in point_progress.targets:
-                counts[target_progress_.status] += 1
-    return Summary(plan, as_of, tuple(sections), counts)
+            for progress in point_progress.targets:
+                counts[progress.status] += 1
+    return counts
 
 
 def _day(total: DailyTotal) -> date:
     return total.date
 
 
-def target_progress(plan: Plan, target: Target, totals: list[DailyTotal], as_of: date) -> TargetProgress:
-    """One target's progress from its (date-sorted, ≤ as_of) daily totals."""
+def target_progress(
+    plan: Plan, target: Target, totals: list[DailyTotal], as_of: date
+) -> TargetProgress:
+    """One target's progress from its (date-sorted, ≤ as_of) daily totals.
+
+    ``stale`` flags a count target not yet done, or an activity, with no entry in the 90 days
+    ending on ``as_of``. A milestone is never stale: one entry completes it, and until then
+    its status (pending, overdue) already says what is missing.
+    """
     entry_count = sum(total.count for total in totals)
     last_entry = totals[-1].date if totals else None
     recent = last_entry is not None and (as_of - last_entry).days < STALE_DAYS
@@ -221,9 +266,7 @@ def target_progress(plan: Plan, target: Target, totals: list[DailyTotal], as_of:
             status = "overdue"
         else:
             status = "pending"
-        return TargetProgress(
-            target, status, entry_count, last_entry, stale=False, done_on=done_on
-        )
+        return TargetProgress(target, status, entry_count, last_entry, stale=False, done_on=done_on)
     if target.kind == "activity":
         active = last_entry is not None and (as_of - last_entry).days < ACTIVE_WINDOW_DAYS
         return TargetProgress(
@@ -246,7 +289,7 @@ def _count_progress(
     actual = sum((total.amount for total in totals), Decimal(0))
     expect = expected(target, as_of)
     gap = (expect - actual) / goal
-    status = count_status(actual, goal, gap, plan)
+    status = count_status(actual, goal, expect, plan)
     current = quarter_of(as_of)
     amounts = [Decimal(0)] * 4
     for total in totals:
@@ -271,15 +314,68 @@ def _count_progress(
         stale=status != "done" and not recent,
         actual=actual,
         expected=expect,
-        percent=round1(actual / goal * _HUNDRED),
+        percent=round1(actual * _HUNDRED / goal),
         gap=gap,
-        projection=actual / elapsed(as_of),
+        projection=actual * days_in_year(as_of.year) / day_of_year(as_of),
         needed_per_quarter=needed,
         quarters_left=quarters_left,
         quarter_amounts=tuple(amounts[:current]),
         cumulative=tuple(cumulative),
         expected_by_quarter=expected_by_quarter,
     )
+
+
+def to_json(summary: Summary) -> dict:
+    """The summary as JSON-ready data in plan order (the ``kxplan status --json`` shape).
+
+    ``actual`` is exact; ``expected``, ``projection`` and ``needed_per_quarter`` are rounded
+    half up to one decimal; fields a kind does not have are None. Status keys never translate.
+    """
+    plan = summary.plan
+    return {
+        "plan": {
+            "org": plan.org,
+            "title": plan.title,
+            "year": plan.year,
+            "lang": plan.lang,
+            "thresholds": {
+                "on_track": decimal_json(plan.on_track),
+                "behind": decimal_json(plan.behind),
+            },
+        },
+        "as_of": summary.as_of.isoformat(),
+        "targets": [_target_json(progress) for progress in summary.targets()],
+        "points": [{"number": p.point.number, "status": p.status} for p in summary.points()],
+        "sections": [{"number": s.section.number, "status": s.status} for s in summary.sections],
+        "summary": dict(summary.counts),
+    }
+
+
+def _rounded(value: Decimal | None) -> int | float | None:
+    return None if value is None else decimal_json(round1(value))
+
+
+def _target_json(progress: TargetProgress) -> dict:
+    target = progress.target
+    return {
+        "id": target.id,
+        "point": target.point,
+        "kind": target.kind,
+        "title": target.title,
+        "goal": decimal_json(target.goal),
+        "unit": target.unit,
+        "actual": decimal_json(progress.actual),
+        "expected": _rounded(progress.expected),
+        "percent": decimal_json(progress.percent),
+        "status": progress.status,
+        "projection": _rounded(progress.projection),
+        "needed_per_quarter": _rounded(progress.needed_per_quarter),
+        "stale": progress.stale,
+        "due": target.due.isoformat() if target.due else None,
+        "done_on": progress.done_on.isoformat() if progress.done_on else None,
+        "entries": progress.entry_count,
+        "last_entry": progress.last_entry.isoformat() if progress.last_entry else None,
+    }
 
 
 def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
