@@ -1,0 +1,978 @@
+"""The quarterly progress report (季度工作进展报告): load, build a context, render templates.
+
+The flow, one direction (hledger's lib/command split):
+
+1. ``load_report_data(store, plan, quarter, as_of, known_at)`` runs every store query inside
+   one read snapshot: the per-day totals (aggregated in SQL), at most ``ENTRY_CAP`` entries
+   of the quarter per target, and the voids that count as corrections. Nothing else is read,
+   so a report over a million entries holds a few thousand rows in memory.
+2. ``build_context(data, report_date)`` is pure: it turns the data and the progress summary
+   into a ``ReportContext`` of display-ready strings (numbers formatted, user text cleaned,
+   chart geometry computed), in the current interface language (``kxplan.messages``).
+3. ``render(context, fmt, templates_dir)`` renders ``report.md.j2`` or ``report.html.j2``
+   through Jinja2 and returns the text. It never prints and never reads the clock.
+
+Rules
+-----
+- **Entries listed (本季度进展)**: per work point, the first ``ENTRY_CAP`` (20) non-voided
+  entries dated in the quarter up to ``as_of``, in (date, id) order, then "… and K more"
+  where K comes from the SQL totals. Each target is queried with ``limit=ENTRY_CAP``, so the
+  point's first 20 are always among the rows read.
+- **Corrections (更正记录)**: voids recorded after the end (23:59:59.999999 UTC) of the
+  quarter before the reported one, and not after ``known_at`` when given, whose voided
+  entry is dated on or before ``as_of``. No report history is stored, so "since the
+  previous report" means "since the previous quarter ended"; a void made in the first days
+  of a quarter, before that quarter's report was sent, may appear in two consecutive
+  reports. The rule depends only on recorded times relative to fixed dates, so re-running
+  the demo (all voids recorded "now") selects the same voids every time.
+- **Known-at**: ``known_at`` (UTC, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``) hides entries and voids
+  recorded after it; it is shown in the footer exactly as given, or as "everything recorded".
+  No recorded-at time of any entry or void is ever printed, so the output depends only on
+  the plan, the data's content and the options.
+- **User text** (items, notes, units, names, reasons, evidence) is cleaned before any
+  template sees it: control characters and bidirectional overrides are removed, tabs become
+  spaces, and anything longer than ``TEXT_LIMIT`` characters is cut with "…". Templates then
+  escape it (HTML autoescape; the ``md_cell`` / ``md_text`` filters for Markdown). Evidence
+  becomes a link only when it is an ``http``/``https`` URL (``EntryRow.evidence_url``).
+
+Template context (every variable the templates use)
+----------------------------------------------------
+Top-level variables (fields of ``ReportContext``):
+
+- ``lang``: interface language of the labels, ``zh`` or ``en``.
+- ``html_lang``: the HTML ``lang`` attribute (``zh-CN`` or ``en``).
+- ``labels``: every label in the interface language, keyed by the catalogue key without
+  the ``report.`` prefix and with dots as underscores (``labels.col_goal``); also the
+  status words as ``labels.status_<key>``.
+- ``title``: the plan title. ``org``: the organisation. ``year``: the plan year.
+- ``quarter``: 1–4. ``quarter_id``: ``2019-Q2``. ``quarter_name``: ``2019年第二季度`` / ``Q2 2019``.
+- ``heading``: the report title line (plan title · quarter).
+- ``quarter_start``, ``quarter_end``, ``as_of``, ``report_date``: ISO dates.
+- ``known_at``: the known-at timestamp as given, or ``""``. ``known_at_text``: it, or the
+  words for "everything recorded".
+- ``status_counts``: list of ``StatusCount``, one per status that occurs, worst first.
+- ``total_targets``: the number of targets.
+- ``goals``: list of ``TargetRow`` — every count target, in plan order.
+- ``sections``: list of ``SectionRow`` in plan order.
+- ``next_quarter_name``: the next quarter's name, or ``""`` after Q4.
+- ``next_milestones``: list of ``TargetRow`` — milestones due in the next quarter.
+- ``warnings``: list of ``TargetRow`` — targets at risk or overdue (red), then behind
+  (yellow), each group in plan order.
+- ``corrections``: list of ``CorrectionRow`` in (entry date, entry id) order.
+- ``corrections_note``: one sentence stating the corrections rule for this report.
+- ``entry_cap``: the most entries listed per point.
+- ``plan_file``: the plan's file name (no folder). ``plan_hash``: first 12 hex digits of
+  its SHA-256. ``entries_used``: non-voided entries dated up to ``as_of`` behind the figures.
+
+``StatusCount``: ``key``, ``label``, ``colour``, ``count``.
+
+``SectionRow``: ``number``, ``heading`` (numbered title), ``title``, ``status``,
+``status_label``, ``colour``, ``points`` (list of ``PointRow``).
+
+``PointRow``: ``number``, ``title``, ``owner`` (``""`` when none), ``owner_text``,
+``status``, ``status_label``, ``colour``, ``counts`` / ``milestones`` / ``activities``
+(lists of ``TargetRow`` by kind), ``entries`` (list of ``EntryRow``), ``more`` (entries of
+the quarter not listed), ``more_text`` (``""`` when ``more`` is 0).
+
+``TargetRow``: ``id``, ``kind`` (count/milestone/activity), ``title``, ``status``,
+``status_label``, ``colour`` (red/yellow/green/grey), ``goal_text`` (``10家以上``, a due
+phrase, or "ongoing"), ``goal``, ``unit``, ``quarter_amount``, ``cumulative``, ``percent``
+(``60.0%``), ``expected``, ``expected_percent`` — count figures as strings, ``""`` for other
+kinds — ``quarter_entries`` (entries dated in the quarter), ``last_entry``, ``due``,
+``done_on`` (ISO dates or ``""``), ``bar`` (``Bar`` or None), ``chart`` (``BurnUp`` or None).
+
+``Bar`` (a progress bar on a 0–100 scale): ``fill`` (done share), ``expected`` (where the
+expected-pace mark sits), ``label`` (``60.0%``).
+
+``BurnUp`` (an SVG chart of cumulative amounts by quarter): ``width``, ``height``,
+``plot_left``, ``plot_right``, ``plot_top``, ``plot_bottom``, ``goal_y``, ``actual_points``
+and ``expected_points`` (SVG ``points`` strings), ``dots`` (list of ``ChartDot``),
+``x_labels`` and ``y_labels`` (lists of ``AxisLabel``), ``title``.
+
+``ChartDot``: ``x``, ``y``, ``label``. ``AxisLabel``: ``x``, ``y``, ``text``.
+
+``EntryRow``: ``id``, ``date``, ``target_id``, ``target_title``, ``text`` (item and note),
+``unit``, ``amount``, ``by``, ``evidence`` (cleaned text), ``evidence_url`` (the same text
+when it is an http/https URL, else ``""``).
+
+``CorrectionRow``: ``void_id``, ``entry_id``, ``entry_date``, ``target_id``,
+``target_title``, ``text``, ``unit``, ``amount``, ``reason``, ``by``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
+
+from kxplan.errors import InputError
+from kxplan.messages import CATALOG, get_language, t
+from kxplan.progress import (
+    STATUSES,
+    Summary,
+    TargetProgress,
+    quarter_bounds,
+    round1,
+    summarise,
+)
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from kxplan.entry import DailyTotal, Entry, Void
+    from kxplan.plan import Plan, Target
+
+ENTRY_CAP = 20  # entries listed per work point under 本季度进展
+TEXT_LIMIT = 300  # characters of one user string shown in a report
+FORMATS = ("md", "html")
+TEMPLATE_NAMES = {"md": "report.md.j2", "html": "report.html.j2"}
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+#: three-colour view: red / yellow / green, grey for not yet due
+COLOURS = {
+    "at_risk": "red",
+    "overdue": "red",
+    "behind": "yellow",
+    "idle": "yellow",
+    "pending": "grey",
+    "on_track": "green",
+    "active": "green",
+    "done": "green",
+}
+_WARNING_ORDER = (("at_risk", "overdue"), ("behind",))
+_CN_DIGITS = "零一二三四五六七八九"
+_HUNDRED = Decimal(100)
+
+
+# --- store protocol (what the report reads) --------------------------------------------------
+
+
+class ReportStore(Protocol):
+    """The part of ``kxplan.store.Store`` a report uses."""
+
+    def read_snapshot(self) -> AbstractContextManager[Any]: ...
+
+    def daily_totals(
+        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+    ) -> list[DailyTotal]: ...
+
+    def entries(self, year: int, **filters: Any) -> list[Entry]: ...
+
+    def voids(
+        self,
+        year: int,
+        *,
+        recorded_after: str | None = None,
+        recorded_until: str | None = None,
+    ) -> list[tuple[Void, Entry]]: ...
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report needs from the store, read in one snapshot."""
+
+    plan: Plan
+    quarter: int
+    as_of: date
+    known_at: str | None
+    summary: Summary
+    totals: list[DailyTotal]
+    entries: dict[str, list[Entry]]  # target id → its first ENTRY_CAP entries of the quarter
+    corrections: list[tuple[Void, Entry]]
+    entry_cap: int = ENTRY_CAP
+
+
+# --- times ----------------------------------------------------------------------------------------
+
+
+def end_of_day(day: date) -> str:
+    """The last microsecond of a day as a store timestamp (UTC)."""
+    return f"{day.isoformat()}T23:59:59.999999Z"
+
+
+def parse_known_at(text: str) -> str:
+    """``--known-at``: an ISO 8601 timestamp (naive = UTC) or a date (its end) → store form."""
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return end_of_day(date.fromisoformat(value))
+        moment = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        raise InputError(t("report.bad_known_at", value=text)) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def show_timestamp(stamp: str) -> str:
+    """A store timestamp for people: microseconds dropped when zero."""
+    return stamp.replace(".000000Z", "Z")
+
+
+def parse_as_of(text: str) -> date:
+    """``--as-of``: a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(t("report.bad_as_of", value=text)) from None
+
+
+def report_as_of(year: int, quarter: int, today: date, given: date | None = None) -> date:
+    """The as-of date: ``given`` (inside the quarter), else the quarter's end or today if sooner."""
+    start, end = quarter_bounds(year, quarter)
+    name = quarter_id(year, quarter)
+    if given is not None:
+        if not start <= given <= end:
+            raise InputError(
+                t("report.as_of_outside", as_of=given, quarter=name, start=start, end=end)
+            )
+        return given
+    if today < start:
+        raise InputError(t("report.not_started", quarter=name, start=start, today=today))
+    return min(end, today)
+
+
+def quarter_id(year: int, quarter: int) -> str:
+    """``2019-Q2``: the report's file stem."""
+    return f"{year}-Q{quarter}"
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def load_report_data(
+    store: ReportStore,
+    plan: Plan,
+    quarter: int,
+    as_of: date,
+    known_at: str | None = None,
+    entry_cap: int = ENTRY_CAP,
+) -> ReportData:
+    """Read totals, the quarter's listed entries and the corrections in one read snapshot."""
+    year = plan.year
+    start, _ = quarter_bounds(year, quarter)
+    since = end_of_day(start - timedelta(days=1))
+    entries: dict[str, list[Entry]] = {}
+    with store.read_snapshot():
+        totals = store.daily_totals(year, as_of=as_of, known_at=known_at)
+        for target in plan.targets():
+            entries[target.id] = store.entries(
+                year,
+                targets=[target.id, *target.renamed_from],
+                date_from=start,
+                date_to=as_of,
+                known_at=known_at,
+                limit=entry_cap,
+            )
+        voids = store.voids(year, recorded_after=since, recorded_until=known_at)
+    corrections = sorted(
+        ((void, entry) for void, entry in voids if entry.date <= as_of),
+        key=lambda pair: (pair[1].date, pair[1].id, pair[0].id),
+    )
+    return ReportData(
+        plan=plan,
+        quarter=quarter,
+        as_of=as_of,
+        known_at=known_at,
+        summary=summarise(plan, totals, as_of),
+        totals=totals,
+        entries=entries,
+        corrections=corrections,
+        entry_cap=entry_cap,
+    )
+
+
+# --- the context -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A progress bar on a 0–100 scale."""
+
+    fill: str
+    expected: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ChartDot:
+    """A marked point of the burn-up line."""
+
+    x: str
+    y: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    """A tick label of the burn-up chart."""
+
+    x: str
+    y: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BurnUp:
+    """Geometry of a per-target burn-up chart (cumulative by quarter vs goal and pace)."""
+
+    width: int
+    height: int
+    plot_left: str
+    plot_right: str
+    plot_top: str
+    plot_bottom: str
+    goal_y: str
+    actual_points: str
+    expected_points: str
+    dots: list[ChartDot]
+    x_labels: list[AxisLabel]
+    y_labels: list[AxisLabel]
+    title: str
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target, ready to display."""
+
+    id: str
+    kind: str
+    title: str
+    status: str
+    status_label: str
+    colour: str
+    goal_text: str
+    goal: str = ""
+    unit: str = ""
+    quarter_amount: str = ""
+    cumulative: str = ""
+    percent: str = ""
+    expected: str = ""
+    expected_percent: str = ""
+    quarter_entries: int = 0
+    last_entry: str = ""
+    due: str = ""
+    done_on: str = ""
+    bar: Bar | None = None
+    chart: BurnUp | None = None
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One entry of the quarter, ready to display."""
+
+    id: int
+    date: str
+    target_id: str
+    target_title: str
+    text: str
+    unit: str
+    amount: str
+    by: str
+    evidence: str
+    evidence_url: str
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    """One voided entry and why."""
+
+    void_id: int
+    entry_id: int
+    entry_date: str
+    target_id: str
+    target_title: str
+    text: str
+    unit: str
+    amount: str
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """A work point with its targets and its entries of the quarter."""
+
+    number: int
+    title: str
+    owner: str
+    owner_text: str
+    status: str
+    status_label: str
+    colour: str
+    counts: list[TargetRow]
+    milestones: list[TargetRow]
+    activities: list[TargetRow]
+    entries: list[EntryRow]
+    more: int
+    more_text: str
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    """A section with its points."""
+
+    number: int
+    heading: str
+    title: str
+    status: str
+    status_label: str
+    colour: str
+    points: list[PointRow]
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many targets have one status."""
+
+    key: str
+    label: str
+    colour: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Every variable the report templates use (documented in the module docstring)."""
+
+    lang: str
+    html_lang: str
+    labels: dict[str, str]
+    title: str
+    org: str
+    year: int
+    quarter: int
+    quarter_id: str
+    quarter_name: str
+    heading: str
+    quarter_start: str
+    quarter_end: str
+    as_of: str
+    report_date: str
+    known_at: str
+    known_at_text: str
+    status_counts: list[StatusCount]
+    total_targets: int
+    goals: list[TargetRow]
+    sections: list[SectionRow]
+    next_quarter_name: str
+    next_milestones: list[TargetRow]
+    warnings: list[TargetRow]
+    corrections: list[CorrectionRow]
+    corrections_note: str
+    entry_cap: int
+    plan_file: str
+    plan_hash: str
+    entries_used: int
+
+    def variables(self) -> dict[str, Any]:
+        """The top-level template variables."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+#: the context classes whose fields the module docstring documents
+CONTEXT_CLASSES = (
+    ReportContext,
+    StatusCount,
+    SectionRow,
+    PointRow,
+    TargetRow,
+    Bar,
+    BurnUp,
+    ChartDot,
+    AxisLabel,
+    EntryRow,
+    CorrectionRow,
+)
+
+
+def build_context(data: ReportData, report_date: date | None = None) -> ReportContext:
+    """The display-ready context of one report, in the current interface language."""
+    plan, summary, quarter = data.plan, data.summary, data.quarter
+    year = plan.year
+    start, end = quarter_bounds(year, quarter)
+    lang = get_language()
+    aliases = plan.aliases()
+    quarter_count: dict[str, int] = {}
+    quarter_amount: dict[str, Decimal] = {}
+    entries_used = 0
+    for total in data.totals:
+        target_id = aliases.get(total.target, total.target)
+        if plan.target(target_id) is None or total.date > data.as_of:
+            continue
+        entries_used += total.count
+        if start <= total.date:
+            quarter_count[target_id] = quarter_count.get(target_id, 0) + total.count
+            quarter_amount[target_id] = quarter_amount.get(target_id, Decimal(0)) + total.amount
+
+    rows: dict[str, TargetRow] = {}
+    for progress in summary.targets():
+        target_id = progress.target.id
+        rows[target_id] = _target_row(
+            progress,
+            data.as_of,
+            quarter_count.get(target_id, 0),
+            quarter_amount.get(target_id, Decimal(0)),
+        )
+
+    sections = []
+    for section_progress in summary.sections:
+        points = []
+        for point_progress in section_progress.points:
+            targets = [rows[tp.target.id] for tp in point_progress.targets]
+            listed = sorted(
+                (
+                    entry
+                    for tp in point_progress.targets
+                    for entry in data.entries.get(tp.target.id, [])
+                ),
+                key=lambda entry: (entry.date, entry.id),
+            )[: data.entry_cap]
+            in_quarter = sum(row.quarter_entries for row in targets)
+            more = max(in_quarter - len(listed), 0)
+            point = point_progress.point
+            points.append(
+                PointRow(
+                    number=point.number,
+                    title=point.title,
+                    owner=point.owner or "",
+                    owner_text=t("report.owner", owner=point.owner) if point.owner else "",
+                    status=point_progress.status,
+                    status_label=status_label(point_progress.status),
+                    colour=COLOURS[point_progress.status],
+                    counts=[row for row in targets if row.kind == "count"],
+                    milestones=[row for row in targets if row.kind == "milestone"],
+                    activities=[row for row in targets if row.kind == "activity"],
+                    entries=[_entry_row(entry, plan, aliases) for entry in listed],
+                    more=more,
+                    more_text=t("report.more", count=more) if more else "",
+                )
+            )
+        section = section_progress.section
+        numeral = chinese_numeral(section.number) if lang == "zh" else str(section.number)
+        sections.append(
+            SectionRow(
+                number=section.number,
+                heading=t("report.section_heading", n=numeral, title=section.title),
+                title=section.title,
+                status=section_progress.status,
+                status_label=status_label(section_progress.status),
+                colour=COLOURS[section_progress.status],
+                points=points,
+            )
+        )
+
+    ordered = [rows[tp.target.id] for tp in summary.targets()]
+    warnings = [row for group in _WARNING_ORDER for row in ordered if row.status in group]
+    next_name = ""
+    next_milestones: list[TargetRow] = []
+    if quarter < 4:
+        next_start, next_end = quarter_bounds(year, quarter + 1)
+        next_name = quarter_name(year, quarter + 1)
+        next_milestones = sorted(
+            (
+                rows[target.id]
+                for target in plan.targets()
+                if target.kind == "milestone"
+                and target.due is not None
+                and next_start <= target.due <= next_end
+            ),
+            key=lambda row: (row.due, row.id),
+        )
+    previous = quarter_name(year, quarter - 1) if quarter > 1 else quarter_name(year - 1, 4)
+    name = quarter_name(year, quarter)
+    return ReportContext(
+        lang=lang,
+        html_lang="zh-CN" if lang == "zh" else "en",
+        labels=labels(),
+        title=plan.title,
+        org=plan.org,
+        year=year,
+        quarter=quarter,
+        quarter_id=quarter_id(year, quarter),
+        quarter_name=name,
+        heading=t("report.heading", plan_title=plan.title, quarter=name),
+        quarter_start=start.isoformat(),
+        quarter_end=end.isoformat(),
+        as_of=data.as_of.isoformat(),
+        report_date=(report_date or data.as_of).isoformat(),
+        known_at=show_timestamp(data.known_at) if data.known_at else "",
+        known_at_text=show_timestamp(data.known_at) if data.known_at else t("report.known_at_all"),
+        status_counts=[
+            StatusCount(key, status_label(key), COLOURS[key], summary.counts[key])
+            for key in STATUSES
+            if summary.counts.get(key)
+        ],
+        total_targets=len(ordered),
+        goals=[row for row in ordered if row.kind == "count"],
+        sections=sections,
+        next_quarter_name=next_name,
+        next_milestones=next_milestones,
+        warnings=warnings,
+        corrections=[
+            _correction_row(void, entry, plan, aliases) for void, entry in data.corrections
+        ],
+        corrections_note=t("report.corrections_note", quarter=previous, as_of=data.as_of),
+        entry_cap=data.entry_cap,
+        plan_file=Path(plan.path).name if plan.path else "",
+        plan_hash=plan.digest[:12],
+        entries_used=entries_used,
+    )
+
+
+def labels() -> dict[str, str]:
+    """Every report label in the current language, keyed without the ``report.`` prefix."""
+    result = {
+        key.removeprefix("report.").replace(".", "_"): t(key)
+        for key in sorted(CATALOG)
+        if key.startswith("report.") and "{" not in CATALOG[key][0]
+    }
+    for status in STATUSES:
+        result[f"status_{status}"] = status_label(status)
+    return result
+
+
+def status_label(status: str) -> str:
+    """A status key in words (``已完成`` / ``done``)."""
+    return t(f"status.{status}")
+
+
+def quarter_name(year: int, quarter: int) -> str:
+    """``2019年第二季度`` / ``Q2 2019``."""
+    q = chinese_numeral(quarter) if get_language() == "zh" else str(quarter)
+    return t("report.quarter_name", year=year, q=q)
+
+
+def chinese_numeral(number: int) -> str:
+    """1–99 in Chinese numerals (一, 十, 十五, 二十三); other numbers as digits."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _CN_DIGITS[ones]
+    prefix = "" if tens == 1 else _CN_DIGITS[tens]
+    return prefix + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def format_number(value: Decimal | int | None) -> str:
+    """A number without exponent or trailing zeros (``10``, ``2.5``); ``""`` for None."""
+    if value is None:
+        return ""
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_percent(value: Decimal) -> str:
+    """A percentage rounded half up to one decimal: ``60.0%``."""
+    return f"{round1(value)}%"
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal:
+    return min(max(part / whole, Decimal(0)), Decimal(1)) * _HUNDRED
+
+
+def _target_row(
+    progress: TargetProgress, as_of: date, quarter_entries: int, quarter_amount: Decimal
+) -> TargetRow:
+    target = progress.target
+    common = {
+        "id": target.id,
+        "kind": target.kind,
+        "title": target.title,
+        "status": progress.status,
+        "status_label": status_label(progress.status),
+        "colour": COLOURS[progress.status],
+        "goal_text": goal_text(target),
+        "quarter_entries": quarter_entries,
+        "last_entry": progress.last_entry.isoformat() if progress.last_entry else "",
+    }
+    if target.kind == "milestone":
+        return TargetRow(
+            **common,
+            due=target.due.isoformat() if target.due else "",
+            done_on=progress.done_on.isoformat() if progress.done_on else "",
+        )
+    if target.kind != "count" or target.goal is None:
+        return TargetRow(**common)
+    goal = target.goal
+    actual = progress.actual or Decimal(0)
+    expected = progress.expected or Decimal(0)
+    percent = progress.percent if progress.percent is not None else round1(actual / goal * _HUNDRED)
+    return TargetRow(
+        **common,
+        goal=format_number(goal),
+        unit=target.unit or "",
+        quarter_amount=format_number(quarter_amount),
+        cumulative=format_number(actual),
+        percent=f"{percent}%",
+        expected=format_number(round1(expected)),
+        expected_percent=format_percent(expected / goal * _HUNDRED),
+        bar=Bar(
+            fill=format_number(round1(_share(actual, goal))),
+            expected=format_number(round1(_share(expected, goal))),
+            label=f"{percent}%",
+        ),
+        chart=burn_up(progress, as_of),
+    )
+
+
+def goal_text(target: Target) -> str:
+    """A target's commitment in words: goal with unit, due date, or ongoing."""
+    if target.kind == "count":
+        suffix = t("label.or_more") if target.or_more else ""
+        return t(
+            "report.goal_count",
+            goal=format_number(target.goal),
+            unit=target.unit or "",
+            or_more=suffix,
+        )
+    if target.kind == "milestone" and target.due is not None:
+        return t("label.goal_due", due=target.due.isoformat())
+    return t("label.goal_activity")
+
+
+# --- the burn-up chart ------------------------------------------------------------------------
+
+_CHART_W, _CHART_H = 300, 150
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44.0, 288.0, 14.0, 126.0
+
+
+def _c(value: float) -> str:
+    """An SVG coordinate with one decimal."""
+    return f"{value:.1f}"
+
+
+def burn_up(progress: TargetProgress, as_of: date) -> BurnUp | None:
+    """The chart of a count target: cumulative by quarter (to ``as_of``), pace and goal."""
+    target = progress.target
+    if target.goal is None or not progress.expected_by_quarter:
+        return None
+    goal = target.goal
+    year = as_of.year
+    current = (as_of.month - 1) // 3 + 1
+    start, end = quarter_bounds(year, current)
+    fraction = Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
+    actual = progress.actual or Decimal(0)
+    reached = [c for c in progress.cumulative if c is not None]
+    top = max([goal, actual, *reached, *progress.expected_by_quarter]) * Decimal("1.1")
+    step = (_RIGHT - _LEFT) / 4
+
+    def x(position: Decimal | int) -> float:
+        return _LEFT + float(position) * step
+
+    def y(value: Decimal) -> float:
+        return _BOTTOM - (_BOTTOM - _TOP) * float(value / top)
+
+    actual_xy = [(x(0), y(Decimal(0)))]
+    dots = []
+    for quarter in range(1, current + 1):
+        is_current = quarter == current
+        position = Decimal(quarter - 1) + fraction if is_current else Decimal(quarter)
+        value = actual if is_current else progress.cumulative[quarter - 1] or Decimal(0)
+        point = (x(position), y(value))
+        actual_xy.append(point)
+        dots.append(ChartDot(_c(point[0]), _c(point[1]), format_number(value)))
+    expected_xy = [(x(0), y(Decimal(0)))] + [
+        (x(quarter), y(value)) for quarter, value in enumerate(progress.expected_by_quarter, 1)
+    ]
+    return BurnUp(
+        width=_CHART_W,
+        height=_CHART_H,
+        plot_left=_c(_LEFT),
+        plot_right=_c(_RIGHT),
+        plot_top=_c(_TOP),
+        plot_bottom=_c(_BOTTOM),
+        goal_y=_c(y(goal)),
+        actual_points=" ".join(f"{_c(px)},{_c(py)}" for px, py in actual_xy),
+        expected_points=" ".join(f"{_c(px)},{_c(py)}" for px, py in expected_xy),
+        dots=dots,
+        x_labels=[AxisLabel(_c(x(q)), _c(_BOTTOM + 16), f"Q{q}") for q in range(1, 5)],
+        y_labels=[
+            AxisLabel(_c(_LEFT - 5), _c(y(Decimal(0)) + 4), "0"),
+            AxisLabel(_c(_LEFT - 5), _c(y(goal) + 4), format_number(goal)),
+        ],
+        title=t("report.chart_title", title=target.title),
+    )
+
+
+# --- user text -------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(value: str | None, limit: int = TEXT_LIMIT) -> str:
+    """User text made safe to lay out: no control or bidi-override characters, bounded length."""
+    if not value:
+        return ""
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL.sub("", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def safe_url(value: str) -> str:
+    """``value`` when it is a plain http(s) URL with a host, else ``""``."""
+    if not value or any(ch.isspace() or ord(ch) < 32 for ch in value) or len(value) > 2000:
+        return ""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return value
+    return ""
+
+
+def _entry_text(entry: Entry) -> str:
+    item, note = clean_text(entry.item), clean_text(entry.note)
+    if item and note:
+        return clean_text(f"{item}；{note}" if get_language() == "zh" else f"{item}; {note}")
+    return item or note
+
+
+def _entry_row(entry: Entry, plan: Plan, aliases: dict[str, str]) -> EntryRow:
+    target_id = aliases.get(entry.target, entry.target)
+    target = plan.target(target_id)
+    evidence = (entry.evidence or "").strip()
+    url = safe_url(evidence)
+    return EntryRow(
+        id=entry.id,
+        date=entry.date.isoformat(),
+        target_id=target_id,
+        target_title=target.title if target else target_id,
+        text=_entry_text(entry),
+        unit=clean_text(entry.unit),
+        amount=format_number(entry.amount),
+        by=clean_text(entry.by),
+        evidence=url or clean_text(evidence),
+        evidence_url=url,
+    )
+
+
+def _correction_row(void: Void, entry: Entry, plan: Plan, aliases: dict[str, str]) -> CorrectionRow:
+    target_id = aliases.get(entry.target, entry.target)
+    target = plan.target(target_id)
+    return CorrectionRow(
+        void_id=void.id,
+        entry_id=entry.id,
+        entry_date=entry.date.isoformat(),
+        target_id=target_id,
+        target_title=target.title if target else target_id,
+        text=_entry_text(entry),
+        unit=clean_text(entry.unit),
+        amount=format_number(entry.amount),
+        reason=clean_text(void.reason),
+        by=clean_text(void.by),
+    )
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def autoescape_for(name: str | None) -> bool:
+    """Autoescape every HTML template, including ``*.html.j2`` (select_autoescape misses it)."""
+    return name is not None and name.endswith((".html.j2", ".html", ".htm", ".svg.j2", ".xml.j2"))
+
+
+_MD_ESCAPES = {
+    "\\": "\\\\",
+    "|": "\\|",
+    "<": "&lt;",
+    ">": "&gt;",
+    "&": "&amp;",
+    "[": "\\[",
+    "]": "\\]",
+    "`": "\\`",
+    "*": "\\*",
+    "_": "\\_",
+}
+_MD_SPECIAL = re.compile(r"[\\|<>&\[\]`*_]")
+
+
+def md_text(value: object) -> str:
+    """Inline Markdown text: markup characters escaped, line breaks as spaces."""
+    text = _MD_SPECIAL.sub(lambda match: _MD_ESCAPES[match.group(0)], str(value))
+    return " ".join(text.split("\n")).strip()
+
+
+def md_cell(value: object) -> str:
+    """A GFM table cell: ``|`` ``<`` ``>`` ``\\`` (and other markup) escaped, newlines as <br>."""
+    text = _MD_SPECIAL.sub(lambda match: _MD_ESCAPES[match.group(0)], str(value))
+    lines = [line.strip() for line in text.split("\n")]
+    return "<br>".join(line for line in lines if line) or " "
+
+
+def md_url(value: str) -> str:
+    """A URL safe inside a Markdown link target (spaces, brackets, pipes percent-encoded)."""
+    encoded = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C"}
+    encoded |= {"[": "%5B", "]": "%5D", "\\": "%5C", "`": "%60", '"': "%22"}
+    return "".join(encoded.get(ch, ch) for ch in value)
+
+
+def environment(templates_dir: Path | None = None) -> Environment:
+    """The Jinja2 environment: user templates first, packaged ones as the default."""
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir is not None:
+        if not templates_dir.is_dir():
+            raise InputError(t("report.templates_missing", path=str(templates_dir)))
+        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=autoescape_for,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["md_cell"] = md_cell
+    env.filters["md_text"] = md_text
+    env.filters["md_url"] = md_url
+    return env
+
+
+def render(context: ReportContext, fmt: str, templates_dir: Path | None = None) -> str:
+    """The report text in ``fmt`` (``md`` or ``html``); ``InputError`` for a broken template."""
+    import jinja2
+
+    name = TEMPLATE_NAMES[fmt]
+    env = environment(templates_dir)
+    try:
+        text = env.get_template(name).render(context.variables())
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            t("report.template_error", name=exc.name or name, line=exc.lineno, message=exc.message)
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise InputError(
+            t("report.template_error", name=name, line=_template_line(exc), message=exc.message)
+        ) from None
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _template_line(exc: BaseException) -> str:
+    """The template line an error happened on (Jinja2 rewrites tracebacks), or ``?``."""
+    line = "?"
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
+
+
+def iter_formats(fmt: str) -> Iterator[str]:
+    """``md``/``html`` → itself; ``all`` → both, in a fixed order."""
+    yield from (FORMATS if fmt == "all" else (fmt,))
