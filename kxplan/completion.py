@@ -1,0 +1,173 @@
+"""Shell completion (bash, zsh, fish) of target ids, work points, units and quarters.
+
+The shell runs the whole program on every TAB, so these callbacks read only what they need:
+the plan through the plan loader (PyYAML only; never rich, jinja2 or sqlite-utils) and, for
+units, the database through a read-only connection that never creates, migrates or locks it.
+Any failure — no plan, a broken plan, no database — means no suggestions: nothing printed,
+no traceback. Each callback takes the click context and the word being completed, and
+returns ``(value, help)`` pairs; zsh and fish show the help (a target's title) beside it.
+
+Installed with typer's ``kxplan --install-completion``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kxplan.plan import Plan
+
+Item = tuple[str, str]
+
+
+def target_ids(ctx: Any, incomplete: str) -> list[Item]:
+    """Target ids starting with ``incomplete``, in plan order, each with its title."""
+    try:
+        _plain_help()
+        plan = _plan(ctx)
+        return [
+            (target.id, target.title)
+            for target in plan.targets()
+            if target.id.startswith(incomplete)
+        ]
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+
+
+def point_numbers(ctx: Any, incomplete: str) -> list[Item]:
+    """Work point numbers (``status --point``) with their titles."""
+    try:
+        _plain_help()
+        return [
+            (str(point.number), point.title)
+            for point in _plan(ctx).points()
+            if str(point.number).startswith(incomplete)
+        ]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def section_numbers(ctx: Any, incomplete: str) -> list[Item]:
+    """Section numbers (``status --section``) with their titles."""
+    try:
+        _plain_help()
+        return [
+            (str(section.number), section.title)
+            for section in _plan(ctx).sections
+            if str(section.number).startswith(incomplete)
+        ]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def units(ctx: Any, incomplete: str) -> list[Item]:
+    """Organisational units already used in the plan year's entries, sorted."""
+    try:
+        _plain_help()
+        year = _plan(ctx).year
+        store = _read_only_store(_db_path(ctx))
+        if store is None:
+            return []
+        with store:
+            found = store.units(year)
+        return [(unit, "") for unit in found if unit.startswith(incomplete)]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def quarters(ctx: Any, incomplete: str) -> list[Item]:
+    """The plan year's quarters (``2019Q1`` … ``2019Q4``), then ``current`` and ``previous``."""
+    try:
+        from kxplan.messages import t
+
+        items = _quarters(ctx)
+        items.append(("current", t("complete.current")))
+        items.append(("previous", t("complete.previous")))
+        return [item for item in items if item[0].startswith(incomplete)]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def plan_quarters(ctx: Any, incomplete: str) -> list[Item]:
+    """Only the plan year's quarters (for ``log --quarter``, which takes no ``current``)."""
+    try:
+        return [item for item in _quarters(ctx) if item[0].startswith(incomplete)]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _quarters(ctx: Any) -> list[Item]:
+    """``2019Q1`` … ``2019Q4`` with their first and last days."""
+    from kxplan.messages import t
+    from kxplan.progress import quarter_bounds
+
+    _plain_help()
+    year = _plan(ctx).year
+    items = []
+    for quarter in range(1, 5):
+        start, end = quarter_bounds(year, quarter)
+        help_text = t("complete.quarter", start=start.isoformat(), end=end.isoformat())
+        items.append((f"{year}Q{quarter}", help_text))
+    return items
+
+
+# --- what the command line says ------------------------------------------------------------
+
+
+def _root_params(ctx: Any) -> dict[str, Any]:
+    """The global options as parsed so far (click parses them, resiliently, before completing)."""
+    root = ctx.find_root() if ctx is not None else None
+    return dict(getattr(root, "params", None) or {})
+
+
+def _plan(ctx: Any) -> Plan:
+    """The plan ``--plan`` / ``KXPLAN_PLAN`` names, else the one the default rule finds."""
+    from kxplan.cli.env import today_from
+    from kxplan.plan import find_default, load
+
+    given = _root_params(ctx).get("plan")
+    path = Path(given) if given else find_default(Path.cwd(), today_from(os.environ).year)
+    return load(path)
+
+
+def _db_path(ctx: Any) -> Path:
+    given = _root_params(ctx).get("db") or os.environ.get("KXPLAN_DB") or "kxplan.db"
+    return Path(given)
+
+
+def _read_only_store(path: Path) -> Any:
+    """A ``Store`` on a read-only connection to an existing database, or None.
+
+    ``Store.open`` may create or migrate a database; completion must do neither, nor leave
+    files behind: a read-only connection to a WAL database creates ``-wal`` and ``-shm``
+    files it cannot remove, so when no writer has them open the file is read as immutable.
+    """
+    import sqlite3
+
+    from kxplan.store import Store
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    writing = Path(f"{path}-wal").exists()
+    uri = path.absolute().as_uri() + ("?mode=ro" if writing else "?immutable=1")
+    conn = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
+    return Store(conn, path, created=False)
+
+
+def _plain_help() -> None:
+    """Print completion help as the plain text it is.
+
+    typer passes each item's help through rich to strip markup, and importing rich costs
+    ~100 ms on every TAB in zsh and fish; titles hold no markup (and a "[…]" in one is text).
+    """
+    try:
+        from typer import _completion_classes
+    except ImportError:  # pragma: no cover - a typer without it has nothing to patch
+        return
+    _completion_classes._sanitize_help_text = _same  # type: ignore[attr-defined]
+
+
+def _same(text: str) -> str:
+    return text
