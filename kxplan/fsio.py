@@ -28,7 +28,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temp_name, path)
         temp_name = None
     except OSError as exc:
-        raise OutputError(t("io.write_failed", path=str(path), reason=exc.strerror or str(exc))) from None
+        raise OutputError(
+            t("io.write_failed", path=str(path), reason=exc.strerror or str(exc))
+        ) from None
     finally:
         if temp_name is not None:
             try:

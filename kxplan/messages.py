@@ -106,15 +106,30 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{field}: {value!r} is read as a number by YAML; quote it if you mean text",
         "{field}：{value!r} 会被 YAML 当作数字；如果是文本请加引号",
     ),
-    "pv.expected_integer": ("{field} must be a whole number, not {value!r}", "{field} 必须是整数，而不是 {value!r}"),
+    "pv.expected_integer": (
+        "{field} must be a whole number, not {value!r}",
+        "{field} 必须是整数，而不是 {value!r}",
+    ),
     "pv.octal": (
         "{field}: {value!r} has a leading zero (YAML 1.1 reads it as octal); write {fixed}",
         "{field}：{value!r} 以 0 开头（YAML 1.1 会按八进制读取）；请写成 {fixed}",
     ),
-    "pv.expected_number": ("{field} must be a number, not {value!r}", "{field} 必须是数字，而不是 {value!r}"),
-    "pv.not_finite": ("{field} must be a finite number, not {value!r}", "{field} 必须是有限数字，而不是 {value!r}"),
-    "pv.not_positive": ("{field} must be greater than 0, not {value}", "{field} 必须大于 0，而不是 {value}"),
-    "pv.expected_bool": ("{field} must be true or false, not {value!r}", "{field} 必须是 true 或 false，而不是 {value!r}"),
+    "pv.expected_number": (
+        "{field} must be a number, not {value!r}",
+        "{field} 必须是数字，而不是 {value!r}",
+    ),
+    "pv.not_finite": (
+        "{field} must be a finite number, not {value!r}",
+        "{field} 必须是有限数字，而不是 {value!r}",
+    ),
+    "pv.not_positive": (
+        "{field} must be greater than 0, not {value}",
+        "{field} 必须大于 0，而不是 {value}",
+    ),
+    "pv.expected_bool": (
+        "{field} must be true or false, not {value!r}",
+        "{field} 必须是 true 或 false，而不是 {value!r}",
+    ),
     "pv.expected_date": (
         "{field} must be a date written YYYY-MM-DD, not {value!r}",
         "{field} 必须是 YYYY-MM-DD 格式的日期，而不是 {value!r}",
@@ -124,7 +139,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{field}: {value} is outside the plan year {year}",
         "{field}：{value} 不在计划年度 {year} 内",
     ),
-    "pv.year_range": ("year must be between 2000 and 2100, not {value}", "year 必须在 2000 到 2100 之间，而不是 {value}"),
+    "pv.year_range": (
+        "year must be between 2000 and 2100, not {value}",
+        "year 必须在 2000 到 2100 之间，而不是 {value}",
+    ),
     "pv.lang": ("lang must be zh or en, not {value!r}", "lang 必须是 zh 或 en，而不是 {value!r}"),
     "pv.duplicate_number": (
         "{what} number {number} is used twice (first at line {line})",
@@ -343,7 +361,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{spec} does not exist; give a plan file or a git object REV:PATH such as HEAD~1:plans/2019.yaml",
         "{spec} 不存在；请给出计划文件或 git 对象 版本:路径，如 HEAD~1:plans/2019.yaml",
     ),
-    "diff.git_failed": ("cannot read {spec} from git: {reason}", "无法从 git 读取 {spec}：{reason}"),
+    "diff.git_failed": (
+        "cannot read {spec} from git: {reason}",
+        "无法从 git 读取 {spec}：{reason}",
+    ),
     "diff.git_missing": (
         "cannot read {spec}: git is not installed or not on PATH",
         "无法读取 {spec}：未安装 git 或 git 不在 PATH 中",
@@ -465,8 +486,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "report.quarter_name": ("Q{q} {year}", "{year}年第{q}季度"),
     "report.goal_count": ("{goal} {unit}{or_more}", "{goal}{unit}{or_more}"),
-    "report.section_heading": ("{n}. {title}", "{n}、{title}"),
-    "report.owner": ("lead: {owner}", "责任部门：{owner}"),
+    "report.section_heading": ("Section {n}: {title}", "{n}、{title}"),
+    "report.owner": ("Lead: {owner}", "责任部门：{owner}"),
     "report.more": (
         "… and {count} more entries this quarter",
         "……及另外 {count} 条",
@@ -540,6 +561,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.legend_actual": ("cumulative", "累计完成"),
     "report.legend_expected": ("expected pace", "序时进度"),
     "report.legend_goal": ("goal", "年度目标"),
+    "report.bar_legend": (
+        "Bars show the share of the goal done; the tick marks the expected pace.",
+        "进度条为已完成占年度目标的比例，竖线为序时进度。",
+    ),
     "report.evidence_link": ("link", "链接"),
     "report.colon": (": ", "："),
     # --- store and entries (issue 3) ------------------------------------------------------------
@@ -590,6 +615,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "store.cannot_open": (
         "cannot open the database {path}: {reason}",
         "无法打开数据库 {path}：{reason}",
+    ),
+    "store.failed": (
+        "the database {path} failed ({reason}); nothing was written — check the disk, or run: sqlite3 {path} 'PRAGMA quick_check'",
+        "数据库 {path} 出错（{reason}），未写入任何内容；请检查磁盘，或运行：sqlite3 {path} 'PRAGMA quick_check'",
     ),
     "store.locked": (
         "the database {path} stayed busy too long ({reason}); nothing was written — try again",
@@ -721,7 +750,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "季度 {value} 不在计划年度 {year} 内",
     ),
     "csv.not_found": ("{file} does not exist", "{file} 不存在"),
-    "csv.is_directory": ("{file} is a directory; give a CSV file", "{file} 是目录；请指定 CSV 文件"),
+    "csv.is_directory": (
+        "{file} is a directory; give a CSV file",
+        "{file} 是目录；请指定 CSV 文件",
+    ),
     "csv.unreadable": ("cannot read {file}: {reason}", "无法读取 {file}：{reason}"),
     "csv.empty": (
         "{file} is empty; it needs a header row such as {columns}",
@@ -894,6 +926,206 @@ CATALOG: dict[str, tuple[str, str]] = {
     "label.log.by": ("by", "登记人"),
     "label.log.void": ("void", "作废"),
     "label.log.voided": ("voided #{id}: {reason}", "已作废 #{id}：{reason}"),
+    # --- typer/click's own words (cli/i18n.py) ------------------------------------------------
+    "help.opt.help": ("Show this message and exit.", "显示此帮助并退出。"),
+    "help.opt.install_completion": (
+        "Install shell completion (bash, zsh, fish) for the current shell.",
+        "为当前 shell（bash、zsh、fish）安装命令补全。",
+    ),
+    "help.opt.show_completion": (
+        "Show the completion script for the current shell.",
+        "显示当前 shell 的补全脚本。",
+    ),
+    "help.panel.arguments": ("Arguments", "参数"),
+    "help.panel.options": ("Options", "选项"),
+    "help.panel.commands": ("Commands", "命令"),
+    "help.default": ("[default: {}]", "[默认：{}]"),
+    "help.envvar": ("[env var: {}]", "[环境变量：{}]"),
+    "help.required": ("[required]", "[必填]"),
+    "help.try_help": (
+        "Try '{command_path} {help_option}' for help.",
+        "运行 '{command_path} {help_option}' 查看帮助。",
+    ),
+    "usage.error": ("{message} (see '{command} --help')", "{message}（参见 '{command} --help'）"),
+    "usage.no_such_option": ("no such option: {name}", "没有这个选项：{name}"),
+    "usage.no_such_option_hint": (
+        "no such option: {name}; did you mean {hint}?",
+        "没有这个选项：{name}；您是否要用 {hint}？",
+    ),
+    "usage.no_such_command": ("no such command {name!r}", "没有这个命令 {name!r}"),
+    "usage.no_such_command_hint": (
+        "no such command {name!r}; did you mean {hint!r}?",
+        "没有这个命令 {name!r}；您是否要用 {hint!r}？",
+    ),
+    "usage.missing_argument": ("missing argument {name}", "缺少参数 {name}"),
+    "usage.missing_option": ("missing option {name}", "缺少选项 {name}"),
+    "usage.option_needs_value": ("option {name} needs a value", "选项 {name} 需要一个值"),
+    "usage.extra_arguments": ("unexpected extra argument(s): {args}", "多余的参数：{args}"),
+    "usage.invalid_value": ("invalid value for {name}: {reason}", "{name} 的值无效：{reason}"),
+    # --- clerk commands (issue 10) ---
+    "help.add": (
+        "Record progress by answering questions: choose the work point and target from a numbered list (type part of a title or id to search), then the date, amount or note, unit and evidence; see a summary and confirm. Answers may be piped on stdin, one per line. Nothing is written before you confirm: Ctrl-C exits with 130, end of input with 1, answering n with 0.\n\nExample: kxplan add",
+        "逐项回答问题来登记进展：从编号列表中选择工作要点和目标（输入标题或编号中的几个字可查找），再填日期、数量或备注、单位和佐证，核对后确认。也可以从标准输入逐行提供答案。确认之前不会写入任何内容：按 Ctrl-C 退出码为 130，输入结束为 1，回答 n 为 0。\n\n示例：kxplan add",
+    ),
+    "help.arg.add_target": (
+        "Target id to start with (optional; otherwise choose it from a list).",
+        "直接指定目标编号（可不填，不填则从列表中选择）。",
+    ),
+    "help.show": (
+        "Show one target's story: the plan's text and goal, every entry and void in date order, cumulative by quarter against expected pace (序时进度), and a small bar chart.\n\nWith --json, one object: target, point, section, as_of; progress {status, actual, expected, percent, done_on, entries, last_entry, stale}; quarters [{quarter, start, end, through, entries, amount, cumulative, expected}] (through: the last day counted, null for a quarter not yet reached); entries as in kxplan log --json, voided ones included.\n\nExample: kxplan show p4.workstations",
+        "查看一个目标的来龙去脉：计划原文和目标、按日期排列的每条登记和作废、各季度累计与序时进度的对比，以及简单的条形图。\n\n加 --json 时输出一个对象：target、point、section、as_of；progress {status, actual, expected, percent, done_on, entries, last_entry, stale}；quarters [{quarter, start, end, through, entries, amount, cumulative, expected}]（through 为统计截至的日期，未到的季度为 null）；entries 同 kxplan log --json，含已作废的记录。\n\n示例：kxplan show p4.workstations",
+    ),
+    "help.arg.show_target": (
+        "Target id, e.g. p4.workstations (an old id from renamed_from works too).",
+        "目标编号，如 p4.workstations（renamed_from 中的旧编号也可以）。",
+    ),
+    "help.opt.show_as_of": (
+        "Progress as of this date YYYY-MM-DD (default: today, inside the plan year).",
+        "按此日期 YYYY-MM-DD 计算进度（默认：今天）。",
+    ),
+    "help.opt.show_json": (
+        "Print JSON (keys described above).",
+        "输出 JSON（键的说明见上文）。",
+    ),
+    "help.undo": (
+        'Void the last entry you recorded in the plan year (reason "undo"), after showing it and asking. Only your own entries (--by / KXPLAN_BY, else the OS user) are ever touched.\n\nExample: kxplan undo',
+        '撤销您在本计划年度最近登记的一条记录（作废原因为 "undo"），撤销前先显示该记录并请您确认。只会撤销您本人（--by / KXPLAN_BY，否则为系统用户名）登记的记录。\n\n示例：kxplan undo',
+    ),
+    "help.opt.yes": ("Do not ask for confirmation.", "不再询问，直接撤销。"),
+    "help.opt.undo_by": (
+        "Who you are (default: the OS user); only your entries are undone.",
+        "您是谁（默认：系统用户名）；只撤销此人的记录。",
+    ),
+    "add.intro": (
+        "Record progress. Nothing is written until you confirm; Ctrl-C cancels at any time.",
+        "登记进展。确认之前不会写入任何内容，可随时按 Ctrl-C 取消。",
+    ),
+    "add.points_heading": ("Work points:", "工作要点："),
+    "add.ask_point": (
+        "Work point: its number, or a few characters of a title or target id to search",
+        "工作要点：请输入序号，或输入标题、目标编号中的几个字查找",
+    ),
+    "add.targets_heading": (
+        "Targets of point {number}. {title}:",
+        "第{number}条“{title}”下的目标：",
+    ),
+    "add.matches": ('Targets matching "{text}":', "与“{text}”相符的目标："),
+    "add.ask_target": (
+        "Target: its number, or a few characters to narrow the list (0 goes back)",
+        "目标：请输入序号，或输入几个字缩小范围（输入 0 返回上一步）",
+    ),
+    "add.target_line": ("{id}  {title} ({goal})", "{id}  {title}（{goal}）"),
+    "add.chosen": ("→ {id}  {title}", "→ {id}  {title}"),
+    "add.empty_choice": (
+        "please choose one: type its number from the list",
+        "请选择一项：输入列表中的序号",
+    ),
+    "add.no_number": (
+        "there is no number {number} in the list; type a number shown",
+        "列表中没有序号 {number}；请输入列表中显示的序号",
+    ),
+    "add.no_match": (
+        'nothing matches "{text}"; type a number from the list or other characters',
+        "没有与“{text}”相符的项；请输入列表中的序号，或换几个字再试",
+    ),
+    "add.prompt": ("{question}: ", "{question}："),
+    "add.prompt_default": ("{question} [{default}]: ", "{question}[{default}]："),
+    "add.ask_date": ("Date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
+    "add.ask_amount": ("Amount ({unit})", "数量（{unit}）"),
+    "add.ask_item": (
+        "Item name (optional; each item counts once)",
+        "具体事项名称（可不填；同一事项只计一次）",
+    ),
+    "add.ask_note": ("Note (optional)", "备注（可不填）"),
+    "add.ask_note_required": ("Note: what was done (required)", "备注：开展了什么工作（必填）"),
+    "add.ask_unit": (
+        "Unit, e.g. 南湖区科协 (optional; - for none)",
+        "单位，如 南湖区科协（可不填；输入 - 表示不填）",
+    ),
+    "add.ask_evidence": (
+        "Evidence: a URL or document reference (optional)",
+        "佐证：网址或文件编号（可不填）",
+    ),
+    "add.summary_heading": ("About to record:", "即将登记："),
+    "add.milestone_done_on": (
+        "marks the milestone done on this date",
+        "登记即表示该节点任务于此日完成",
+    ),
+    "add.label_kind": ("kind", "类型"),
+    "add.label_evidence": ("evidence", "佐证"),
+    "add.confirm": ("Record it? [Y/n] ", "确认登记？[Y/n] "),
+    "add.yes_no": ("please answer y (yes) or n (no)", "请回答 y（是）或 n（否）"),
+    "add.cancelled": ("not recorded; nothing was written", "已取消，未写入任何内容"),
+    "add.eof": (
+        "the input ended before the entry was confirmed; nothing was written",
+        "输入已结束，登记尚未确认，未写入任何内容",
+    ),
+    "show.kind.count": ("count", "计数"),
+    "show.kind.milestone": ("milestone", "节点任务"),
+    "show.kind.activity": ("ongoing activity", "持续性工作"),
+    "show.point": (
+        "Point {number}. {title} · section {section}. {section_title}",
+        "第{number}条 {title} · 第{section}部分 {section_title}",
+    ),
+    "show.owner": ("lead: {owner}", "责任部门：{owner}"),
+    "show.renamed": ("formerly {ids}", "曾用编号 {ids}"),
+    "show.schedule": (
+        "schedule (cumulative at quarter ends): {values}",
+        "季度安排（季末累计）：{values}",
+    ),
+    "show.as_of_count": (
+        "As of {as_of}: {actual}/{goal} {unit} ({percent}%), expected {expected} · {status}",
+        "截至 {as_of}：已完成 {actual}/{goal}{unit}（{percent}%），序时进度 {expected} · {status}",
+    ),
+    "show.as_of_milestone_done": (
+        "As of {as_of}: done on {done} (due {due}) · {status}",
+        "截至 {as_of}：已于 {done} 完成（限 {due} 前） · {status}",
+    ),
+    "show.as_of_milestone_open": (
+        "As of {as_of}: not done yet (due {due}) · {status}",
+        "截至 {as_of}：尚未完成（限 {due} 前） · {status}",
+    ),
+    "show.as_of_activity": (
+        "As of {as_of}: {count} entries, the latest on {last} · {status}",
+        "截至 {as_of}：共 {count} 条记录，最近一次 {last} · {status}",
+    ),
+    "show.as_of_activity_none": (
+        "As of {as_of}: no entries yet · {status}",
+        "截至 {as_of}：尚无记录 · {status}",
+    ),
+    "show.stale": (" · no entry in 90 days", " · 90天无记录"),
+    "show.entries_heading": ("Entries", "登记记录"),
+    "show.no_entries": ("no entries yet", "暂无登记记录"),
+    "show.col_content": ("item / note", "事项 / 备注"),
+    "show.voided": ("voided #{id} by {by}: {reason}", "已作废 #{id}（{by}）：{reason}"),
+    "show.chart_count": (
+        "Cumulative by quarter (done / expected)",
+        "各季度累计（已完成 / 序时进度）",
+    ),
+    "show.chart_activity": ("Entries by quarter", "各季度登记条数"),
+    "show.quarter": ("Q{q}", "第{q}季度"),
+    "show.through": ("(to {date})", "（截至 {date}）"),
+    "show.not_yet": ("(not yet)", "（未到）"),
+    "show.legend": (
+        "█ done  ▒ short of expected  ░ up to the goal",
+        "█ 已完成  ▒ 落后于序时进度  ░ 距年度目标",
+    ),
+    "show.entries_n": ("{count} entries", "{count} 条"),
+    "undo.nothing": (
+        "{by} has no entry to undo in {year} (only your own entries can be undone; see: kxplan log)",
+        "{by} 在 {year} 年没有可撤销的记录（只能撤销自己登记的记录；见 kxplan log）",
+    ),
+    "undo.last": ("Your last entry:", "您最近登记的一条记录："),
+    "undo.field": ("{label}: {value}", "{label}：{value}"),
+    "undo.confirm": ('Undo it (void it with reason "undo")? [y/N] ', "确认撤销？[y/N] "),
+    "undo.kept": ("not undone; nothing was written", "未撤销，未写入任何内容"),
+    "undo.eof": (
+        "no answer (the input ended); nothing was undone",
+        "没有收到回答（输入已结束），未撤销任何记录",
+    ),
+    "complete.quarter": ("{start} to {end}", "{start} 至 {end}"),
+    "complete.current": ("the current quarter", "本季度"),
+    "complete.previous": ("the previous quarter", "上季度"),
     # --- labels --------------------------------------------------------------------------------
     "label.section_n": ("Section {n}", "第{n}部分"),
     "label.or_more": (" or more", "以上"),

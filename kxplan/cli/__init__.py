@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from kxplan import __version__
+from kxplan.cli import i18n
 from kxplan.cli.env import Env, early_language
 from kxplan.errors import ExitCode, KxplanError, PlanError
 from kxplan.messages import set_language, t
@@ -24,7 +27,35 @@ set_language(early_language(sys.argv[1:], os.environ))
 
 
 class KxplanGroup(TyperGroup):
-    """Runs every command and turns a ``KxplanError`` into one stderr line and its exit code."""
+    """The one place where errors become messages and exit codes.
+
+    ``KxplanError`` → one stderr line and its exit code; click usage errors → one translated
+    stderr line and exit 2; Ctrl-C → exit 130 with nothing written.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        i18n.install()
+        i18n.localise_completion_options(self)
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        completing = "_KXPLAN_COMPLETE" in os.environ  # shell completion: stay lean, no rich
+        if not completing and (not argv or "--help" in argv or "-h" in argv):
+            i18n.localise_help_render()
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.exit(int(ExitCode.USAGE))
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx is not None else "kxplan"
+            message = i18n.usage_message(exc.format_message())
+            sys.stderr.write(f"{command}: {t('usage.error', message=message, command=command)}\n")
+            sys.exit(exc.exit_code)
+        except Abort:
+            sys.stderr.write(t("error.interrupted") + "\n")
+            sys.exit(int(ExitCode.INTERRUPTED))
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -67,9 +98,9 @@ def root(
         Path | None,
         typer.Option("--plan", envvar="KXPLAN_PLAN", help=t("help.opt.plan"), show_default=False),
     ] = None,
-    db: Annotated[
-        Path, typer.Option("--db", envvar="KXPLAN_DB", help=t("help.opt.db"))
-    ] = Path("kxplan.db"),
+    db: Annotated[Path, typer.Option("--db", envvar="KXPLAN_DB", help=t("help.opt.db"))] = Path(
+        "kxplan.db"
+    ),
     lang: Annotated[
         str | None,
         typer.Option("--lang", envvar="KXPLAN_LANG", help=t("help.opt.lang"), show_default=False),
@@ -83,7 +114,15 @@ def root(
     ctx.obj = Env.create(plan_option=plan, db_path=db, lang=lang)
 
 
-from kxplan.cli import plan_cmds  # noqa: E402,F401  (registers the `plan` commands)
+# Each command module registers its commands on `app` when imported.
+from kxplan.cli import (  # noqa: E402,F401
+    clerk_cmds,
+    entry_cmds,
+    plan_cmds,
+    plan_diff_cmd,
+    report_cmd,
+    status_cmd,
+)
 
 
 def run() -> None:

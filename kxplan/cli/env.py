@@ -154,10 +154,12 @@ def console(stderr: bool = False) -> Any:
 
     stream = sys.stderr if stderr else sys.stdout
     terminal = Env.is_terminal(stream)
+    plain = not terminal or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
     return Console(
         file=stream,
         force_terminal=terminal,
-        no_color=not terminal or bool(os.environ.get("NO_COLOR")),
+        color_system=None if plain else "auto",
+        no_color=plain,
         highlight=False,
         emoji=False,
         soft_wrap=False,

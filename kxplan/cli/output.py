@@ -35,11 +35,15 @@ def plan_tree(plan: Plan) -> None:
 
     tree = Tree(f"[bold]{escape(plan.title)}[/] · {escape(plan.org)} · {plan.year}")
     for section in plan.sections:
-        branch = tree.add(f"[bold]{t('label.section_n', n=section.number)} {escape(section.title)}[/]")
+        branch = tree.add(
+            f"[bold]{t('label.section_n', n=section.number)} {escape(section.title)}[/]"
+        )
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
-                leaf.add(f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})")
+                leaf.add(
+                    f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
+                )
     console().print(tree)
 
 

@@ -1,0 +1,89 @@
+"""Make typer's and click's own words speak the interface language.
+
+typer renders help with fixed English panel titles and click raises usage errors with English
+f-strings. Here the panel titles and the help option's text are set from the catalogue, and a
+usage error's English message is matched against known shapes and re-worded from the
+catalogue (unknown shapes keep click's English). Everything people read still comes from
+``kxplan.messages``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from typer.core import TyperCommand, TyperGroup
+
+from kxplan.messages import t
+
+# click's English usage-error messages → catalogue keys (named groups become fields)
+_USAGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^No such option: (?P<name>\S+)(?: Did you mean (?P<hint>\S+)\?)?$"),
+        "usage.no_such_option",
+    ),
+    (
+        re.compile(r"^No such command '(?P<name>[^']*)'\.(?: Did you mean '(?P<hint>[^']*)'\?)?$"),
+        "usage.no_such_command",
+    ),
+    (re.compile(r"^Missing argument '(?P<name>[^']*)'\.?$"), "usage.missing_argument"),
+    (re.compile(r"^Missing option '(?P<name>[^']*)'\.?.*$"), "usage.missing_option"),
+    (re.compile(r"^Option '(?P<name>[^']*)' requires an argument\.$"), "usage.option_needs_value"),
+    (re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$"), "usage.extra_arguments"),
+    (re.compile(r"^Invalid value for (?P<name>.+?): (?P<reason>.*)$"), "usage.invalid_value"),
+)
+
+
+def usage_message(message: str) -> str:
+    """A click usage-error message in the interface language."""
+    text = message.strip()
+    for pattern, key in _USAGE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            fields = {name: value or "" for name, value in match.groupdict().items()}
+            if fields.get("hint"):
+                return t(key + "_hint", **fields)
+            fields.pop("hint", None)
+            return t(key, **fields)
+    return text
+
+
+def _translated_help_option(original: Any) -> Any:
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original(self, ctx)
+        if option is not None:
+            option.help = t("help.opt.help")
+        return option
+
+    return get_help_option
+
+
+def install() -> None:
+    """Point typer's help texts and panel titles at the catalogue (call before rendering help)."""
+    for cls in (TyperCommand, TyperGroup):
+        if not getattr(cls.get_help_option, "_kxplan", False):
+            patched = _translated_help_option(cls.get_help_option)
+            patched._kxplan = True  # type: ignore[attr-defined]
+            cls.get_help_option = patched  # type: ignore[method-assign]
+
+
+def localise_help_render() -> None:
+    """Translate typer's rich help panel titles and annotations (imports rich: help only)."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = t("help.panel.arguments")
+    rich_utils.OPTIONS_PANEL_TITLE = t("help.panel.options")
+    rich_utils.COMMANDS_PANEL_TITLE = t("help.panel.commands")
+    rich_utils.DEFAULT_STRING = t("help.default")
+    rich_utils.ENVVAR_STRING = t("help.envvar")
+    rich_utils.REQUIRED_LONG_STRING = t("help.required")
+    rich_utils.RICH_HELP = t("help.try_help")
+
+
+def localise_completion_options(command: Any) -> None:
+    """Give typer's --install-completion / --show-completion help in the interface language."""
+    for param in getattr(command, "params", []):
+        if "--install-completion" in getattr(param, "opts", ()):
+            param.help = t("help.opt.install_completion")
+        elif "--show-completion" in getattr(param, "opts", ()):
+            param.help = t("help.opt.show_completion")
