@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+_ARGS = list(sys.argv[1:])  # render() rewrites sys.argv for the CLI's language detection
 OUT = ROOT / "docs" / "commands.md"
 
 
@@ -70,7 +71,14 @@ def render() -> str:
 
 
 def main() -> None:
-    OUT.write_text(render(), encoding="utf-8")
+    text = render()
+    if "--check" in sys.argv[1:] or "--check" in _ARGS:
+        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+        if current != text:
+            print(f"{OUT.relative_to(ROOT)} is out of date: run python scripts/gen_commands_doc.py")
+            raise SystemExit(1)
+        return
+    OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}")
 
 

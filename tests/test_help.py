@@ -54,3 +54,19 @@ def test_help_option_exits_0(path: tuple[str, ...], command: Any) -> None:
     # the help's opening words appear (rich may wrap lines, so compare without whitespace)
     opening = "".join((command.help or "").split())[:10]
     assert opening in "".join(result.stdout.split())
+
+
+def test_command_reference_in_docs_is_current():
+    """docs/commands.md is generated from --help; it must match the commands as they are."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, str(root / "scripts" / "gen_commands_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
