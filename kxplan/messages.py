@@ -936,6 +936,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Show the completion script for the current shell.",
         "显示当前 shell 的补全脚本。",
     ),
+    "help.usage": ("Usage: ", "用法："),
     "help.panel.arguments": ("Arguments", "参数"),
     "help.panel.options": ("Options", "选项"),
     "help.panel.commands": ("Commands", "命令"),

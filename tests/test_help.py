@@ -70,3 +70,24 @@ def test_command_reference_in_docs_is_current():
         cwd=root,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_help_frame_follows_the_language():
+    """typer's own words (usage, panel titles, the help option) are translated too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kxplan = Path(sys.executable).parent / "kxplan"
+    env_base = {"PATH": "/usr/bin:/bin", "COLUMNS": "100"}
+    zh = subprocess.run(
+        [str(kxplan), "--lang", "zh", "record", "--help"], capture_output=True, text=True, env=env_base
+    )
+    en = subprocess.run(
+        [str(kxplan), "--lang", "en", "record", "--help"], capture_output=True, text=True, env=env_base
+    )
+    assert zh.returncode == 0 and en.returncode == 0
+    for word in ("用法：", "参数", "选项", "显示此帮助并退出。"):
+        assert word in zh.stdout
+    for word in ("Usage: ", "Arguments", "Options", "Show this message and exit."):
+        assert word in en.stdout

@@ -37,6 +37,7 @@ class KxplanGroup(TyperGroup):
         i18n.install()
         i18n.localise_completion_options(self)
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        set_language(early_language(argv, os.environ))
         completing = "_KXPLAN_COMPLETE" in os.environ  # shell completion: stay lean, no rich
         if not completing and (not argv or "--help" in argv or "-h" in argv):
             i18n.localise_help_render()

@@ -60,6 +60,16 @@ def _translated_help_option(original: Any) -> Any:
 
 def install() -> None:
     """Point typer's help texts and panel titles at the catalogue (call before rendering help)."""
+    from typer._click.formatting import HelpFormatter
+
+    if not getattr(HelpFormatter.write_usage, "_kxplan", False):
+        original_write_usage = HelpFormatter.write_usage
+
+        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            original_write_usage(self, prog, args, t("help.usage") if prefix is None else prefix)
+
+        write_usage._kxplan = True  # type: ignore[attr-defined]
+        HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
     for cls in (TyperCommand, TyperGroup):
         if not getattr(cls.get_help_option, "_kxplan", False):
             patched = _translated_help_option(cls.get_help_option)
