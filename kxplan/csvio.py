@@ -10,7 +10,9 @@ reports *all* bad rows (``FILE:LINE: message``) before anything is kept: rows ar
 in chunks inside one write transaction that is rolled back if any row is bad. Each row's
 ``import_key`` is the sha256 of its normalised fields plus its occurrence number among
 identical rows of the file, so importing a file again, or with rows appended, adds only
-the new rows, and two identical rows in one file stay two entries.
+the new rows, and two identical rows in one file stay two entries. The file of an
+``export --all`` imports too: its rows marked voided (``void_id``) are skipped and its other
+extra columns (``VOID_COLUMNS``) ignored.
 
 Writing (``write_csv``) neutralises cells that a spreadsheet would run as a formula.
 """
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
 REQUIRED = ("target", "date")
 EXPORT_COLUMNS = FIELDS
 VOID_COLUMNS = ("id", "recorded_at", "void_id", "void_reason", "void_by", "void_recorded_at")
+"""The columns ``export --all`` adds. An import skips rows with a ``void_id`` (voided) and
+ignores the others (the database gives an imported entry its own id and times)."""
 CHUNK = 10_000
 _FORMULA_RE = re.compile("'*[=+\\-@\t\r]")
 _NON_ASCII_RE = re.compile(rb"[\x80-\xff]+")
@@ -94,6 +98,7 @@ class ImportResult:
     rows: int = 0
     added: int = 0
     skipped: int = 0
+    voided: int = 0  # rows an ``export --all`` marked voided: never imported
     problems: list[RowProblem] = field(default_factory=list)
 
 
@@ -104,11 +109,13 @@ def decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, bool
     """Decode file bytes: ``(text, encoding used, detected)``; raise ``InputError`` if impossible."""
     if encoding is not None:
         try:
-            codec = codecs.lookup(_ALIASES.get(encoding.lower(), encoding)).name
+            info = codecs.lookup(_ALIASES.get(encoding.lower(), encoding))
         except LookupError:
             raise InputError(t("csv.unknown_encoding", encoding=encoding)) from None
-        if codec == "utf-8":
-            codec = "utf-8-sig"
+        # rot13, hex, base64, zlib … are bytes-to-bytes or str-to-str codecs, not text encodings
+        if not info._is_text_encoding:  # type: ignore[attr-defined]
+            raise InputError(t("csv.not_text_encoding", encoding=encoding))
+        codec = "utf-8-sig" if info.name == "utf-8" else info.name
         try:
             return data.decode(codec), encoding, False
         except UnicodeDecodeError as exc:
@@ -122,6 +129,8 @@ def decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, bool
                     line=line,
                 )
             ) from None
+        except UnicodeError:  # "undefined", "punycode": text codecs that cannot read a file
+            raise InputError(t("csv.not_text_encoding", encoding=encoding)) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(t("csv.utf16", file=name))
     try:
@@ -186,7 +195,7 @@ def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = No
 def _check_header(name: str, header: list[str], columns: list[str]) -> None:
     seen: set[str] = set()
     for raw, column in zip(header, columns, strict=True):
-        if column not in FIELDS:
+        if column not in FIELDS and column not in VOID_COLUMNS:
             if not column:
                 raise InputError(t("csv.empty_column", file=name, columns=",".join(FIELDS)))
             if len(header) == 1 and any(sep in raw for sep in ";\t|"):
@@ -272,6 +281,7 @@ def _import(
     width = len(columns)
     # Absent columns read the empty cell appended to every row (index `width`).
     pick = operator.itemgetter(*[columns.index(c) if c in columns else width for c in FIELDS])
+    void_at = columns.index("void_id") if "void_id" in columns else None
     occurrences: dict[str, int] = {}
     new_items: dict[tuple[str, str], int] = {}
     new_done: dict[str, int] = {}
@@ -302,6 +312,9 @@ def _import(
             problems.append(
                 RowProblem(name, line, t("csv.cell_count", cells=len(cells), columns=width))
             )
+            continue
+        if void_at is not None and cells[void_at].strip():
+            result.voided += 1
             continue
         cells.append("")
         values = pick(cells)

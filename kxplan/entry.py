@@ -16,11 +16,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.numbers import decimal_json as number_json
+from kxplan.numbers import format_number as format_amount
+from kxplan.numbers import percent as percent  # re-exported: `record` prints the share done
+from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
+from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Target
@@ -79,11 +84,7 @@ MAX_AMOUNT = Decimal(1_000_000_000)
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# C0 controls except tab/newline, DEL, C1 controls, and the bidirectional overrides that can
-# make text read differently from what it is ("Trojan source").
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_CONTROL_RE = re.compile(f"[\t\n{_CONTROL}]")
-_NOTE_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+# Control characters (kxplan.text): _CONTROL_RE for one-line fields, _NOTE_CONTROL_RE for notes.
 _THOUSAND = Decimal(1000)
 _CACHE_LIMIT = 4096
 
@@ -127,21 +128,6 @@ class RowProblem(NamedTuple):
 def amount_from_milli(milli: int | None) -> Decimal | None:
     """A stored amount (integer thousandths) as an exact Decimal without trailing zeros."""
     return None if milli is None else Decimal(milli) / _THOUSAND
-
-
-def format_amount(value: Decimal | None) -> str:
-    """A Decimal as plain text without exponent or trailing zeros (10, 2.5)."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def percent(total: Decimal, goal: Decimal) -> Decimal:
-    """``total / goal`` as a percentage rounded half up to one decimal (四舍五入)."""
-    return (total * 100 / goal).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def validate(plan: Plan, fields: Mapping[str, str | None], today: date) -> Draft:
@@ -215,7 +201,7 @@ class Validator:
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
         self._dates: dict[str, tuple[date, str] | str] = {}
-        self._amounts: dict[tuple[str, str], int | str | None] = {}
+        self._amounts: dict[tuple[str, str], int | _Problem | None] = {}
 
     # single fields -------------------------------------------------------------------------
     def target(self, value: str | None) -> tuple[Target | None, str | None]:
@@ -285,8 +271,8 @@ class Validator:
             result = _parse_amount(target.kind, text.strip())
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[key] = result
-        if isinstance(result, str):
-            return result.replace("\x00", target.id)
+        if result.__class__ is _Problem:
+            return result.message(target)
         return result  # type: ignore[return-value]
 
     # whole entries -------------------------------------------------------------------------
@@ -325,33 +311,18 @@ class Validator:
             if milli.__class__ is str:
                 problems.append(milli)  # type: ignore[arg-type]
         bad_text = False
-        if item:
-            item = item.strip()
-            if len(item) > _ITEM_LIMIT or _CONTROL_RE.search(item):
-                problems.append(_text_problem("item", item))
-                bad_text = True
-        if note:
-            note = note.strip()
-            if "\r" in note:
-                note = note.replace("\r\n", "\n")
-            if len(note) > _NOTE_LIMIT or _NOTE_CONTROL_RE.search(note):
-                problems.append(_text_problem("note", note))
-                bad_text = True
-        if unit:
-            unit = unit.strip()
-            if len(unit) > _UNIT_LIMIT or _CONTROL_RE.search(unit):
-                problems.append(_text_problem("unit", unit))
-                bad_text = True
-        if by:
-            by = by.strip()
-            if len(by) > _BY_LIMIT or _CONTROL_RE.search(by):
-                problems.append(_text_problem("by", by))
-                bad_text = True
-        if evidence:
-            evidence = evidence.strip()
-            if len(evidence) > _EVIDENCE_LIMIT or _CONTROL_RE.search(evidence):
-                problems.append(_text_problem("evidence", evidence))
-                bad_text = True
+        texts = [item, note, unit, by, evidence]
+        for index, (name, limit, control) in enumerate(_TEXT_CHECKS):
+            text = texts[index]
+            if text:
+                text = text.strip()
+                if "\r" in text:  # CRLF → LF; only a note may keep the LF
+                    text = text.replace("\r\n", "\n")
+                if len(text) > limit or control.search(text):
+                    problems.append(_text_problem(name, text))
+                    bad_text = True
+                texts[index] = text
+        item, note, unit, by, evidence = texts
         if found is not None and found.kind == "activity" and not note and not bad_text:
             problems.append(t("entry.note_required", target=found.id))
         if problems:
@@ -408,33 +379,61 @@ _NOTE_LIMIT = TEXT_LIMITS["note"]
 _UNIT_LIMIT = TEXT_LIMITS["unit"]
 _BY_LIMIT = TEXT_LIMITS["by"]
 _EVIDENCE_LIMIT = TEXT_LIMITS["evidence"]
+# The free-text fields in ``row``'s order: name, longest text, the characters it refuses.
+_TEXT_CHECKS = (
+    ("item", _ITEM_LIMIT, _CONTROL_RE),
+    ("note", _NOTE_LIMIT, _NOTE_CONTROL_RE),
+    ("unit", _UNIT_LIMIT, _CONTROL_RE),
+    ("by", _BY_LIMIT, _CONTROL_RE),
+    ("evidence", _EVIDENCE_LIMIT, _CONTROL_RE),
+)
 
 
 def _text_problem(name: str, text: str) -> str:
     return clean_text(name, text)[1] or t("entry.control_chars", field=name)
 
 
-def _parse_amount(kind: str, text: str) -> int | str | None:
-    """An amount in thousandths for a kind, or a problem (NUL stands for the target id)."""
+class _Problem(NamedTuple):
+    """A cached problem: its message key and fields, formatted only when it is reported.
+
+    The amount cache is keyed by (kind, text), not by target, so a message that names the
+    target (``per_target``) gets the id of the target it is reported for.
+    """
+
+    key: str
+    fields: dict[str, str]
+    per_target: bool = False
+
+    def message(self, target: Target) -> str:
+        """The message in the current language, naming ``target`` when it should."""
+        if self.per_target:
+            return t(self.key, **self.fields, target=target.id)
+        return t(self.key, **self.fields)
+
+
+def _parse_amount(kind: str, text: str) -> int | _Problem | None:
+    """An amount in thousandths for a kind (None: no amount), or the problem with it."""
     if kind != "count":
         if text:
-            return t(f"entry.amount_not_for_{kind}", target="\x00", value=text)
+            return _Problem(f"entry.amount_not_for_{kind}", {"value": text}, per_target=True)
         return None
     if not text:
         return 1000
     if not _AMOUNT_RE.fullmatch(text):
         lowered = text.lower().lstrip("+-")
         if lowered in ("nan", "inf", "infinity", "snan"):
-            return t("entry.amount_not_finite", value=text)
-        return t("entry.amount_not_number", value=text)
+            return _Problem("entry.amount_not_finite", {"value": text})
+        return _Problem("entry.amount_not_number", {"value": text})
     number = Decimal(text)
     if number <= 0:
-        return t("entry.amount_not_positive", value=text)
+        return _Problem("entry.amount_not_positive", {"value": text})
     if number > MAX_AMOUNT:
-        return t("entry.amount_too_large", value=text, limit=format_amount(MAX_AMOUNT))
+        return _Problem(
+            "entry.amount_too_large", {"value": text, "limit": format_amount(MAX_AMOUNT)}
+        )
     milli = number * _THOUSAND
     if milli != milli.to_integral_value():
-        return t("entry.amount_decimals", value=text)
+        return _Problem("entry.amount_decimals", {"value": text})
     return int(milli)
 
 
@@ -449,15 +448,6 @@ def duplicate_item_problem(draft: Draft, earlier_id: int) -> str:
 def milestone_done_problem(draft: Draft, earlier_id: int, earlier_date: str) -> str:
     """The message refusing a second done-record for a milestone."""
     return t("entry.milestone_done", target=draft.target, id=earlier_id, date=earlier_date)
-
-
-def number_json(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number: an int when whole, else the float of its exact text."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
 
 
 def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:

@@ -17,6 +17,9 @@ class ExitCode(IntEnum):
     USAGE = 2  # wrong command-line usage (unknown option, missing argument)
     NO_DATABASE = 3  # the database is missing, or is not a kxplan database
     IO = 4  # a file could not be read or written (permissions, disk full)
+    INTERNAL = (
+        70  # an unexpected internal error (a bug: run again with KXPLAN_DEBUG=1 and report it)
+    )
     INTERRUPTED = 130  # Ctrl-C
 
 

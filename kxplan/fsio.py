@@ -1,12 +1,15 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then rename over the target.
+"""Atomic file writes: temporary files in the same folder, fsync, then rename over the targets.
 
-A reader (or a crash) sees either the old file or the new one, never half of either.
+A reader (or a crash) sees either the old file or the new one, never half of either. Several
+files written together (a report's .md and .html) are all staged before any is renamed, so a
+full disk leaves the previous set untouched.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from kxplan.errors import OutputError
@@ -15,24 +18,61 @@ from kxplan.messages import t
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically; ``OutputError`` on any OS failure."""
-    folder = path.parent if str(path.parent) else Path(".")
-    temp_name = None
+    write_atomic_many([(path, data)])
+
+
+def _mode_for(path: Path) -> int:
+    """The mode the file has now, or what a plain ``open()`` would give it (umask applied)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-        temp_name = None
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable: fsync the folder that holds it (best effort)."""
+    try:
+        handle = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
+    """Stage every file, then rename each into place; on any failure nothing is replaced."""
+    staged: list[tuple[str, Path]] = []
+    current = Path(".")
+    try:
+        for path, data in files:
+            current = path
+            folder = path.parent if str(path.parent) else Path(".")
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            staged.append((temp_name, path))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temp_name, _mode_for(path))
+        for temp_name, path in staged:
+            current = path
+            os.replace(temp_name, path)
+        for folder in {path.parent for _, path in staged}:
+            _fsync_folder(folder)
+        staged = []
     except OSError as exc:
         raise OutputError(
-            t("io.write_failed", path=str(path), reason=exc.strerror or str(exc))
+            t("io.write_failed", path=str(current), reason=exc.strerror or str(exc))
         ) from None
     finally:
-        if temp_name is not None:
+        for temp_name, _ in staged:
             try:
                 os.unlink(temp_name)
             except OSError:

@@ -18,8 +18,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "error.prefix": ("error", "错误"),
     "error.interrupted": ("interrupted; nothing was written", "已中断，未写入任何内容"),
     "error.unexpected": (
-        "unexpected internal error: {error} (please report it)",
-        "意外的内部错误：{error}（请报告此问题）",
+        "unexpected internal error: {error} (please report it; KXPLAN_DEBUG=1 shows the details)",
+        "意外的内部错误：{error}（请报告此问题；设置 KXPLAN_DEBUG=1 可查看详情）",
     ),
     "lang.invalid": (
         "unknown language {lang!r}; use zh or en",
@@ -620,6 +620,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the database {path} failed ({reason}); nothing was written — check the disk, or run: sqlite3 {path} 'PRAGMA quick_check'",
         "数据库 {path} 出错（{reason}），未写入任何内容；请检查磁盘，或运行：sqlite3 {path} 'PRAGMA quick_check'",
     ),
+    "store.disk_full": (
+        "the disk holding {path} is full; nothing was written — free some space and try again",
+        "{path} 所在磁盘已满，未写入任何内容；请清理空间后重试",
+    ),
     "store.locked": (
         "the database {path} stayed busy too long ({reason}); nothing was written — try again",
         "数据库 {path} 长时间被占用（{reason}），未写入任何内容；请重试",
@@ -1127,6 +1131,164 @@ CATALOG: dict[str, tuple[str, str]] = {
     "complete.quarter": ("{start} to {end}", "{start} 至 {end}"),
     "complete.current": ("the current quarter", "本季度"),
     "complete.previous": ("the previous quarter", "上季度"),
+    # --- check and backup ---
+    "help.check": (
+        "Check the plan and the database together. Prints nothing and exits 0 when all is well; otherwise one line per problem and exit 1.",
+        "同时检查计划和数据库。一切正常时不输出任何内容并以 0 退出；否则每个问题一行，以 1 退出。",
+    ),
+    "help.backup": (
+        "Back up the database to the file DEST while others may be writing, verify the copy, and say so.",
+        "在他人可能正在写入时把数据库备份到文件 DEST，校验副本并报告结果。",
+    ),
+    "help.arg.backup_dest": (
+        "The backup file to write (a file name, not a folder).",
+        "要写入的备份文件（文件名，不能是文件夹）。",
+    ),
+    "help.opt.force": (
+        "Replace DEST if it exists (only once the new copy is verified).",
+        "DEST 已存在时替换它（新副本校验通过后才替换）。",
+    ),
+    "check.orphans": (
+        "target {target} is neither in the plan nor in any renamed_from, yet entries {ids} are recorded under it; put the target back, or add it to renamed_from of the target that replaced it",
+        "目标 {target} 既不在计划中，也不在任何 renamed_from 中，却有记录 {ids} 登记在其名下；请恢复该目标，或把它加入替代目标的 renamed_from",
+    ),
+    "check.bad_date": (
+        "entry #{id} is dated {date}, which is not a day of the plan year {year}; void it and record it again with the right date",
+        "记录 #{id} 的日期为 {date}，不是计划年度 {year} 中的日期；请作废后按正确日期重新登记",
+    ),
+    "check.milestone_twice": (
+        "milestone {target} is recorded as done {count} times ({ids}); keep one and void the others (kxplan void ID --reason …)",
+        "里程碑 {target} 被登记完成了 {count} 次（{ids}）；请保留一条，作废其余记录（kxplan void 编号 --reason …）",
+    ),
+    "check.duplicate_item": (
+        "{target}: item {item} is counted {count} times ({ids}); keep one and void the others (kxplan void ID --reason …)",
+        "{target}：事项 {item} 被计数 {count} 次（{ids}）；请保留一条，作废其余记录（kxplan void 编号 --reason …）",
+    ),
+    "check.void_missing_entry": (
+        "void #{void} is for entry #{id}, which does not exist",
+        "作废记录 #{void} 针对的记录 #{id} 不存在",
+    ),
+    "check.damaged": (
+        "the database is damaged (quick_check: {result}); restore it from a backup (see docs/reliability.md)",
+        "数据库已损坏（quick_check：{result}）；请从备份恢复（见 docs/reliability.md）",
+    ),
+    "check.row_rules": (
+        "rows break the database's own rules (quick_check: {result}); something other than kxplan wrote them — void the entries the other lines name",
+        "有数据行违反数据库自身的规则（quick_check：{result}）；这些行不是 kxplan 写入的——请作废其他各行指出的记录",
+    ),
+    "check.schema_version": (
+        "the database has schema version {version}, but this kxplan uses {expected}",
+        "数据库的结构版本为 {version}，而本程序使用版本 {expected}",
+    ),
+    "check.application_id": (
+        "the database's application_id is {app_id}, not kxplan's {expected}",
+        "数据库的 application_id 为 {app_id}，不是 kxplan 的 {expected}",
+    ),
+    "check.ids_more": ("{ids} and {more} more", "{ids} 等，另有 {more} 条"),
+    "check.year_count": ("{year}: {count}", "{year} 年 {count} 条"),
+    "check.other_years": (
+        "note: {path} also holds entries of other plan years ({years}); kxplan check looks only at {year}",
+        "提示：{path} 中还有其他计划年度的记录（{years}）；kxplan check 只检查 {year} 年",
+    ),
+    "check.plan_unusable": (
+        "note: the plan has problems, so the entries were not checked against it; fix the plan, then run kxplan check again",
+        "提示：计划有问题，因此未对照计划检查记录；请修正计划后再运行 kxplan check",
+    ),
+    "check.data_skipped": (
+        "note: the database is damaged, so its entries were not checked",
+        "提示：数据库已损坏，因此未检查其中的记录",
+    ),
+    "backup.done": (
+        "backup written to {path}: {entries} entries, {voids} voids, integrity ok",
+        "备份已写入 {path}：{entries} 条记录，{voids} 条作废，完整性检查通过",
+    ),
+    "backup.exists": (
+        "{path} already exists; choose another file name, or replace it with --force",
+        "{path} 已存在；请换一个文件名，或用 --force 替换",
+    ),
+    "backup.is_directory": (
+        "{path} is a folder; give the backup a file name, e.g. {example}",
+        "{path} 是文件夹；请给备份指定文件名，如 {example}",
+    ),
+    "backup.same_file": (
+        "{path} is the database itself; give the backup another file name",
+        "{path} 就是数据库本身；请为备份另选文件名",
+    ),
+    "backup.no_folder": (
+        "cannot write the backup {path}: its folder does not exist",
+        "无法写入备份 {path}：所在文件夹不存在",
+    ),
+    "backup.cannot_write": (
+        "cannot write the backup {path}: {reason}; an earlier file of that name is unchanged",
+        "无法写入备份 {path}：{reason}；同名的旧文件（如有）未被改动",
+    ),
+    "backup.failed": (
+        "the backup to {path} failed ({reason}); an earlier file of that name is unchanged",
+        "备份到 {path} 失败（{reason}）；同名的旧文件（如有）未被改动",
+    ),
+    "backup.verify_failed": (
+        "the backup copy failed verification ({reason}), so {path} was not written; run: kxplan check",
+        "备份副本未通过校验（{reason}），因此未写入 {path}；请运行：kxplan check",
+    ),
+    "backup.differs": (
+        "{what} is {copy} in the copy but {source} in the database",
+        "副本中的 {what} 为 {copy}，而数据库中为 {source}",
+    ),
+    # --- review fixes: entries ---
+    "export.out_is_database": (
+        "{path} is the kxplan database; give the export another file name with --out",
+        "{path} 是 kxplan 数据库；请用 --out 为导出另选文件名",
+    ),
+    "export.out_is_plan": (
+        "{path} is the plan file; give the export another file name with --out",
+        "{path} 是计划文件；请用 --out 为导出另选文件名",
+    ),
+    "export.out_is_sqlite": (
+        "{path} is an SQLite database; export never overwrites one, even with --force; give another file name with --out",
+        "{path} 是 SQLite 数据库；导出从不覆盖数据库（即使加 --force）；请用 --out 另选文件名",
+    ),
+    "export.out_exists": (
+        "{path} already exists; choose another file name, or replace it with --force",
+        "{path} 已存在；请换一个文件名，或用 --force 替换",
+    ),
+    "export.out_not_a_file": (
+        "{path} is not a regular file; give a file name with --out",
+        "{path} 不是普通文件；请用 --out 指定文件名",
+    ),
+    "help.opt.export_force": (
+        "Replace the --out file if it exists (never a database or the plan file).",
+        "--out 文件已存在时替换它（数据库和计划文件除外）。",
+    ),
+    "csv.not_text_encoding": (
+        "{encoding!r} is not an encoding for text files; use e.g. utf-8, gbk or gb18030",
+        "{encoding!r} 不是文本文件的编码；请使用 utf-8、gbk 或 gb18030 等",
+    ),
+    "import.voided_skipped": (
+        "{file}: {count} voided row(s) skipped (export --all marks them in void_id)",
+        "{file}：已跳过 {count} 行已作废的记录（export --all 在 void_id 列中标记）",
+    ),
+    "undo.already_voided": (
+        "your last entry #{id} is already voided; use kxplan void ID to void an older one",
+        "您最近登记的记录 #{id} 已作废；如需作废更早的记录，请用 kxplan void 编号",
+    ),
+    # --- review fixes: plan and report ---
+    "pv.syntax_error": ("syntax error", "语法错误"),
+    "pv.goal_too_large": (
+        "{field} {value} is too large; the largest is {limit}",
+        "{field} {value} 太大；最大为 {limit}",
+    ),
+    "pv.goal_decimals": (
+        "{field} {value} has more than {places} decimal places; write at most {places}",
+        "{field} {value} 的小数超过 {places} 位；最多写 {places} 位小数",
+    ),
+    "report.known_at_range": (
+        "--known-at {value!r} is outside the years 0001–9999 in UTC; give a time inside them",
+        "--known-at {value!r} 换算为 UTC 后超出 0001–9999 年；请给出此范围内的时间",
+    ),
+    "report.chart_quarter": ("Q{q}", "Q{q}"),
+    "text.item_note_sep": ("; ", "；"),
+    "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
+    "pv.no_such_file": ("no such file", "文件不存在"),
     # --- labels --------------------------------------------------------------------------------
     "label.section_n": ("Section {n}", "第{n}部分"),
     "label.or_more": (" or more", "以上"),

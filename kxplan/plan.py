@@ -10,7 +10,9 @@ each scalar is then typed by this module, which is where YAML 1.1 surprises are 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -24,11 +26,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kxplan.errors import PlanError
 from kxplan.messages import t
+from kxplan.numbers import decimal_json, format_number
+from kxplan.text import CONTROL_RE
 
 KINDS = ("count", "milestone", "activity")
 ID_RE = re.compile(r"^p([0-9]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_ON_TRACK = Decimal("0.10")
 DEFAULT_BEHIND = Decimal("0.25")
+#: The largest goal or schedule value, and the most decimals one may have: entries are stored
+#: in integer thousandths, and progress arithmetic stays exact well inside these bounds.
+MAX_GOAL = Decimal(10) ** 12
+GOAL_DECIMALS = 3
+_GOAL_QUANTUM = Decimal(1).scaleb(-GOAL_DECIMALS)
 
 _YAML = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
@@ -62,15 +71,6 @@ _KIND_FIELDS = {
 }
 _KIND_ONLY = {"goal", "unit", "or_more", "schedule", "due"}
 _CONFLICT_RE = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)")
-# Characters YAML refuses in a file, plus the Unicode line breaks (NEL, LS, PS) that libyaml
-# counts as new lines although editors do not, which would make every later position wrong.
-_BAD_CHAR_RE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-# In a text value: C0/C1 controls (except tab and line breaks) and bidirectional overrides.
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _OCTAL_RE = re.compile(r"^[-+]?0[0-9]+$")
@@ -144,7 +144,7 @@ class Plan:
     behind: Decimal = DEFAULT_BEHIND
     path: str = ""
     digest: str = ""
-    _index: dict[str, Target] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, Target] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for target in self.targets():
@@ -184,15 +184,6 @@ class Plan:
                 ],
             }
         }
-
-
-def decimal_json(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number: an int when whole, else a float of its exact text."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
 
 
 def _point_dict(point: Point) -> dict:
@@ -296,25 +287,11 @@ def parse(data: bytes, name: str) -> tuple[Plan | None, list[Problem]]:
     problems = builder.problems
     if problems or plan is None:
         return None, _sorted(problems)
-    return _with_source(plan, name, hashlib.sha256(data).hexdigest()), []
+    return dataclasses.replace(plan, path=name, digest=hashlib.sha256(data).hexdigest()), []
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line, p.column))
-
-
-def _with_source(plan: Plan, name: str, digest: str) -> Plan:
-    return Plan(
-        org=plan.org,
-        title=plan.title,
-        year=plan.year,
-        lang=plan.lang,
-        sections=plan.sections,
-        on_track=plan.on_track,
-        behind=plan.behind,
-        path=name,
-        digest=digest,
-    )
 
 
 def _position(prefix: bytes) -> tuple[int, int]:
@@ -324,14 +301,27 @@ def _position(prefix: bytes) -> tuple[int, int]:
     return line, column
 
 
+@functools.cache
+def _bad_char_re() -> re.Pattern[str]:
+    """Characters YAML refuses in a file, plus the Unicode line breaks (NEL, LS, PS) libyaml
+    counts as new lines although editors do not, which would make every later position wrong.
+
+    Compiled on first use, not at import. Written as the characters refused rather than as
+    the complement of those allowed (``[^\\t\\n\\r -~\\xa0-…\\U0010ffff]``, the same set):
+    a negated class reaching the astral planes takes ~8 ms to compile, this one ~1 ms.
+    """
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def _scan_lines(text: str) -> list[tuple[int, int, str]]:
     """Conflict markers and characters YAML refuses (one per line), before any parsing."""
     found = []
+    bad_char_re = _bad_char_re()
     for number, line_text in enumerate(_LINE_BREAK_RE.split(text), start=1):
         match = _CONFLICT_RE.match(line_text)
         if match:
             found.append((number, 1, t("pv.conflict_marker", marker=match.group(1))))
-        bad = _BAD_CHAR_RE.search(line_text)
+        bad = bad_char_re.search(line_text)
         if bad:
             code = f"U+{ord(bad.group()):04X}"
             found.append((number, bad.start() + 1, t("pv.bad_char", code=code)))
@@ -381,7 +371,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
         indent = source[: len(source) - len(source.lstrip(" \t"))]
         if "\t" in indent:
             return Problem(name, line, indent.index("\t") + 1, t("pv.tab"))
-    problem = str(exc.problem or exc.context or "syntax error")
+    problem = str(exc.problem or exc.context or t("pv.syntax_error"))
     if re.search(r"\btab\b", problem):
         return Problem(name, line, column, t("pv.tab"))
     if exc.context == "expected a single document in the stream":
@@ -511,7 +501,7 @@ class _Builder:
             if required:
                 self.add(node, t("pv.empty_value", field=name))
             return None
-        if _CONTROL_RE.search(value):
+        if CONTROL_RE.search(value):
             self.add(node, t("pv.control_chars", field=name))
             return None
         return value
@@ -562,6 +552,21 @@ class _Builder:
         if number < 0 or (number == 0 and not allow_zero):
             key = "pv.negative" if allow_zero else "pv.not_positive"
             self.add(node, t(key, field=name, value=value))
+            return None
+        return number
+
+    def amount(self, node: Node, name: str, allow_zero: bool = False) -> Decimal | None:
+        """A goal or schedule value: a number at most ``MAX_GOAL`` with ``GOAL_DECIMALS``."""
+        number = self.number(node, name, allow_zero)
+        if number is None:
+            return None
+        if number > MAX_GOAL:
+            limit = format_number(MAX_GOAL)
+            self.add(node, t("pv.goal_too_large", field=name, value=_shape(node), limit=limit))
+            return None
+        if number != number.quantize(_GOAL_QUANTUM):
+            places = GOAL_DECIMALS
+            self.add(node, t("pv.goal_decimals", field=name, value=_shape(node), places=places))
             return None
         return number
 
@@ -740,7 +745,7 @@ class _Builder:
                     self.add(fields[name], t("pv.field_not_for_kind", field=name, kind=kind))
             if kind == "count":
                 self.require(fields, node, ("goal", "unit"), where)
-                goal = self.number(fields["goal"], "goal") if "goal" in fields else None
+                goal = self.amount(fields["goal"], "goal") if "goal" in fields else None
                 unit = self.text(fields.get("unit"), "unit")
                 if "or_more" in fields:
                     or_more = bool(self.boolean(fields["or_more"], "or_more"))
@@ -794,18 +799,18 @@ class _Builder:
         if len(node.value) != 4:
             self.add(node, t("pv.schedule_length", count=len(node.value)))
             return None
-        values = [self.number(item, "schedule", allow_zero=True) for item in node.value]
+        values = [self.amount(item, "schedule", allow_zero=True) for item in node.value]
         numbers = tuple(v for v in values if v is not None)
         if len(numbers) != 4:
             return None
         if any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):
-            shown = ", ".join(_plain_number(v) for v in numbers)
+            shown = ", ".join(format_number(v) for v in numbers)
             self.add(node, t("pv.schedule_decreasing", values=shown))
             return None
         if goal is not None and numbers[-1] != goal:
             self.add(
                 node.value[-1],
-                t("pv.schedule_last", last=_plain_number(numbers[-1]), goal=_plain_number(goal)),
+                t("pv.schedule_last", last=format_number(numbers[-1]), goal=format_number(goal)),
             )
             return None
         if goal is None and has_goal:
@@ -841,12 +846,6 @@ class _Builder:
 def _plain(node: Node) -> bool:
     """Whether a scalar was written plain (unquoted, not a block): only those get YAML 1.1 typing."""
     return not getattr(node, "style", None)
-
-
-def _plain_number(value: Decimal) -> str:
-    """A Decimal as written by a person: 10, 2.5 (no exponent, no trailing zeros)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _is_null(node: Node) -> bool:

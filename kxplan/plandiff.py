@@ -21,7 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 from kxplan.messages import t
-from kxplan.plan import Plan, Point, Section, Target, decimal_json
+from kxplan.numbers import decimal_json, format_number
+from kxplan.plan import Plan, Point, Section, Target
+from kxplan.text import goal_text
 
 ADDED = "added"
 REMOVED = "removed"
@@ -332,21 +334,6 @@ def _summary(thing: object) -> str:
     return format_value(thing)
 
 
-def goal_text(target: Target) -> str:
-    """A target's commitment in words: goal with unit, due date, or ongoing."""
-    if target.kind == "count":
-        suffix = t("label.or_more") if target.or_more else ""
-        return t(
-            "label.goal_count",
-            goal=format_value(target.goal),
-            unit=target.unit or "",
-            or_more=suffix,
-        )
-    if target.kind == "milestone" and target.due is not None:
-        return t("label.goal_due", due=target.due.isoformat())
-    return t("label.goal_activity")
-
-
 def format_value(value: object) -> str:
     """A field value as plan text: numbers without trailing zeros, dates ISO, lists bracketed."""
     if value is None:
@@ -354,8 +341,7 @@ def format_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return format_number(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):

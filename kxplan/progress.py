@@ -13,25 +13,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kxplan.entry import DailyTotal, Entry
-from kxplan.errors import InputError
-from kxplan.messages import t
-from kxplan.plan import Plan, Point, Section, Target, decimal_json
+from kxplan.numbers import decimal_json, percent
+from kxplan.numbers import round1 as round1  # callers round with progress.round1
+
+if TYPE_CHECKING:
+    from kxplan.plan import Plan, Point, Section, Target
 
 #: Every status, worst first. A point's or section's status is its worst target's.
 STATUSES = ("at_risk", "overdue", "behind", "idle", "pending", "on_track", "active", "done")
 _RANK = {status: index for index, status in enumerate(STATUSES)}
-ACTIVE_WINDOW_DAYS = 90  # an activity is active when it has an entry in the 90 days ending on as_of
-STALE_DAYS = 90
-_ONE_DECIMAL = Decimal("0.1")
-_HUNDRED = Decimal(100)
-
-
-def round1(value: Decimal) -> Decimal:
-    """Round half up (四舍五入) to one decimal place."""
-    return value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+#: An activity is active, and any target recent (not stale), when it has an entry in the
+#: 90 days ending on as_of (``window_start``).
+ACTIVE_WINDOW_DAYS = 90
 
 
 # --- calendar ---------------------------------------------------------------------------------
@@ -71,22 +68,45 @@ def clamp(day: date, year: int) -> date:
     return max(date(year, 1, 1), min(day, date(year, 12, 31)))
 
 
-_QUARTER_RE = re.compile(r"^(?:(\d{4})-?)?[Qq]([1-4])$")
+def window_start(as_of: date) -> date:
+    """First day of the 90-day window ending on ``as_of`` (activity and staleness rules)."""
+    return as_of - timedelta(days=ACTIVE_WINDOW_DAYS - 1)
 
 
-def parse_quarter(text: str, plan_year: int, today: date) -> tuple[int, int]:
-    """``2019Q2``, ``2019-Q2``, ``Q2`` (the plan's year), ``current`` or ``previous`` → (year, q)."""
+_QUARTER_RE = re.compile(r"(?:([0-9]{4})-?)?q([1-4])")
+_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_quarter(text: str, plan_year: int, today: date) -> tuple[int, int] | None:
+    """``2019Q2``, ``2019-Q2``, ``Q2`` (the plan's year), ``current`` or ``previous`` → (year, q).
+
+    None when ``text`` is none of these; the caller says so.
+    """
     value = text.strip().lower()
     if value in ("current", "previous"):
         year, quarter = today.year, quarter_of(today)
         if value == "previous":
             year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
         return year, quarter
-    match = _QUARTER_RE.match(value)
+    match = _QUARTER_RE.fullmatch(value)
     if not match:
-        raise InputError(t("quarter.invalid", value=text))
+        return None
     year = int(match.group(1)) if match.group(1) else plan_year
     return year, int(match.group(2))
+
+
+def parse_day(text: str) -> date | None:
+    """A date written exactly ``YYYY-MM-DD`` (``--as-of``), or None for anything else.
+
+    Stricter than ``date.fromisoformat``, which also takes ``20190610`` and ``2019-W26-1``.
+    """
+    value = text.strip()
+    if not _DAY_RE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -251,12 +271,13 @@ def target_progress(
     """One target's progress from its (date-sorted, ≤ as_of) daily totals.
 
     ``stale`` flags a count target not yet done, or an activity, with no entry in the 90 days
-    ending on ``as_of``. A milestone is never stale: one entry completes it, and until then
-    its status (pending, overdue) already says what is missing.
+    ending on ``as_of``; an activity with an entry in them is active. A milestone is never
+    stale: one entry completes it, and until then its status (pending, overdue) already says
+    what is missing.
     """
     entry_count = sum(total.count for total in totals)
     last_entry = totals[-1].date if totals else None
-    recent = last_entry is not None and (as_of - last_entry).days < STALE_DAYS
+    recent = last_entry is not None and last_entry >= window_start(as_of)
     if target.kind == "milestone":
         done_on = totals[0].date if totals else None
         assert target.due is not None
@@ -268,9 +289,8 @@ def target_progress(
             status = "pending"
         return TargetProgress(target, status, entry_count, last_entry, stale=False, done_on=done_on)
     if target.kind == "activity":
-        active = last_entry is not None and (as_of - last_entry).days < ACTIVE_WINDOW_DAYS
         return TargetProgress(
-            target, "active" if active else "idle", entry_count, last_entry, stale=not recent
+            target, "active" if recent else "idle", entry_count, last_entry, stale=not recent
         )
     return _count_progress(plan, target, totals, as_of, entry_count, last_entry, recent)
 
@@ -314,7 +334,7 @@ def _count_progress(
         stale=status != "done" and not recent,
         actual=actual,
         expected=expect,
-        percent=round1(actual * _HUNDRED / goal),
+        percent=percent(actual, goal),
         gap=gap,
         projection=actual * days_in_year(as_of.year) / day_of_year(as_of),
         needed_per_quarter=needed,
@@ -379,7 +399,11 @@ def _target_json(progress: TargetProgress) -> dict:
 
 
 def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
-    """Per (target, date) totals of non-voided entries: the pure twin of the store's SQL."""
+    """Per (target, date) totals of non-voided entries: the pure twin of the store's SQL.
+
+    Only tests call it: they build totals from plain entries without a database, and check
+    ``Store.daily_totals`` against it. The commands always read the store's aggregate.
+    """
     sums: dict[tuple[str, date], list] = {}
     for entry in entries:
         if entry.void is not None:
@@ -391,8 +415,3 @@ def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
         DailyTotal(target, day, amount, count)
         for (target, day), (amount, count) in sorted(sums.items())
     ]
-
-
-def window_start(as_of: date) -> date:
-    """First day of the 90-day window ending on ``as_of`` (activity and staleness rules)."""
-    return as_of - timedelta(days=ACTIVE_WINDOW_DAYS - 1)

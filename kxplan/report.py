@@ -30,10 +30,13 @@ Rules
   No recorded-at time of any entry or void is ever printed, so the output depends only on
   the plan, the data's content and the options.
 - **User text** (items, notes, units, names, reasons, evidence) is cleaned before any
-  template sees it: control characters and bidirectional overrides are removed, tabs become
-  spaces, and anything longer than ``TEXT_LIMIT`` characters is cut with "…". Templates then
-  escape it (HTML autoescape; the ``md_cell`` / ``md_text`` filters for Markdown). Evidence
-  becomes a link only when it is an ``http``/``https`` URL (``EntryRow.evidence_url``).
+  template sees it (``kxplan.text.display_text``): control characters and bidirectional
+  overrides are removed, tabs become spaces, and anything longer than ``TEXT_LIMIT``
+  characters is cut with "…". Templates then escape it (HTML autoescape; the ``md_cell`` /
+  ``md_text`` filters for Markdown). Evidence becomes a link only when it is an
+  ``http``/``https`` URL (``EntryRow.evidence_url``).
+- **Autoescape** is on for every template except those named ``*.md.j2``, ``*.css.j2`` and
+  ``*.txt.j2`` (an allow-list): a user's override or partial with any other name is escaped.
 
 Template context (every variable the templates use)
 ----------------------------------------------------
@@ -113,20 +116,22 @@ from urllib.parse import urlsplit
 
 from kxplan.errors import InputError
 from kxplan.messages import CATALOG, get_language, t
+from kxplan.numbers import format_number, percent, round1
 from kxplan.progress import (
     STATUSES,
     Summary,
     TargetProgress,
+    parse_day,
     quarter_bounds,
-    round1,
     summarise,
 )
+from kxplan.text import display_text, goal_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from kxplan.entry import DailyTotal, Entry, Void
-    from kxplan.plan import Plan, Target
+    from kxplan.plan import Plan
 
 ENTRY_CAP = 20  # entries listed per work point under 本季度进展
 TEXT_LIMIT = 300  # characters of one user string shown in a report
@@ -191,36 +196,43 @@ class ReportData:
 # --- times ----------------------------------------------------------------------------------------
 
 
+_TIMESTAMP_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ].+")
+
+
 def end_of_day(day: date) -> str:
     """The last microsecond of a day as a store timestamp (UTC)."""
     return f"{day.isoformat()}T23:59:59.999999Z"
 
 
 def parse_known_at(text: str) -> str:
-    """``--known-at``: an ISO 8601 timestamp (naive = UTC) or a date (its end) → store form."""
+    """``--known-at``: an ISO 8601 timestamp (naive = UTC) or a date (its end) → store form.
+
+    The date is always written ``YYYY-MM-DD`` (``parse_day``): ``datetime.fromisoformat``
+    alone would read ``20190705`` as the start of that day, not its end.
+    """
     value = text.strip()
+    day = parse_day(value)
+    if day is not None:
+        return end_of_day(day)
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return end_of_day(date.fromisoformat(value))
+        if not _TIMESTAMP_RE.fullmatch(value):
+            raise ValueError(value)
         moment = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         raise InputError(t("report.bad_known_at", value=text)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-12:00 is in the year 10000 in UTC
+        raise InputError(t("report.known_at_range", value=text)) from None
+    # isoformat, not strftime: %Y drops the leading zeros of a year before 1000 on glibc
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def show_timestamp(stamp: str) -> str:
     """A store timestamp for people: microseconds dropped when zero."""
     return stamp.replace(".000000Z", "Z")
-
-
-def parse_as_of(text: str) -> date:
-    """``--as-of``: a date written YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(t("report.bad_as_of", value=text)) from None
 
 
 def report_as_of(year: int, quarter: int, today: date, given: date | None = None) -> date:
@@ -660,16 +672,6 @@ def chinese_numeral(number: int) -> str:
     return prefix + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
-def format_number(value: Decimal | int | None) -> str:
-    """A number without exponent or trailing zeros (``10``, ``2.5``); ``""`` for None."""
-    if value is None:
-        return ""
-    text = format(Decimal(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def format_percent(value: Decimal) -> str:
     """A percentage rounded half up to one decimal: ``60.0%``."""
     return f"{round1(value)}%"
@@ -690,7 +692,7 @@ def _target_row(
         "status": progress.status,
         "status_label": status_label(progress.status),
         "colour": COLOURS[progress.status],
-        "goal_text": goal_text(target),
+        "goal_text": goal_text(target, "report.goal_count"),
         "quarter_entries": quarter_entries,
         "last_entry": progress.last_entry.isoformat() if progress.last_entry else "",
     }
@@ -705,38 +707,23 @@ def _target_row(
     goal = target.goal
     actual = progress.actual or Decimal(0)
     expected = progress.expected or Decimal(0)
-    percent = progress.percent if progress.percent is not None else round1(actual / goal * _HUNDRED)
+    done = progress.percent if progress.percent is not None else percent(actual, goal)
     return TargetRow(
         **common,
         goal=format_number(goal),
         unit=target.unit or "",
         quarter_amount=format_number(quarter_amount),
         cumulative=format_number(actual),
-        percent=f"{percent}%",
+        percent=f"{done}%",
         expected=format_number(round1(expected)),
         expected_percent=format_percent(expected / goal * _HUNDRED),
         bar=Bar(
             fill=format_number(round1(_share(actual, goal))),
             expected=format_number(round1(_share(expected, goal))),
-            label=f"{percent}%",
+            label=f"{done}%",
         ),
         chart=burn_up(progress, as_of),
     )
-
-
-def goal_text(target: Target) -> str:
-    """A target's commitment in words: goal with unit, due date, or ongoing."""
-    if target.kind == "count":
-        suffix = t("label.or_more") if target.or_more else ""
-        return t(
-            "report.goal_count",
-            goal=format_number(target.goal),
-            unit=target.unit or "",
-            or_more=suffix,
-        )
-    if target.kind == "milestone" and target.due is not None:
-        return t("label.goal_due", due=target.due.isoformat())
-    return t("label.goal_activity")
 
 
 # --- the burn-up chart ------------------------------------------------------------------------
@@ -794,7 +781,10 @@ def burn_up(progress: TargetProgress, as_of: date) -> BurnUp | None:
         actual_points=" ".join(f"{_c(px)},{_c(py)}" for px, py in actual_xy),
         expected_points=" ".join(f"{_c(px)},{_c(py)}" for px, py in expected_xy),
         dots=dots,
-        x_labels=[AxisLabel(_c(x(q)), _c(_BOTTOM + 16), f"Q{q}") for q in range(1, 5)],
+        x_labels=[
+            AxisLabel(_c(x(q)), _c(_BOTTOM + 16), t("report.chart_quarter", q=q))
+            for q in range(1, 5)
+        ],
         y_labels=[
             AxisLabel(_c(_LEFT - 5), _c(y(Decimal(0)) + 4), "0"),
             AxisLabel(_c(_LEFT - 5), _c(y(goal) + 4), format_number(goal)),
@@ -805,18 +795,10 @@ def burn_up(progress: TargetProgress, as_of: date) -> BurnUp | None:
 
 # --- user text -------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
-
-def clean_text(value: str | None, limit: int = TEXT_LIMIT) -> str:
-    """User text made safe to lay out: no control or bidi-override characters, bounded length."""
-    if not value:
-        return ""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROL.sub("", text).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+def _clean(value: str | None) -> str:
+    """Stored user text for a report: ``display_text`` cut at ``TEXT_LIMIT``."""
+    return display_text(value, TEXT_LIMIT)
 
 
 def safe_url(value: str) -> str:
@@ -833,9 +815,9 @@ def safe_url(value: str) -> str:
 
 
 def _entry_text(entry: Entry) -> str:
-    item, note = clean_text(entry.item), clean_text(entry.note)
+    item, note = _clean(entry.item), _clean(entry.note)
     if item and note:
-        return clean_text(f"{item}；{note}" if get_language() == "zh" else f"{item}; {note}")
+        return _clean(item + t("text.item_note_sep") + note)
     return item or note
 
 
@@ -850,10 +832,10 @@ def _entry_row(entry: Entry, plan: Plan, aliases: dict[str, str]) -> EntryRow:
         target_id=target_id,
         target_title=target.title if target else target_id,
         text=_entry_text(entry),
-        unit=clean_text(entry.unit),
+        unit=_clean(entry.unit),
         amount=format_number(entry.amount),
-        by=clean_text(entry.by),
-        evidence=url or clean_text(evidence),
+        by=_clean(entry.by),
+        evidence=url or _clean(evidence),
         evidence_url=url,
     )
 
@@ -868,19 +850,24 @@ def _correction_row(void: Void, entry: Entry, plan: Plan, aliases: dict[str, str
         target_id=target_id,
         target_title=target.title if target else target_id,
         text=_entry_text(entry),
-        unit=clean_text(entry.unit),
+        unit=_clean(entry.unit),
         amount=format_number(entry.amount),
-        reason=clean_text(void.reason),
-        by=clean_text(void.by),
+        reason=_clean(void.reason),
+        by=_clean(void.by),
     )
 
 
 # --- rendering -------------------------------------------------------------------------------------
 
 
+#: Template names rendered without autoescape: every other name is escaped (an allow-list, so
+#: a user's partial named ``_row.j2`` or ``x.html`` is still escaped when HTML includes it).
+UNESCAPED_SUFFIXES = (".md.j2", ".css.j2", ".txt.j2")
+
+
 def autoescape_for(name: str | None) -> bool:
-    """Autoescape every HTML template, including ``*.html.j2`` (select_autoescape misses it)."""
-    return name is not None and name.endswith((".html.j2", ".html", ".htm", ".svg.j2", ".xml.j2"))
+    """Whether a template is autoescaped: all are, except ``*.md.j2``, ``*.css.j2``, ``*.txt.j2``."""
+    return name is None or not name.endswith(UNESCAPED_SUFFIXES)
 
 
 _MD_ESCAPES = {

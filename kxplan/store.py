@@ -7,11 +7,13 @@ The database is one SQLite file. Opening it:
    application's SQLite (``application_id`` not ours, or 0 with tables of its own) or a
    schema newer than this kxplan knows is refused with one line and never modified;
 2. opens it read-write with ``foreign_keys=ON``, a 10 s ``busy_timeout`` and
-   ``synchronous=NORMAL`` — with WAL a commit survives an application crash, and a power
-   loss can at worst lose the last commits, never corrupt the file;
-3. when the file is new or older than ``SCHEMA_VERSION``, switches it to WAL (persistent,
-   so readers never block the writer) and applies the migrations in one ``BEGIN IMMEDIATE``
-   transaction through ``sqlite_utils.Migrations``. ``PRAGMA user_version`` is the
+   ``synchronous=FULL`` — with WAL every commit is synced to the disk before it is
+   acknowledged, so an acknowledged entry survives an application crash *and* a power loss
+   (docs/reliability.md gives the measured cost: a fraction of a millisecond per record);
+3. when the file is new or older than ``SCHEMA_VERSION`` (unless ``upgrade=False``, as for
+   ``backup``), switches it to WAL (persistent, so readers never block the writer) and
+   applies the migrations in one ``BEGIN IMMEDIATE`` transaction through
+   ``sqlite_utils.Migrations``. ``PRAGMA user_version`` is the
    authoritative schema version, so checking it costs a pragma and sqlite-utils (≈150 ms
    to import) is imported only when a migration is actually needed.
 
@@ -19,11 +21,17 @@ Entries and voids are append-only: triggers refuse UPDATE and DELETE, a correcti
 void row, and an entry can be voided once (``voids.entry_id`` is UNIQUE). Every write runs
 in ``BEGIN IMMEDIATE`` and retries while another writer holds the lock, so concurrent clerks
 never see "database is locked". Amounts are stored as exact integer thousandths.
+
+``health_report`` answers ``kxplan check`` (plain data, judged in ``kxplan.checks``);
+``backup`` copies the database with SQLite's online backup API inside one read transaction,
+verifies the copy and only then gives it its name (docs/reliability.md).
 """
 
 from __future__ import annotations
 
+import heapq
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,7 +52,7 @@ from kxplan.entry import (
     duplicate_item_problem,
     milestone_done_problem,
 )
-from kxplan.errors import DatabaseError, InputError
+from kxplan.errors import DatabaseError, InputError, KxplanError, OutputError
 from kxplan.messages import t
 
 if TYPE_CHECKING:
@@ -51,7 +60,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 APPLICATION_ID = 0x4B58504C  # "KXPL"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 LOCK_DEADLINE_S = 120.0
 """How long a writer keeps retrying a locked database before giving up with a message."""
@@ -121,16 +130,46 @@ def _migrate_1_initial(db: Any) -> None:
     db.execute("PRAGMA user_version = 1")
 
 
+# Schema 2 (issue 7, report scale). The report sums every entry of the year per (target,
+# date): a covering index answers that from the index alone, in (target, date) order, with
+# no table lookups and no sort. ``id`` sits between ``date`` and ``amount_milli`` so the
+# index keeps exactly the (target, date, id) order of the index it replaces: ``entries(…,
+# target=…)``, the milestone check of ``record`` and ``log --target`` read "the first
+# entries by (date, id)" straight from it (an index ending in ``amount_milli`` would order
+# ties by amount, and those queries would fall back to scanning the whole year by date).
+# The partial item index makes the "item already counted" check of ``record`` (and the
+# duplicate-item check of ``kxplan check``) a seek instead of a scan of the target's entries.
+_SCHEMA_V2 = """
+CREATE INDEX entries_year_target_date_id_amount
+    ON entries (plan_year, target, date, id, amount_milli);
+DROP INDEX entries_year_target_date;
+CREATE INDEX entries_year_target_item ON entries (plan_year, target, item)
+    WHERE item IS NOT NULL;
+"""
+
+
+def _migrate_2_report_indexes(db: Any) -> None:
+    """Schema 2: a covering index for daily totals (replacing the target index), an item index."""
+    for statement in _statements(_SCHEMA_V2):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 2")
+
+
 # (version, sqlite-utils migration name, step). Each step ends by setting user_version.
-MIGRATIONS: tuple[tuple[int, str, Any], ...] = ((1, "0001_initial", _migrate_1_initial),)
+# Never edit a released step: add the next one (tests/fixtures/schema_vN.sql guard this).
+MIGRATIONS: tuple[tuple[int, str, Any], ...] = (
+    (1, "0001_initial", _migrate_1_initial),
+    (2, "0002_report_indexes", _migrate_2_report_indexes),
+)
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 
 
-def _apply_migrations(conn: sqlite3.Connection) -> None:
-    """Apply the pending migrations with ``sqlite_utils.Migrations`` on this connection.
+def _apply_migrations(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
+    """Apply the pending migrations (up to schema ``upto``) with ``sqlite_utils.Migrations``.
 
     The caller holds a ``BEGIN IMMEDIATE`` transaction; sqlite-utils wraps each step in a
-    savepoint inside it, so an upgrade is applied whole or not at all.
+    savepoint inside it, so an upgrade is applied whole or not at all. ``upto`` lets the
+    migration tests build every older schema exactly as a released kxplan did.
     """
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
@@ -138,7 +177,7 @@ def _apply_migrations(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     migrations = Migrations("kxplan")
     for number, name, step in MIGRATIONS:
-        if number > version:
+        if version < number <= upto:
             migrations(name=name)(step)
     db = Database(conn, recursive_triggers=False, execute_plugins=False, strict=True)
     migrations.apply(db)
@@ -153,6 +192,15 @@ def timestamp(moment: datetime | None = None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _write_failure(exc: sqlite3.OperationalError, path: Path) -> KxplanError:
+    """The one-line error for a write that could not start or commit: busy, disk full, or other."""
+    if _is_busy(exc):
+        return DatabaseError(t("store.locked", path=path, reason=exc))
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL or "full" in str(exc):
+        return OutputError(t("store.disk_full", path=path))
+    return DatabaseError(t("store.failed", path=path, reason=exc))
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -210,6 +258,46 @@ class ImportState:
     done: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
+@dataclass
+class Health:
+    """What ``kxplan check`` asks the database, as plain data; ``kxplan.checks`` judges it.
+
+    Data lists hold non-voided entries of the checked plan year only (a voided entry no longer
+    counts, so it is never a problem); target ids are mapped through ``renamed_from``.
+    """
+
+    quick_check: str
+    schema_version: int
+    application_id: int
+    damaged: bool = False
+    """The file's structure is damaged (not just rows breaking a CHECK, NOT NULL or type rule)."""
+    year: int | None = None
+    """The plan year whose entries were checked (None: only the database itself)."""
+    other_years: list[tuple[int, int]] = field(default_factory=list)
+    """(plan year, number of entries) for years other than the checked one."""
+    orphans: list[tuple[str, list[int]]] = field(default_factory=list)
+    """(stored target id, entry ids) for ids neither in the plan nor a ``renamed_from``."""
+    bad_dates: list[tuple[int, str]] = field(default_factory=list)
+    """(entry id, date) for dates that are not a day of the plan year."""
+    milestones_twice: list[tuple[str, list[int]]] = field(default_factory=list)
+    """(milestone id, entry ids) for milestones with more than one entry."""
+    duplicate_items: list[tuple[str, str, list[int]]] = field(default_factory=list)
+    """(target id, item, entry ids) for an item counted more than once."""
+    dangling_voids: list[tuple[int, int]] = field(default_factory=list)
+    """(void id, entry id) for voids whose entry does not exist (any year)."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A verified backup: where it is and what it holds (equal to the source snapshot)."""
+
+    path: Path
+    entries: int
+    voids: int
+    schema_version: int
+    integrity: str = "ok"
+
+
 # --- the store -------------------------------------------------------------------------------------
 
 
@@ -223,11 +311,12 @@ class Store:
 
     # opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, *, create: bool) -> Store:
+    def open(cls, path: Path | str, *, create: bool, upgrade: bool = True) -> Store:
         """Open the database at ``path``; create it when missing if ``create`` (``created`` says so).
 
-        Raise ``DatabaseError`` (one line, file untouched) when it is missing and ``create`` is
-        false, or when it is not a kxplan database.
+        An older schema is upgraded unless ``upgrade`` is false (``backup`` copies a database
+        as it is). Raise ``DatabaseError`` (one line, file untouched) when it is missing and
+        ``create`` is false, or when it is not a kxplan database.
         """
         path = Path(path)
         version = _inspect(path)
@@ -245,8 +334,8 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            if version is None or version < SCHEMA_VERSION:
+            conn.execute("PRAGMA synchronous = FULL")
+            if version is None or (upgrade and version < SCHEMA_VERSION):
                 store.created = store._retry_busy(store._migrate)
             elif store.schema_version() > SCHEMA_VERSION:  # upgraded in a WAL not yet checkpointed
                 raise DatabaseError(
@@ -329,7 +418,7 @@ class Store:
                 break
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or time.monotonic() > deadline:
-                    raise DatabaseError(t("store.locked", path=self.path, reason=exc)) from None
+                    raise _write_failure(exc, self.path) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
         try:
@@ -348,7 +437,7 @@ class Store:
                 if not _is_busy(exc) or time.monotonic() > deadline:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
-                    raise DatabaseError(t("store.locked", path=self.path, reason=exc)) from None
+                    raise _write_failure(exc, self.path) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 
@@ -528,6 +617,25 @@ class Store:
         With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
         ignored: an entry voided later counts as not voided.
         """
+        if targets is not None and limit is not None and len(set(targets)) > 1:
+            # One query per id, merged: each reads its first ``limit`` rows from the target
+            # index, where one ``IN`` query would sort every matching entry of the period.
+            per_target = [
+                self.entries(
+                    year,
+                    target=one,
+                    date_from=date_from,
+                    date_to=date_to,
+                    unit=unit,
+                    include_voided=include_voided,
+                    known_at=known_at,
+                    limit=limit,
+                )
+                for one in sorted(set(targets))
+                if target is None or one == target
+            ]
+            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
+            return list(islice(merged, limit))
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
@@ -574,7 +682,14 @@ class Store:
 
         Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped).
         With ``known_at``, entries and voids recorded after it are ignored.
+
+        Without ``known_at`` (every report and ``status``) this is all entries minus the
+        voided ones, each grouped in SQL: the first is read from the covering index alone,
+        the second from the (few) voids; no per-entry look-up into ``voids``. ``known_at``
+        needs ``recorded_at`` of every entry, so that form reads the table.
         """
+        if known_at is None:
+            return self._daily_totals_now(year, as_of)
         sql = (
             "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
             " WHERE e.plan_year = ?"
@@ -598,6 +713,32 @@ class Store:
                 count=row[3],
             )
             for row in self.conn.execute(sql, params)
+        ]
+
+    def _daily_totals_now(self, year: int, as_of: date | None) -> list[DailyTotal]:
+        """``daily_totals`` without ``known_at``: grouped entries minus grouped voided entries."""
+        day = " AND e.date <= ?" if as_of is not None else ""
+        params: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
+        # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
+        sql = (
+            "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
+            " FROM (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
+            f" count(*) AS n FROM entries e WHERE e.plan_year = ?{day}"
+            " GROUP BY e.target, e.date) AS a"
+            " LEFT JOIN (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
+            " count(*) AS n FROM voids v CROSS JOIN entries e ON e.id = v.entry_id"
+            f" WHERE e.plan_year = ?{day} GROUP BY e.target, e.date) AS b"
+            " ON b.target = a.target AND b.date = a.date"
+            " WHERE a.n > coalesce(b.n, 0) ORDER BY a.target, a.date"
+        )
+        return [
+            DailyTotal(
+                target=row[0],
+                date=date.fromisoformat(row[1]),
+                amount=Decimal(row[2]) / 1000,
+                count=row[3],
+            )
+            for row in self.conn.execute(sql, params + params)
         ]
 
     def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
@@ -625,8 +766,11 @@ class Store:
         if recorded_until is not None:
             where.append("v.recorded_at <= ?")
             params.append(recorded_until)
+        # CROSS JOIN keeps voids the outer loop (its recorded_at index gives the order and
+        # the bounds); a plain JOIN lets SQLite scan the year's entries looking for voids.
         sql = (
-            f"SELECT {_ENTRY_COLUMNS}, {_VOID_COLUMNS} FROM voids v JOIN entries e ON e.id = v.entry_id"
+            f"SELECT {_ENTRY_COLUMNS}, {_VOID_COLUMNS} FROM voids v"
+            f" CROSS JOIN entries e ON e.id = v.entry_id"
             f" WHERE {' AND '.join(where)} ORDER BY v.recorded_at, v.id"
         )
         result = []
@@ -697,9 +841,282 @@ class Store:
         """The schema version of the open database (``PRAGMA user_version``)."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
+    # checks and backups ----------------------------------------------------------------------------
+    def health_report(
+        self,
+        year: int | None,
+        known_ids: Iterable[str] = (),
+        aliases: dict[str, str] | None = None,
+        milestones: Iterable[str] = (),
+    ) -> Health:
+        """The database's health and, for a plan ``year``, the entries a plan cannot account for.
+
+        ``known_ids`` are the plan's target ids, ``aliases`` its old ids (``renamed_from``)
+        mapped to the current ones, ``milestones`` the current ids of its milestones. With
+        ``year`` None (no usable plan) only the database itself is checked. Call inside
+        ``read_snapshot()`` so every answer comes from the same moment.
+        """
+        conn = self.conn
+        try:
+            integrity = self.quick_check()
+        except sqlite3.DatabaseError as exc:  # too damaged even to be checked
+            integrity = str(exc)
+        health = Health(
+            quick_check=integrity,
+            schema_version=self.schema_version(),
+            application_id=conn.execute("PRAGMA application_id").fetchone()[0],
+            damaged=integrity != "ok"
+            and not all(_ROW_RULE.match(line) for line in integrity.splitlines()),
+        )
+        if health.damaged:
+            return health  # a damaged file's answers cannot be trusted, nor always read
+        health.dangling_voids = [
+            (row[0], row[1])
+            for row in conn.execute(
+                "SELECT v.id, v.entry_id FROM voids v"
+                " WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = v.entry_id) ORDER BY v.id"
+            )
+        ]
+        if year is None:
+            return health
+        health.year = year
+        health.other_years = [
+            (row[0], row[1])
+            for row in conn.execute(
+                "SELECT plan_year, count(*) FROM entries WHERE plan_year != ?"
+                " GROUP BY plan_year ORDER BY plan_year",
+                (year,),
+            )
+        ]
+        aliases = dict(aliases or {})
+        known = sorted(set(known_ids) | set(aliases))
+        live = "NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id)"
+        health.orphans = [
+            (row[0], _ids(row[1]))
+            for row in conn.execute(
+                "SELECT e.target, group_concat(e.id) FROM entries e WHERE e.plan_year = ?"
+                f" AND e.target NOT IN ({_marks(known)}) AND {live}"
+                " GROUP BY e.target ORDER BY e.target",
+                (year, *known),
+            )
+        ]
+        first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+        health.bad_dates = [
+            (row[0], row[1])
+            for row in conn.execute(
+                "SELECT e.id, e.date FROM entries e WHERE e.plan_year = ?"
+                " AND (date(e.date, '+0 days') IS NOT e.date OR e.date NOT BETWEEN ? AND ?)"
+                f" AND {live} ORDER BY e.id",
+                (year, first, last),
+            )
+        ]
+        with_alias, params = _mapped_targets(aliases)
+        wanted = _with_old_ids(set(milestones), aliases)
+        if wanted:
+            health.milestones_twice = [
+                (row[0], _ids(row[1]))
+                for row in conn.execute(
+                    f"{with_alias} SELECT coalesce(a.new, e.target) AS mapped, group_concat(e.id)"
+                    " FROM entries e LEFT JOIN alias a ON a.old = e.target"
+                    f" WHERE e.plan_year = ? AND {live} AND e.target IN ({_marks(wanted)})"
+                    " GROUP BY mapped HAVING count(*) > 1 ORDER BY mapped",
+                    (*params, year, *wanted),
+                )
+            ]
+        health.duplicate_items = [
+            (row[0], row[1], _ids(row[2]))
+            for row in conn.execute(
+                f"{with_alias} SELECT coalesce(a.new, e.target) AS mapped, e.item,"
+                " group_concat(e.id) FROM entries e LEFT JOIN alias a ON a.old = e.target"
+                f" WHERE e.plan_year = ? AND e.item IS NOT NULL AND {live}"
+                " GROUP BY mapped, e.item HAVING count(*) > 1 ORDER BY mapped, e.item",
+                (*params, year),
+            )
+        ]
+        return health
+
+    def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:
+        """Copy the database to ``dest`` with SQLite's online backup API, verify it, publish it.
+
+        The copy is taken inside one read transaction (writers carry on meanwhile) into a
+        temporary file beside ``dest``, made a single self-contained file
+        (``journal_mode=DELETE``), verified (``integrity_check``, application id, schema
+        version, entry and void counts equal to the snapshot's), synced, and only then renamed
+        to ``dest``: a failed backup never leaves half a file nor destroys an earlier backup.
+        An existing ``dest`` is refused unless ``force``.
+        """
+        dest = Path(dest)
+        if dest.is_dir():
+            raise InputError(t("backup.is_directory", path=dest, example=dest / "kxplan-backup.db"))
+        if dest.exists():
+            if _same_file(dest, self.path):
+                raise InputError(t("backup.same_file", path=dest))
+            if not force:
+                raise InputError(t("backup.exists", path=dest))
+        folder = dest.absolute().parent
+        if not folder.is_dir():
+            raise OutputError(t("backup.no_folder", path=dest))
+        import tempfile  # only here: it costs start-up time for every other command
+
+        try:
+            handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
+            os.close(handle)
+        except OSError as exc:
+            raise OutputError(
+                t("backup.cannot_write", path=dest, reason=exc.strerror or exc)
+            ) from None
+        staging = Path(name)
+        try:
+            try:
+                facts = self._copy_into(staging)
+            except sqlite3.Error as exc:
+                raise OutputError(t("backup.failed", path=dest, reason=exc)) from None
+            problem = _verify_copy(staging, facts)
+            if problem:
+                raise OutputError(t("backup.verify_failed", path=dest, reason=problem))
+            try:
+                _fsync(staging)
+                _publish(staging, dest, replace=force)
+            except FileExistsError:
+                raise InputError(t("backup.exists", path=dest)) from None
+            except OSError as exc:
+                raise OutputError(
+                    t("backup.cannot_write", path=dest, reason=exc.strerror or exc)
+                ) from None
+        finally:
+            remove_database(staging)
+        _fsync_folder(folder)
+        return BackupResult(
+            path=dest,
+            entries=facts["entries"],
+            voids=facts["voids"],
+            schema_version=facts["schema version"],
+        )
+
+    def _copy_into(self, staging: Path) -> dict[str, int]:
+        """Copy one read snapshot into ``staging``; return the snapshot's facts."""
+        target = sqlite3.connect(staging, isolation_level=None)
+        try:
+            with self.read_snapshot():
+                facts = _facts(self.conn)
+                self.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            target.close()
+        try:
+            os.chmod(staging, os.stat(self.path).st_mode & 0o777)
+        except OSError:
+            pass
+        return facts
+
 
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
+
+
+# quick_check lines about rows that break a column rule (the file itself is sound), as
+# SQLite words them: "CHECK constraint failed in entries", "NULL value in entries.by",
+# "non-INTEGER value in entries.amount_milli".
+_ROW_RULE = re.compile(
+    r"^(?:CHECK constraint failed in \S+|NULL value in \S+|non-\w+ value in \S+)$"
+)
+
+
+def _ids(text: str) -> list[int]:
+    """Entry ids from ``group_concat`` in ascending order."""
+    return sorted(int(part) for part in text.split(","))
+
+
+def _mapped_targets(aliases: dict[str, str]) -> tuple[str, list[str]]:
+    """A ``WITH alias(old, new)`` clause mapping old target ids to current ones, and its params."""
+    if not aliases:
+        return "WITH alias(old, new) AS (SELECT NULL, NULL WHERE 0)", []
+    pairs = sorted(aliases.items())
+    values = ", ".join("(?, ?)" for _ in pairs)
+    return f"WITH alias(old, new) AS (VALUES {values})", [v for pair in pairs for v in pair]
+
+
+def _with_old_ids(ids: set[str], aliases: dict[str, str]) -> list[str]:
+    """These target ids and every old id that maps to one of them, sorted."""
+    return sorted(ids | {old for old, new in aliases.items() if new in ids})
+
+
+def _facts(conn: sqlite3.Connection) -> dict[str, int]:
+    """What a backup must reproduce: application id, schema version, entry and void counts."""
+    return {
+        "application_id": conn.execute("PRAGMA application_id").fetchone()[0],
+        "schema version": conn.execute("PRAGMA user_version").fetchone()[0],
+        "entries": conn.execute("SELECT count(*) FROM entries").fetchone()[0],
+        "voids": conn.execute("SELECT count(*) FROM voids").fetchone()[0],
+    }
+
+
+def _verify_copy(path: Path, expected: dict[str, int]) -> str | None:
+    """Why the copy at ``path`` is not a faithful backup, or None when it is."""
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        integrity = "; ".join(str(row[0]) for row in rows)
+        if integrity != "ok":
+            return f"integrity_check: {integrity}"
+        found = _facts(conn)
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    for name, value in expected.items():
+        if found[name] != value:
+            return t("backup.differs", what=name, copy=found[name], source=value)
+    if found["application_id"] != APPLICATION_ID:
+        return t(
+            "backup.differs",
+            what="application_id",
+            copy=found["application_id"],
+            source=APPLICATION_ID,
+        )
+    return None
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's data to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable, where the system allows it (not on Windows)."""
+    try:
+        _fsync(folder)
+    except OSError:
+        pass
+
+
+def _publish(staging: Path, dest: Path, *, replace: bool) -> None:
+    """Give the verified copy its name: replace ``dest`` only if asked, else never clobber it."""
+    if replace:
+        os.replace(staging, dest)
+        return
+    try:
+        os.link(staging, dest)  # fails if dest appeared meanwhile
+    except FileExistsError:
+        raise
+    except OSError:  # a filesystem without hard links
+        if dest.exists():
+            raise FileExistsError(dest) from None
+        os.replace(staging, dest)
 
 
 def _target_ids(plan: Plan, target_id: str) -> tuple[str, ...]:

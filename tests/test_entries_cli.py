@@ -466,3 +466,52 @@ def test_two_processes_recording_at_once_both_land(tmp_path: Path) -> None:
         ]
         assert [run.wait(timeout=120) for run in runs] == [0, 0, 0, 0]
         assert count(db) == 54
+
+
+# --- review fixes --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number", ["99999999999999999999999", "9223372036854775808", "9223372036854775807"]
+)
+def test_void_an_id_beyond_sqlite_integers_is_no_such_entry(kx: Any, db: Path, number: str) -> None:
+    kx("record", "p1.visits")
+    before = state(db)
+    result = kx("void", number, "--reason", "x")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"error: there is no entry #{number}; see the ids with: kxplan log --all\n",
+    )
+    assert state(db) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("\x1b[31mevil", "unknown"),
+        ("a\u202eb", "unknown"),
+        ("x" * 101, "unknown"),
+        ("   ", "unknown"),
+        (" 张三 ", "张三"),
+    ],
+    ids=["escape", "bidi", "too-long", "blank", "chinese"],
+)
+def test_the_os_user_name_is_checked_like_by(kx: Any, db: Path, name: str, stored: str) -> None:
+    result = kx("record", "p1.visits", LOGNAME=name, USER=name)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(kx("log", "--json").stdout)[0]["by"] == stored
+
+
+def test_an_amount_with_a_nul_is_reported_as_given(kx: Any, db: Path) -> None:
+    result = kx("record", "p1.visits", "1\x00")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        'error: amount must be a number greater than 0 such as 3 or 2.5, not "1\ufffd"\n',
+    )
+    milestone = kx("record", "p2.science-day", "x\x00")
+    assert milestone.stderr == (
+        'error: p2.science-day is a milestone: it takes no amount (got "x\ufffd");'
+        " recording it marks it done on the date\n"
+    )
+    assert not db.exists()

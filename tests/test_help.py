@@ -81,10 +81,16 @@ def test_help_frame_follows_the_language():
     kxplan = Path(sys.executable).parent / "kxplan"
     env_base = {"PATH": "/usr/bin:/bin", "COLUMNS": "100"}
     zh = subprocess.run(
-        [str(kxplan), "--lang", "zh", "record", "--help"], capture_output=True, text=True, env=env_base
+        [str(kxplan), "--lang", "zh", "record", "--help"],
+        capture_output=True,
+        text=True,
+        env=env_base,
     )
     en = subprocess.run(
-        [str(kxplan), "--lang", "en", "record", "--help"], capture_output=True, text=True, env=env_base
+        [str(kxplan), "--lang", "en", "record", "--help"],
+        capture_output=True,
+        text=True,
+        env=env_base,
     )
     assert zh.returncode == 0 and en.returncode == 0
     for word in ("用法：", "参数", "选项", "显示此帮助并退出。"):

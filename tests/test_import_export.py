@@ -427,7 +427,17 @@ def test_neutralising_is_undone_exactly(value: str) -> None:
     assert unneutralise(cell) == value
 
 
-def test_no_progress_bar_when_piped(kx: Any, tmp_path: Path) -> None:
+def test_no_progress_bar_when_piped(
+    kx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from kxplan.cli.env import Env
+
+    # stdin and stdout on a terminal, stderr (where the bar would go) piped
+    monkeypatch.setattr(
+        Env, "is_terminal", staticmethod(lambda stream=None: stream is not sys.stderr)
+    )
     path = tmp_path / "many.csv"
     lines = [f"p1.visits,2019-{1 + i % 12:02d}-01,1,,row {i},,," for i in range(25_000)]
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
@@ -480,3 +490,150 @@ def test_a_damaged_database_is_one_line(kx: Any, db: Path) -> None:
     assert result.exit_code == 3
     assert result.stderr.startswith(f"error: the database {db} failed (")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# --- review fixes ---------------------------------------------------------------------------------
+
+
+def test_export_out_never_overwrites_the_database_or_its_journals(recorded: Any, db: Path) -> None:
+    before = state(db)
+    for path, force in [(db, []), (db, ["--force"]), (db.parent / "x" / ".." / db.name, [])]:
+        result = recorded("export", "--out", str(path), *force)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            f"error: {path} is the kxplan database; give the export another file name with --out\n",
+        )
+    for suffix in ("-wal", "-shm", "-journal"):
+        path = Path(f"{db}{suffix}")
+        result = recorded("export", "--out", str(path), "--force")
+        assert result.stderr == (
+            f"error: {path} is the kxplan database; give the export another file name with --out\n"
+        )
+        assert not path.exists()
+    assert state(db) == before
+    link = db.parent / "link.csv"  # a symbolic link to the database is the database
+    link.symlink_to(db)
+    assert recorded("export", "--out", str(link), "--force").stderr == (
+        f"error: {link} is the kxplan database; give the export another file name with --out\n"
+    )
+    assert state(db)[0] == before[0] and link.is_symlink()
+
+
+def test_export_out_never_overwrites_the_plan(recorded: Any, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    shutil.copyfile(SMALL_PLAN, plan)
+    result = recorded("export", "--out", str(plan), "--force", plan=plan)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {plan} is the plan file; give the export another file name with --out\n",
+    )
+    assert plan.read_bytes() == SMALL_PLAN.read_bytes()
+
+
+def test_export_out_never_overwrites_any_sqlite_database(
+    recorded: Any, db: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "backup.sqlite"
+    shutil.copyfile(db, other)
+    before = other.read_bytes()
+    result = recorded("export", "--out", str(other), "--force")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {other} is an SQLite database; export never overwrites one, even with --force;"
+        " give another file name with --out\n",
+    )
+    assert other.read_bytes() == before
+
+
+def test_export_out_replaces_an_existing_file_only_with_force(
+    recorded: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "progress.csv"
+    out.write_text("keep me\n", encoding="utf-8")
+    refused = recorded("export", "--out", str(out))
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        1,
+        "",
+        f"error: {out} already exists; choose another file name, or replace it with --force\n",
+    )
+    assert out.read_text(encoding="utf-8") == "keep me\n"
+    replaced = recorded("export", "--out", str(out), "--force")
+    assert (replaced.exit_code, replaced.stderr) == (0, f"wrote 8 entries to {out}\n")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbftarget,date,")
+    assert recorded("export", "--out", "/dev/null", "--force").stderr == (
+        "error: /dev/null is not a regular file; give a file name with --out\n"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "hex", "base64", "zlib", "undefined"])
+def test_an_encoding_that_is_not_for_text_is_refused_in_one_line(
+    kx: Any, db: Path, tmp_path: Path, encoding: str
+) -> None:
+    path = copy("good.csv", tmp_path)
+    result = kx("import", str(path), "--encoding", encoding)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"error: {encoding!r} is not an encoding for text files; use e.g. utf-8, gbk or gb18030\n",
+    )
+    assert not db.exists()
+
+
+def test_a_nul_in_an_amount_is_reported_as_given(kx: Any, db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_text(
+        HEADER + "p1.visits,2019-01-01,1\x00,,,,,\np2.science-day,2019-02-01,x\x00,,,,,\n",
+        encoding="utf-8",
+    )
+    result = kx("import", str(path))
+    assert result.exit_code == 1
+    # the stand-in for the target id is gone; the NUL itself is shown as a visible mark
+    assert result.stderr.splitlines()[:2] == [
+        f'{path}:2: amount must be a number greater than 0 such as 3 or 2.5, not "1\ufffd"',
+        f'{path}:3: p2.science-day is a milestone: it takes no amount (got "x\ufffd");'
+        " recording it marks it done on the date",
+    ]
+    assert not db.exists()
+
+
+def test_export_all_imports_back_without_its_voided_rows(
+    recorded: Any, db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "all.csv"
+    assert recorded("export", "--all", "--out", str(out)).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    result = recorded("import", str(out), database=fresh)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.splitlines() == [
+        f"created a new database {fresh}",
+        f"{out}: 1 voided row(s) skipped (export --all marks them in void_id)",
+        f"{out}: imported 8 new entries; 0 rows were imported before and skipped",
+    ]
+    assert totals(fresh) == totals(db)
+    assert len(json.loads(recorded("log", "--json", "--all", database=fresh).stdout)) == 8
+    # idempotent as usual, and the plain export is the same rows
+    again = recorded("import", str(out), database=fresh)
+    assert again.stderr.endswith(
+        "imported 0 new entries; 8 rows were imported before and skipped\n"
+    )
+    plain = tmp_path / "plain.csv"
+    assert recorded("export", "--out", str(plain)).exit_code == 0
+    assert "imported 0 new entries; 8 rows" in recorded("import", str(plain), database=fresh).stderr
+
+
+def test_a_progress_bar_on_a_terminal(
+    kx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kxplan.cli.env import Env
+
+    monkeypatch.setattr(Env, "is_terminal", staticmethod(lambda stream=None: True))
+    path = tmp_path / "many.csv"
+    lines = [f"p1.visits,2019-{1 + i % 12:02d}-01,1,,row {i},,," for i in range(25_000)]
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    result = kx("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "importing" in result.stderr  # the bar was drawn (and cleared: it is transient)
+    assert result.stderr.endswith(
+        f"{path}: imported 25000 new entries; 0 rows were imported before and skipped\n"
+    )

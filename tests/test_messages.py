@@ -75,3 +75,31 @@ def test_t_follows_the_language() -> None:
     assert t("error.prefix") == "错误"
     with pytest.raises(ValueError):
         set_language("fr")
+
+
+# Keys looked up by a computed name: f"status.{key}", f"show.kind.{kind}",
+# f"entry.amount_not_for_{kind}", labels["colour_" ~ colour] in the report templates,
+# key + "_hint" (cli/i18n.py), and report labels, which the
+# templates read as labels.<key without "report.", dots as underscores>.
+DYNAMIC_FAMILIES = ("status.", "show.kind.", "entry.amount_not_for_", "report.colour_")
+
+
+def test_every_key_is_used_somewhere() -> None:
+    """No dead catalogue entries: each key is named in the code, a template, or a known family."""
+    sources = [p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".j2")]
+    code = "".join(p.read_text(encoding="utf-8") for p in sources if p.name != "messages.py")
+    templates = "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.j2"))
+
+    def used(key: str) -> bool:
+        if f'"{key}"' in code or f"'{key}'" in code:
+            return True
+        if key.startswith(DYNAMIC_FAMILIES):
+            return True
+        if key.endswith("_hint") and key.startswith("usage."):
+            return key.removesuffix("_hint") in CATALOG
+        if key.startswith("report."):
+            return f"labels.{key.removeprefix('report.').replace('.', '_')}" in templates
+        return False
+
+    unused = sorted(key for key in CATALOG if not used(key))
+    assert not unused, f"catalogue keys nobody uses: {unused}"

@@ -8,9 +8,12 @@ review the diff.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
+import subprocess
+import sys
 import time
 from datetime import date
 from decimal import Decimal
@@ -20,7 +23,7 @@ import pytest
 
 from kxplan.errors import PlanError
 from kxplan.messages import get_language, set_language
-from kxplan.plan import ID_RE, Plan, check, decimal_json, find_default, load, parse
+from kxplan.plan import ID_RE, MAX_GOAL, Plan, check, find_default, load, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_2019 = ROOT / "plans" / "2019.yaml"
@@ -170,10 +173,61 @@ def test_to_dict_key_names_and_plan_order(plan2019: Plan) -> None:
     assert by_id["p1.warm-enterprises"]["schedule"] is None
 
 
-def test_decimal_json() -> None:
-    assert decimal_json(None) is None
-    assert decimal_json(Decimal("10")) == 10 and isinstance(decimal_json(Decimal("10")), int)
-    assert decimal_json(Decimal("2.50")) == 2.5
+def test_a_loaded_plan_knows_its_file_and_finds_its_targets() -> None:
+    data = (GOOD / "minimal.yaml").read_bytes()
+    plan, problems = parse(data, "minimal.yaml")
+    assert problems == [] and plan is not None
+    assert (plan.path, len(plan.digest)) == ("minimal.yaml", 64)
+    assert plan.target("p1.model-societies") is plan.targets()[0]
+
+
+# --- goal and schedule values: size and precision --------------------------------------------
+
+
+def _count_target(goal: str, schedule: str | None = None) -> bytes:
+    text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("goal: 5", f"goal: {goal}")
+    text = text.replace("schedule: [1, 2, 4, 5]", f"schedule: {schedule or f'[0, 0, 0, {goal}]'}")
+    return text.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("goal", "message"),
+    [
+        ("1" + "0" * 40, "is too large; the largest is 1000000000000"),
+        ("0." + "0" * 40 + "1", "has more than 3 decimal places; write at most 3"),
+        ("1.0e+5000", "is too large; the largest is 1000000000000"),
+        ("2.0005", "has more than 3 decimal places; write at most 3"),
+    ],
+)
+def test_goals_are_bounded_in_size_and_decimals(goal: str, message: str) -> None:
+    plan, problems = parse(_count_target(goal), "plan.yaml")
+    assert plan is None
+    assert [str(p) for p in problems] == [
+        f"plan.yaml:22:19: goal {goal} {message}",
+        f"plan.yaml:24:33: schedule {goal} {message}",
+    ]
+
+
+def test_goals_at_the_limits_are_accepted_and_shown_as_json() -> None:
+    plan, problems = parse(
+        _count_target("1000000000000", "[0.001, 2.5, 2.750, 1000000000000]"), "p"
+    )
+    assert problems == [] and plan is not None
+    target = plan.target("p1.model-societies")
+    assert target.goal == MAX_GOAL
+    assert target.schedule == (Decimal("0.001"), Decimal("2.5"), Decimal("2.75"), MAX_GOAL)
+    shown = json.loads(json.dumps(plan.to_dict()))
+    assert shown["plan"]["sections"][0]["points"][0]["targets"][0]["goal"] == 10**12
+
+
+def test_the_yaml_character_check_is_compiled_only_when_a_plan_is_read() -> None:
+    code = (
+        "import kxplan.plan as p; before = p._bad_char_re.cache_info().currsize; "
+        "p.parse(b'x: 1', 'x'); print(before, p._bad_char_re.cache_info().currsize)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["0", "1"], result.stderr
 
 
 # --- the bad-plan corpus -------------------------------------------------------------------------
@@ -292,6 +346,36 @@ def test_missing_and_unreadable_files_raise(tmp_path: Path) -> None:
     assert raised.value.problems == []
     with pytest.raises(PlanError, match="cannot read"):
         check(tmp_path)
+
+
+def test_plan_check_reports_unreadable_files_and_checks_the_others(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kxplan.cli import app
+
+    missing, folder = tmp_path / "nope.yaml", tmp_path / "plans"
+    folder.mkdir()
+    files = [missing, GOOD / "minimal.yaml", folder, BAD / "goal-not-positive.yaml"]
+    env = {"KXPLAN_LANG": "en", "KXPLAN_PLAN": None, "KXPLAN_DB": None}
+    runner = CliRunner()
+    result = runner.invoke(app, ["plan", "check", *map(str, files)], env=env)
+    assert result.exit_code == 1 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        f"{missing}:1:1: no such file",
+        f"{folder}:1:1: cannot read {folder}: Is a directory",
+    ]
+    assert [line.split(":", 1)[0] for line in lines[2:]] == [
+        str(BAD / "goal-not-positive.yaml")
+    ] * 2
+    as_json = runner.invoke(app, ["plan", "check", "--json", *map(str, files)], env=env)
+    assert as_json.exit_code == 1
+    problems = json.loads(as_json.stdout)
+    assert [(p["file"], p["line"], p["column"]) for p in problems[:2]] == [
+        (str(missing), 1, 1),
+        (str(folder), 1, 1),
+    ]
+    assert len(problems) == 4
 
 
 def test_the_format_documents_example_is_valid() -> None:

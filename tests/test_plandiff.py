@@ -650,3 +650,35 @@ def test_inline_diff_caps_its_length() -> None:
 
 def test_inline_diff_is_one_line() -> None:
     assert inline_diff("第一行\n第二行", "第一行\n第三行") == "第一行\\n第[-二-]{+三+}行"
+
+
+def test_a_silent_git_failure_is_described_in_the_interface_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+
+    from kxplan.cli import plan_diff_cmd
+    from kxplan.errors import InputError
+
+    def silent_failure(*args: object, **kwargs: object) -> subprocess.CompletedProcess:
+        return subprocess.CompletedProcess(args, 128, b"", b"")
+
+    monkeypatch.setattr(subprocess, "run", silent_failure)
+    set_language("zh")
+    with pytest.raises(InputError) as raised:
+        plan_diff_cmd._git("show", "HEAD:plans/2019.yaml")
+    assert raised.value.message == "无法从 git 读取 HEAD:plans/2019.yaml：git 以状态 128 退出"
+
+
+def test_values_and_goals_are_written_like_the_plan() -> None:
+    from kxplan.plandiff import format_value
+    from kxplan.text import goal_text
+
+    assert format_value(Decimal("2.50")) == "2.5"
+    assert format_value((Decimal("0"), Decimal("1E+1"))) == "[0, 10]"
+    old = parse(BASE.encode(), "old.yaml")[0]
+    assert old is not None
+    set_language("en")
+    for target in old.targets():
+        line = format_change(Change("removed", target.id, None, target, None))
+        assert goal_text(target) in line

@@ -556,3 +556,96 @@ def test_to_json_shape_and_numbers() -> None:
     ]
     assert data["sections"] == [{"number": 1, "status": "at_risk"}, {"number": 2, "status": "idle"}]
     assert data["summary"]["done"] == 1 and sum(data["summary"].values()) == 6
+
+
+# --- review fixes: purity, parsers, any goal size --------------------------------------------
+
+
+def test_progress_imports_neither_yaml_nor_the_store() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kxplan.progress; "
+        "print(sorted({'yaml', 'kxplan.plan', 'kxplan.store', 'sqlite3'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "parsed"),
+    [
+        ("2019Q2", date(2019, 7, 1), (2019, 2)),
+        ("2019-q4", date(2019, 7, 1), (2019, 4)),
+        (" Q1 ", date(2025, 7, 1), (2019, 1)),
+        ("current", date(2019, 7, 1), (2019, 3)),
+        ("previous", date(2019, 1, 5), (2018, 4)),
+        ("2019Q5", date(2019, 7, 1), None),
+        ("2019Q2\n", date(2019, 7, 1), (2019, 2)),  # stripped, as every argument
+        ("２０１９Q2", date(2019, 7, 1), None),  # full-width digits are not a year
+        ("next", date(2019, 7, 1), None),
+    ],
+)
+def test_parse_quarter(text: str, today: date, parsed: tuple[int, int] | None) -> None:
+    assert progress.parse_quarter(text, 2019, today) == parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2019-06-10", date(2019, 6, 10)),
+        (" 2019-06-10 ", date(2019, 6, 10)),
+        ("2019-W24-1", None),  # date.fromisoformat takes these on Python 3.11
+        ("20190610", None),
+        ("2019-06-10T00:00", None),
+        ("2019-6-10", None),
+        ("2019-02-30", None),
+        ("２０１９-06-10", None),
+        ("", None),
+    ],
+)
+def test_parse_day_takes_only_yyyy_mm_dd(text: str, day: date | None) -> None:
+    assert progress.parse_day(text) == day
+
+
+@pytest.mark.parametrize(
+    ("goal", "statuses"),
+    [
+        ("1E+40", ["on_track", "behind"]),  # Q1 of the schedule is 0; the plain pace is 20 %
+        ("1E+200", ["on_track", "behind"]),
+        ("1E-40", ["done", "done"]),
+    ],
+)
+def test_any_goal_size_computes_without_a_decimal_error(goal: str, statuses: list[str]) -> None:
+    """The plan check bounds goals; the arithmetic must not depend on it (was InvalidOperation)."""
+    plan = make_plan(
+        count(goal=goal, schedule=("0", "0", goal, goal)), count("p2.plain", goal=goal)
+    )
+    totals = [total(date(2019, 2, 1), "3"), total(date(2019, 2, 1), "3", tid="p2.plain")]
+    data = progress.to_json(progress.summarise(plan, totals, MAR14))  # rounds every figure
+    assert [target["status"] for target in data["targets"]] == statuses
+
+
+def test_the_store_sums_like_the_pure_twin(tmp_path: Path) -> None:
+    from kxplan.entry import Draft
+    from kxplan.store import Store
+
+    plan = load(DATA / "small.yaml")
+    rows = [
+        ("p1.stations", date(2019, 2, 1), D("2"), False),
+        ("p1.stations", date(2019, 2, 1), D("1.5"), False),
+        ("p1.stations", date(2019, 2, 1), D("4"), True),
+        ("p1.stations", date(2019, 5, 10), D("1"), False),
+        ("p3.outreach", date(2019, 6, 1), None, False),
+        ("p3.outreach", date(2019, 6, 1), None, False),
+    ]
+    with Store.open(tmp_path / "k.db", create=True) as store:
+        for target_id, day, amount, voided in rows:
+            kind = plan.target(target_id).kind
+            draft = Draft(target_id, kind, day, amount, note="n", written_target=target_id)
+            recorded = store.record(plan, draft, "clerk")
+            if voided:
+                store.void(recorded.id, "typed twice", "clerk")
+        entries = store.entries(2019, include_voided=True)
+        assert store.daily_totals(2019) == progress.daily_totals(entries)

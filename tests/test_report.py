@@ -397,15 +397,32 @@ def test_safe_url_only_allows_http_and_https() -> None:
         assert report.safe_url(bad) == "", bad
 
 
-def test_autoescape_covers_html_template_names() -> None:
-    assert report.autoescape_for("report.html.j2")
-    assert report.autoescape_for("_macros.html.j2")
-    assert not report.autoescape_for("report.md.j2")
-    assert not report.autoescape_for(None)
+def test_autoescape_is_an_allow_list() -> None:
+    for name in ("report.html.j2", "_macros.html.j2", "_row.j2", "x.html", "page.htm", "a.svg"):
+        assert report.autoescape_for(name), name
+    for name in ("report.md.j2", "_style.css.j2", "notes.txt.j2"):
+        assert not report.autoescape_for(name), name
     env = report.environment()
     assert env.get_template("report.html.j2").render  # packaged template found
     markup = env.from_string("{{ x }}").render(x="<b>")
-    assert markup == "<b>"  # string templates have no name: not HTML
+    assert markup == "&lt;b&gt;"  # a template without a name is escaped too
+
+
+def test_a_user_partial_with_any_name_is_escaped(db: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "_row.j2").write_text('{{ "<b>" }}|{{ org }}\n')
+    page = (report.PACKAGE_TEMPLATES / "report.html.j2").read_text(encoding="utf-8")
+    (mine / "report.html.j2").write_text(
+        page.replace("<main>", '<main>\n{% include "_row.j2" %}', 1), encoding="utf-8"
+    )
+    (mine / "report.md.j2").write_text('{% include "_note.txt.j2" %}')
+    (mine / "_note.txt.j2").write_text('{{ "<b>" }}\n')
+    files = render_files(db, tmp_path / "out", "--templates", str(mine))
+    html_page = files["2019-Q2.html"].decode()
+    assert "&lt;b&gt;|测试市科学技术协会" in html_page
+    assert "<b>" not in html_page
+    assert files["2019-Q2.md"] == b"<b>\n"  # *.txt.j2 and *.md.j2 are plain text
 
 
 # --- the HTML page ----------------------------------------------------------------------------
@@ -490,6 +507,20 @@ def test_quarter_forms(
         (["-q", "Q4"], "2019-07-10", 1, "2019-Q4 从 2019-10-01 开始，晚于今天（2019-07-10）"),
         (["-q", "Q2", "--as-of", "2019-07-01"], "2019-07-10", 1, "--as-of 2019-07-01 不在 2019-Q2"),
         (["-q", "Q2", "--as-of", "30/06/2019"], "2019-07-10", 1, "--as-of 必须是 YYYY-MM-DD"),
+        (["-q", "Q2", "--as-of", "2019-W26-1"], "2019-07-10", 1, "--as-of 必须是 YYYY-MM-DD"),
+        (["-q", "Q2", "--as-of", "20190610"], "2019-07-10", 1, "--as-of 必须是 YYYY-MM-DD"),
+        (
+            ["-q", "Q2", "--known-at", "9999-12-31T23:59:59-12:00"],
+            "2019-07-10",
+            1,
+            "换算为 UTC 后超出 0001–9999 年",
+        ),
+        (
+            ["-q", "Q2", "--known-at", "0001-01-01T00:00+14:00"],
+            "2019-07-10",
+            1,
+            "换算为 UTC 后超出 0001–9999 年",
+        ),
         (["-q", "Q2", "--known-at", "yesterday"], "2019-07-10", 1, "--known-at 必须是 ISO 8601"),
         (["-q", "Q2", "--format", "pdf"], "2019-07-10", 2, "未知的格式 'pdf'"),
         (["-q", "Q2", "--stdout", "--format", "all"], "2019-07-10", 2, "--stdout 只能输出一种格式"),
@@ -530,8 +561,16 @@ def test_parse_known_at() -> None:
     assert report.parse_known_at("2019-07-05T17:00:00+08:00") == "2019-07-05T09:00:00.000000Z"
     assert report.parse_known_at("2019-07-05T09:00") == "2019-07-05T09:00:00.000000Z"
     assert report.parse_known_at("2019-07-05") == "2019-07-05T23:59:59.999999Z"
-    with pytest.raises(InputError):
-        report.parse_known_at("2019-13-05")
+    assert report.parse_known_at("2019-07-05 09:00z") == "2019-07-05T09:00:00.000000Z"
+    # a year before 1000 keeps its four digits (strftime's %Y drops them on glibc)
+    assert report.parse_known_at("0999-01-02T03:04:05Z") == "0999-01-02T03:04:05.000000Z"
+    assert report.parse_known_at("9999-12-31T23:59:59Z") == "9999-12-31T23:59:59.000000Z"
+    for bad in ("2019-13-05", "20190705", "2019-W27-5", "2019-07-05T", "yesterday"):
+        with pytest.raises(InputError, match="ISO 8601"):
+            report.parse_known_at(bad)
+    for outside in ("9999-12-31T23:59:59-12:00", "0001-01-01T00:00+14:00"):
+        with pytest.raises(InputError, match="0001–9999"):
+            report.parse_known_at(outside)
 
 
 # --- known-at: an earlier report, byte for byte -------------------------------------------------

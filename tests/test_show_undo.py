@@ -368,17 +368,13 @@ def test_undo_voids_only_the_current_clerks_last_entry(shared_db: Path) -> None:
     voids = {e.id: e.void for e in stored(shared_db)}
     assert voids[1] is None and voids[3] is None
     assert (voids[2].reason, voids[2].by) == ("undo", "alice")
-    # undo again: alice's previous live entry, never bob's
+    # undo again: it never walks back to alice's older entry #1 (nor to bob's)
     again = kx(shared_db, "undo", "--yes", KXPLAN_BY="alice")
-    assert "#1 · 2019-03-01 · p3.bases 新建科普基地 · 数量：1 个 · 单位：南湖区科协" in again.stderr
-    assert {e.id: e.void is not None for e in stored(shared_db)} == {1: True, 2: True, 3: False}
-    # and then there is nothing left for alice
-    none = kx(shared_db, "undo", "--yes", KXPLAN_BY="alice")
-    assert none.exit_code == 1
-    assert none.stderr == (
-        "错误: alice 在 2019 年没有可撤销的记录（只能撤销自己登记的记录；见 kxplan log）\n"
+    assert (again.exit_code, again.stdout) == (1, "")
+    assert again.stderr == (
+        "错误: 您最近登记的记录 #2 已作废；如需作废更早的记录，请用 kxplan void 编号\n"
     )
-    assert {e.id: e.void is not None for e in stored(shared_db)} == {1: True, 2: True, 3: False}
+    assert {e.id: e.void is not None for e in stored(shared_db)} == {1: False, 2: True, 3: False}
 
 
 def test_undo_by_option_overrides_the_environment(shared_db: Path) -> None:
@@ -427,12 +423,28 @@ def test_undo_at_end_of_input_writes_nothing(shared_db: Path) -> None:
     assert all(e.void is None for e in stored(shared_db))
 
 
-def test_undo_ignores_entries_voided_by_others(shared_db: Path) -> None:
+def test_undo_twice_refuses_instead_of_voiding_an_older_entry(shared_db: Path) -> None:
+    assert kx(shared_db, "undo", "--yes", KXPLAN_BY="alice").exit_code == 0
+    before = [(e.id, e.void) for e in stored(shared_db)]
+    again = kx(shared_db, "--lang", "en", "undo", "--yes", KXPLAN_BY="alice")
+    assert (again.exit_code, again.stdout) == (1, "")
+    assert again.stderr == (
+        "error: your last entry #2 is already voided; use kxplan void ID to void an older one\n"
+    )
+    assert [(e.id, e.void) for e in stored(shared_db)] == before
+    # voiding the older one is still possible, by its id
+    assert kx(shared_db, "void", "1", "--reason", "也错了", KXPLAN_BY="alice").exit_code == 0
+
+
+def test_undo_refuses_when_the_last_entry_was_voided_by_someone_else(shared_db: Path) -> None:
     void(shared_db, 2, "错了", by="bob")
     result = kx(shared_db, "undo", "--yes", KXPLAN_BY="alice")
-    assert "#1 · 2019-03-01" in result.stderr
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "错误: 您最近登记的记录 #2 已作废；如需作废更早的记录，请用 kxplan void 编号\n"
+    )
     assert {e.id: e.void.reason if e.void else None for e in stored(shared_db)} == {
-        1: "undo",
+        1: None,
         2: "错了",
         3: None,
     }

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kxplan import messages
-from kxplan.cli import app, status_cmd
+from kxplan.cli import app
 from kxplan.cli.env import Env
 from kxplan.cli.status_cmd import cell_width, fold
 from kxplan.entry import Draft
@@ -198,6 +198,8 @@ def test_filters(small_db: Path) -> None:
     [
         (["--as-of", "2019-02-30"], "error: --as-of must be a date YYYY-MM-DD, not '2019-02-30'"),
         (["--as-of", "30/06/2019"], "error: --as-of must be a date YYYY-MM-DD, not '30/06/2019'"),
+        (["--as-of", "2019-W26-1"], "error: --as-of must be a date YYYY-MM-DD, not '2019-W26-1'"),
+        (["--as-of", "20190610"], "error: --as-of must be a date YYYY-MM-DD, not '20190610'"),
         (
             ["--as-of", "2020-01-01"],
             "error: --as-of 2020-01-01 is outside the 2019 plan year;"
@@ -442,6 +444,57 @@ def test_cell_width(text: str, width: int) -> None:
     assert cell_width(text) == width
 
 
-def test_status_module_does_not_import_rich_for_a_table() -> None:
-    source = Path(status_cmd.__file__).read_text(encoding="utf-8")
-    assert "import rich" not in source and "from rich" not in source
+@pytest.mark.parametrize("command", ["status", "show p1.stations"])
+def test_status_and_show_take_only_yyyy_mm_dd(small_db: Path, command: str) -> None:
+    for value in ("2019-W26-1", "20190610", "2019-6-10"):
+        result = CliRunner().invoke(
+            app,
+            ["--plan", str(SMALL), "--db", str(small_db), *command.split(), "--as-of", value],
+            env={**CLEAN_ENV, "KXPLAN_LANG": "en"},
+        )
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"error: --as-of must be a date YYYY-MM-DD, not {value!r}\n"
+
+
+# --- start-up budget: what a command imports ----------------------------------------------------
+
+#: Modules whose import alone would break the start-up budget of status and record
+#: (bench/startup.py): the rich table renderer, the report's templates, the schema builder.
+HEAVY = ("rich", "jinja2", "sqlite_utils")
+_PROBE = """\
+import sys
+sys.argv[1:] = {args!r}
+from kxplan.__main__ import main
+try:
+    main()
+except SystemExit as exc:
+    if exc.code:
+        raise
+print("HEAVY", *sorted(set({heavy!r}) & set(sys.modules)), file=sys.stderr)
+"""
+
+
+def imported_heavy(args: list[str], plan: Path, db: Path) -> str:
+    """Run ``kxplan ARGS`` in a fresh interpreter; the heavy modules loaded by the end."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KXPLAN_PLAN": str(plan), "KXPLAN_DB": str(db), "NO_COLOR": "1"}
+    env |= {"KXPLAN_TODAY": "2019-06-30", "KXPLAN_LANG": "en", "KXPLAN_BY": "clerk"}
+    code = _PROBE.format(args=args, heavy=HEAVY)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr.rsplit("HEAVY", 1)[1].strip()
+
+
+def test_status_imports_no_rich_jinja2_or_sqlite_utils(small_db: Path) -> None:
+    assert imported_heavy(["status"], SMALL, small_db) == ""
+    assert imported_heavy(["status", "--json"], SMALL, small_db) == ""
+
+
+def test_record_imports_no_rich_jinja2_or_sqlite_utils(small_db: Path) -> None:
+    args = ["record", "p1.stations", "2", "--date", "2019-06-01", "--item", "A station"]
+    assert imported_heavy(args, SMALL, small_db) == ""

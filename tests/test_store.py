@@ -18,9 +18,8 @@ import pytest
 
 from kxplan.entry import DailyTotal, Draft
 from kxplan.errors import DatabaseError, ExitCode, InputError
-from kxplan.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, timestamp
+from kxplan.store import APPLICATION_ID, SCHEMA_VERSION, Store, timestamp
 
-FIXTURES = Path(__file__).parent / "fixtures"
 T0 = datetime(2019, 5, 10, 8, 0, tzinfo=UTC)
 
 
@@ -67,19 +66,20 @@ def store(db: Path):
 def test_a_new_database_is_created_with_the_schema(db: Path) -> None:
     with Store.open(db, create=True) as store:
         assert store.created is True
-        assert store.schema_version() == SCHEMA_VERSION == 1
+        assert store.schema_version() == SCHEMA_VERSION == 2
         conn = store.conn
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID == 0x4B58504C
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         strict = {row[1]: row[5] for row in conn.execute("PRAGMA table_list") if row[0] == "main"}
         assert strict["entries"] == strict["voids"] == 1
         indexes = {
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
         assert {
-            "entries_year_target_date",
+            "entries_year_target_date_id_amount",
+            "entries_year_target_item",
             "entries_year_date",
             "entries_recorded_at",
             "voids_entry_id",
@@ -103,7 +103,7 @@ def test_an_empty_file_is_treated_as_a_new_database(db: Path) -> None:
     db.write_bytes(b"")
     with Store.open(db, create=True) as store:
         assert store.created is True
-        assert store.schema_version() == 1
+        assert store.schema_version() == SCHEMA_VERSION
 
 
 def test_a_missing_directory_is_a_one_line_error(tmp_path: Path) -> None:
@@ -141,7 +141,10 @@ FOREIGN = {
     "random bytes": (lambda p: p.write_bytes(os.urandom(4096)), "not an SQLite file"),
     "another app's SQLite": (_other_app, "another application"),
     "another application_id": (_other_app_id, "application_id 0x47504B47"),
-    "a newer kxplan": (_too_new, "newer kxplan (schema 2; this kxplan knows up to 1)"),
+    "a newer kxplan": (
+        _too_new,
+        f"newer kxplan (schema {SCHEMA_VERSION + 1}; this kxplan knows up to {SCHEMA_VERSION})",
+    ),
     "a truncated header": (
         lambda p: p.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50),
         "damaged",
@@ -174,59 +177,7 @@ def test_a_directory_is_refused(tmp_path: Path, create: bool) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-# --- the v1 fixture: migrations ----------------------------------------------------------------
-
-
-def _from_fixture(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.executescript((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8"))
-    conn.close()
-
-
-def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
-
-
-def test_the_v1_fixture_is_what_migration_1_creates(tmp_path: Path) -> None:
-    # Guards the fixture and the migration against each other: changing schema 1 in place
-    # (instead of adding migration 2) fails here.
-    _from_fixture(tmp_path / "fixture.db")
-    with Store.open(tmp_path / "fresh.db", create=True) as fresh:
-        expected = _schema(fresh.conn)
-    conn = sqlite3.connect(tmp_path / "fixture.db")
-    assert _schema(conn) == expected
-    conn.close()
-
-
-def test_opening_the_v1_fixture_upgrades_it_to_the_current_schema(
-    tmp_path: Path, small_plan: Any
-) -> None:
-    # With one schema version this is the no-op path; when migration 2 exists, this same test
-    # checks that a v1 database is upgraded with its data intact.
-    db = tmp_path / "v1.db"
-    _from_fixture(db)
-    with Store.open(db, create=False) as store:
-        assert store.created is False
-        assert store.schema_version() == SCHEMA_VERSION
-        applied = [
-            row[0] for row in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")
-        ]
-        assert applied == [name for _, name, _ in MIGRATIONS]
-        entries = store.entries(2019, include_voided=True)
-        assert [(e.id, e.target, e.amount, e.item) for e in entries] == [
-            (1, "p1.workstations", Decimal(2), "嘉兴某公司院士专家工作站"),
-            (2, "p1.visits", Decimal("2.5"), None),
-            (3, "p2.science-day", None, None),
-        ]
-        assert entries[1].note == "two\nlines"
-        assert entries[1].void is not None and entries[1].void.reason == "typed twice"
-        assert store.quick_check() == "ok"
-        entry = store.record(small_plan, draft("p1.visits", "2019-05-11", "3"), "clerk")
-        assert entry.id == 4
-
-
-def test_migrations_are_numbered_up_to_the_schema_version() -> None:
-    assert [number for number, _, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+# The schema fixtures and migrations are tested in test_migrations.py.
 
 
 # --- append-only ----------------------------------------------------------------------------------
@@ -371,6 +322,11 @@ def test_entries_are_in_date_then_id_order_with_filters(history: Store) -> None:
     ]
     assert ids(history.entries(2019, unit="A")) == [4, 1]
     assert ids(history.entries(2019, limit=2)) == [4, 1]
+    # several ids with a limit: one query per id, merged in (date, id) order
+    several = ["p1.visits", "p1.stations", "p2.outreach"]
+    assert ids(history.entries(2019, targets=several, limit=3)) == [4, 1, 6]
+    assert ids(history.entries(2019, targets=several[:2], limit=2, include_voided=True)) == [1, 2]
+    assert ids(history.entries(2019, targets=several, target="p1.visits", limit=5)) == [1, 6]
     assert history.entries(2018) == []
     voided = history.entries(2019, include_voided=True)[2]
     assert voided.void is not None and voided.void.reason == "duplicate"

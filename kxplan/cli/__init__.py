@@ -20,7 +20,7 @@ from typer.exceptions import Abort
 from kxplan import __version__
 from kxplan.cli import i18n
 from kxplan.cli.env import Env, early_language
-from kxplan.errors import ExitCode, KxplanError, PlanError
+from kxplan.errors import DatabaseError, ExitCode, KxplanError, PlanError
 from kxplan.messages import set_language, t
 
 set_language(early_language(sys.argv[1:], os.environ))
@@ -67,13 +67,29 @@ class KxplanGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write(t("error.interrupted") + "\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, ClickException, Abort):
+            raise
+        except Exception as exc:  # the last line of defence: one line, never a traceback
+            if os.environ.get("KXPLAN_DEBUG"):
+                raise
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+                path = getattr(ctx.obj, "db_path", "kxplan.db")
+                _report_error(DatabaseError(t("store.failed", path=path, reason=exc)))
+                raise typer.Exit(int(ExitCode.NO_DATABASE)) from None
+            error = f"{type(exc).__name__}: {exc}"
+            sys.stderr.write(f"{t('error.prefix')}: {t('error.unexpected', error=error)}\n")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
 def _report_error(exc: KxplanError) -> None:
+    """Print a user error: its problems (if any), then one line; user text is made inert."""
+    from kxplan.cli.output import shown
+
     if isinstance(exc, PlanError) and exc.problems:
         for problem in exc.problems:
-            sys.stderr.write(f"{problem}\n")
-    sys.stderr.write(f"{t('error.prefix')}: {exc.message}\n")
+            sys.stderr.write(f"{shown(str(problem))}\n")
+    sys.stderr.write(f"{t('error.prefix')}: {shown(exc.message)}\n")
 
 
 app = typer.Typer(
@@ -117,6 +133,7 @@ def root(
 
 # Each command module registers its commands on `app` when imported.
 from kxplan.cli import (  # noqa: E402,F401
+    check_cmd,
     clerk_cmds,
     entry_cmds,
     plan_cmds,

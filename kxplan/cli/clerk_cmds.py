@@ -23,8 +23,8 @@ import typer
 
 from kxplan import completion
 from kxplan.cli import app
-from kxplan.cli.entry_cmds import default_by, summary
-from kxplan.cli.output import echo, notice, print_json
+from kxplan.cli.entry_cmds import by_option, default_by, given_by, summary
+from kxplan.cli.output import echo, notice, print_json, shown
 from kxplan.errors import InputError
 from kxplan.messages import t
 
@@ -37,16 +37,6 @@ if TYPE_CHECKING:
 
 UNDO_REASON = "undo"
 CHART_WIDTH = 20
-
-
-def _given_by(value: str | None) -> str | None:
-    """``--by`` / ``KXPLAN_BY`` cleaned with record's rule, or None when not given."""
-    from kxplan.entry import clean_text
-
-    text, problem = clean_text("by", value)
-    if problem:
-        raise InputError(problem)
-    return text
 
 
 def _existing_store(path: Path) -> Any:
@@ -80,6 +70,8 @@ class _StoreRecorded:
 
     def counted(self, target_ids: tuple[str, ...], item: str) -> int | None:
         """The live entry that already counts ``item`` for the target, or None."""
+        # store.record checks this with one indexed SQL query inside its write; the store has
+        # no read-only query for it yet, so the target's live entries are scanned here.
         for entry in self.store.entries(self.year, targets=target_ids):
             if entry.item == item:
                 return entry.id
@@ -110,10 +102,7 @@ def add(
             autocompletion=completion.target_ids,
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.by"), show_default=False),
-    ] = None,
+    by: Annotated[str | None, by_option("help.opt.by")] = None,
 ) -> None:
     """Record progress interactively, confirming before anything is written."""
     from kxplan.cli.prompting import AddDefaults, AddDialogue, LineIO
@@ -121,7 +110,7 @@ def add(
 
     env: Env = ctx.obj
     plan = env.plan()
-    given = _given_by(by)
+    given = given_by(by)
     who = given or default_by()
     io = LineIO.standard()
     with _existing_store(Path(env.db_path)) as store:
@@ -428,10 +417,14 @@ def entry_lines(target: Target, entries: list[Entry], colour: bool) -> list[str]
         if counted:
             row.append(format_number(entry.amount))
         content = " — ".join(part for part in (entry.item, entry.note) if part)
-        row += [entry.unit or "", entry.by, content.replace("\n", " ")]
+        row += [shown(entry.unit), shown(entry.by), shown(content)]
         if voided:
             void = entry.void
-            row.append(t("show.voided", id=void.id, by=void.by, reason=void.reason) if void else "")
+            row.append(
+                t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
+                if void
+                else ""
+            )
         rows.append(row)
     widths = [max(cell_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
@@ -514,22 +507,25 @@ def _cells(value: Any, scale: Any) -> int:
 def undo(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=t("help.opt.yes"))] = False,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.undo_by"), show_default=False),
-    ] = None,
+    by: Annotated[str | None, by_option("help.opt.undo_by")] = None,
 ) -> None:
-    """Void the current clerk's most recent live entry of the plan year, after asking."""
+    """Void the current clerk's most recent entry of the plan year, after asking.
+
+    Only the most recent one: when it is voided already, undo says so and writes nothing
+    (it never walks back to older entries; ``kxplan void ID`` voids those).
+    """
     from kxplan.cli.prompting import LineIO, confirm
     from kxplan.store import Store
 
     env: Env = ctx.obj
     plan = env.plan()
-    who = _given_by(by) or default_by()
+    who = given_by(by) or default_by()
     with Store.open(env.db_path, create=False) as store:
-        entry = store.last_entry_by(who, plan.year)
+        entry = store.last_entry_by(who, plan.year, include_voided=True)
         if entry is None:
             raise InputError(t("undo.nothing", by=who, year=plan.year))
+        if entry.void is not None:
+            raise InputError(t("undo.already_voided", id=entry.id))
         notice(t("undo.last"))
         notice("  " + describe_entry(plan, entry))
         if not yes:
@@ -567,7 +563,7 @@ def describe_entry(plan: Plan, entry: Entry) -> str:
     parts = [
         f"#{entry.id}",
         entry.date.isoformat(),
-        current + (f" {target.title}" if target else ""),
+        shown(current) + (f" {target.title}" if target else ""),
     ]
     if entry.amount is not None:
         unit = target.unit if target is not None and target.unit else ""
@@ -581,5 +577,5 @@ def describe_entry(plan: Plan, entry: Entry) -> str:
     )
     for key, value in fields:
         if value:
-            parts.append(t("undo.field", label=t(key), value=value.replace("\n", " ")))
+            parts.append(t("undo.field", label=t(key), value=shown(value)))
     return " · ".join(parts)

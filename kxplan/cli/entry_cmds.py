@@ -7,6 +7,7 @@ data on stdout, messages for people on stderr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -20,7 +21,7 @@ import typer
 
 from kxplan import completion
 from kxplan.cli import app
-from kxplan.cli.output import echo, notice, print_json
+from kxplan.cli.output import echo, notice, print_json, shown
 from kxplan.errors import DatabaseError, InputError, UsageError
 from kxplan.messages import t
 
@@ -35,16 +36,31 @@ if TYPE_CHECKING:
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
 _QUARTER_RE = re.compile(r"^(?:([0-9]{4})-?)?[Qq]([1-4])$")
 _FLEXIBLE = {"ignore_unknown_options": True, "allow_extra_args": True}
+_MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer: no entry id is beyond it
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def by_option(help_key: str) -> Any:
+    """The ``--by`` option (also ``KXPLAN_BY``) of the commands that write, with its help."""
+    return typer.Option("--by", envvar="KXPLAN_BY", help=t(help_key), show_default=False)
 
 
 def default_by() -> str:
-    """Who is recording when ``--by`` is not given: the OS user, else ``unknown``."""
+    """Who is recording when ``--by`` is not given: the OS user, else ``unknown``.
+
+    The OS user name (``LOGNAME``, ``USER`` …) is checked with the rule ``--by`` follows, so
+    a name with control characters, or too long, is recorded as ``unknown``.
+    """
     import getpass
 
+    from kxplan.entry import clean_text
+
     try:
-        return getpass.getuser() or "unknown"
+        name = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in this environment
         return "unknown"
+    text, problem = clean_text("by", name)
+    return "unknown" if problem or not text else text
 
 
 def _refuse_stray(command: str, values: list[str | None], extra: list[str]) -> None:
@@ -81,13 +97,18 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
         raise DatabaseError(t("store.failed", path=path, reason=exc)) from None
 
 
-def _by(value: str | None) -> str:
+def given_by(value: str | None) -> str | None:
+    """``--by`` / ``KXPLAN_BY`` cleaned with record's rule, or None when not given."""
     from kxplan.entry import clean_text
 
     text, problem = clean_text("by", value)
     if problem:
         raise InputError(problem)
-    return text or default_by()
+    return text
+
+
+def _by(value: str | None) -> str:
+    return given_by(value) or default_by()
 
 
 def summary(store: Store, plan: Plan, target_id: str) -> str:
@@ -145,10 +166,7 @@ def record(
             "--unit", help=t("help.opt.unit"), show_default=False, autocompletion=completion.units
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.by"), show_default=False),
-    ] = None,
+    by: Annotated[str | None, by_option("help.opt.by")] = None,
     evidence: Annotated[
         str | None, typer.Option("--evidence", help=t("help.opt.evidence"), show_default=False)
     ] = None,
@@ -183,7 +201,10 @@ def _entry_id(text: str) -> int:
     value = text.strip().lstrip("#")
     if not value.isdigit() or not value.isascii() or int(value) <= 0:
         raise InputError(t("void.bad_id", value=text))
-    return int(value)
+    number = int(value)
+    if number > _MAX_ENTRY_ID:
+        raise InputError(t("void.unknown", id=number))
+    return number
 
 
 @app.command("void", help=t("help.void"))
@@ -193,10 +214,7 @@ def void(
     reason: Annotated[
         str | None, typer.Option("--reason", help=t("help.opt.reason"), show_default=False)
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.by"), show_default=False),
-    ] = None,
+    by: Annotated[str | None, by_option("help.opt.by")] = None,
 ) -> None:
     """Void an entry (it stays in the database, marked, with the reason)."""
     from kxplan.entry import clean_reason
@@ -215,7 +233,7 @@ def void(
         line = (
             summary(store, plan, target)
             if entry.plan_year == plan.year
-            else t("void.other_year", target=entry.target, year=entry.plan_year)
+            else t("void.other_year", target=shown(entry.target), year=entry.plan_year)
         )
         echo(t("void.done", void=done.id, id=number, date=entry.date.isoformat(), summary=line))
 
@@ -332,19 +350,18 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
         cells: list[Any] = [
             f"#{entry.id}",
             entry.date.isoformat(),
-            aliases.get(entry.target, entry.target),
+            Text(shown(aliases.get(entry.target, entry.target))),
             format_amount(entry.amount),
-            Text(entry.item or ""),
-            Text(entry.note or ""),
-            Text(entry.unit or ""),
-            Text(entry.by),
+            Text(shown(entry.item)),
+            Text(shown(entry.note)),
+            Text(shown(entry.unit)),
+            Text(shown(entry.by)),
         ]
         style = None
         if include_voided:
             if entry.void is not None:
-                cells.append(
-                    Text(t("label.log.voided", id=entry.void.id, reason=entry.void.reason))
-                )
+                void = entry.void
+                cells.append(Text(t("label.log.voided", id=void.id, reason=shown(void.reason))))
                 style = "dim strike"
             else:
                 cells.append("")
@@ -363,10 +380,7 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", envvar="KXPLAN_BY", help=t("help.opt.import_by"), show_default=False),
-    ] = None,
+    by: Annotated[str | None, by_option("help.opt.import_by")] = None,
 ) -> None:
     """Import entries from a CSV file, all or nothing, skipping rows imported before."""
     from kxplan.csvio import ImportProblems, read_csv
@@ -381,8 +395,10 @@ def import_(
         result = _run_import(env, plan, table, who, dry_run)
     except ImportProblems as exc:
         for problem in exc.problems:
-            sys.stderr.write(f"{problem}\n")
+            sys.stderr.write(f"{shown(str(problem))}\n")
         raise
+    if result.voided:
+        notice(t("import.voided_skipped", file=file, count=result.voided))
     key = "import.dry_run" if dry_run else "import.done"
     if result.rows == 0:
         notice(t("import.no_rows", file=file))
@@ -425,22 +441,12 @@ def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) 
         return import_rows(store, plan, table.again(), today=env.today, by=who)
 
 
-class _NoProgress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def _progress(table: CsvTable) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
     if table.size_hint < 20_000 or not Env.is_terminal(sys.stderr):
-        return _NoProgress()
-    from contextlib import contextmanager
-
+        return contextlib.nullcontext()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from kxplan.cli.env import console
@@ -471,6 +477,7 @@ def export(
         Path | None, typer.Option("--out", help=t("help.opt.out"), show_default=False)
     ] = None,
     include_voided: Annotated[bool, typer.Option("--all", help=t("help.opt.export_all"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=t("help.opt.export_force"))] = False,
 ) -> None:
     """Export entries as CSV or JSON (non-voided only unless ``--all``)."""
     import io
@@ -486,6 +493,8 @@ def export(
     if out is not None and out.is_dir():
         raise InputError(t("export.out_is_directory", path=out))
     plan = env.plan()
+    if out is not None:
+        _check_out(out, env, force=force)
     with _session(env, create=False) as store:
         entries = store.entries(plan.year, include_voided=include_voided)
     aliases = plan.aliases()
@@ -504,3 +513,31 @@ def export(
     # CSV files get a BOM, so Excel on Chinese Windows reads them as UTF-8.
     write_atomic(out, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
     notice(t("export.done", count=len(entries), path=out))
+
+
+def _check_out(out: Path, env: Env, *, force: bool) -> None:
+    """Refuse an ``--out`` that would destroy data; an existing file only with ``force``.
+
+    Never the database or its journals, the plan file, any SQLite database, or anything but
+    a regular file (``/dev/null`` would be replaced by a file).
+    """
+    where = out.resolve()
+    database = {Path(env.db_path).absolute(), Path(env.db_path).resolve()}
+    journals = {Path(f"{db}{suffix}") for db in database for suffix in ("-wal", "-shm", "-journal")}
+    if where in database or where in journals:
+        raise InputError(t("export.out_is_database", path=out))
+    if where == env.plan_path().resolve():
+        raise InputError(t("export.out_is_plan", path=out))
+    if not out.exists():
+        return
+    if not out.is_file():
+        raise InputError(t("export.out_not_a_file", path=out))
+    try:
+        with open(out, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError:
+        header = b""  # unreadable: writing it fails later with the OS's reason
+    if header == _SQLITE_HEADER:
+        raise InputError(t("export.out_is_sqlite", path=out))
+    if not force:
+        raise InputError(t("export.out_exists", path=out))

@@ -48,7 +48,11 @@ def _plan_path_guess(argv: list[str], environ: Any) -> Path | None:
         return None
     if len(candidates) == 1:
         return candidates[0]
-    this_year = plans / f"{date.today().year}.yaml"
+    try:
+        year = today_from(environ).year
+    except Exception:  # noqa: BLE001 - a bad KXPLAN_TODAY is reported later, by the command
+        year = date.today().year
+    this_year = plans / f"{year}.yaml"
     return this_year if this_year in candidates else None
 
 
@@ -148,6 +152,15 @@ class Env:
             return False
 
 
+def _columns(value: str | None, default: int = 100) -> int:
+    """Output width when not on a terminal: ``COLUMNS`` if it is a sane number, else 100."""
+    try:
+        width = int(value or default)
+    except ValueError:
+        return default
+    return width if 20 <= width <= 1000 else default
+
+
 def console(stderr: bool = False) -> Any:
     """A rich Console: colour only on a terminal and never with NO_COLOR."""
     from rich.console import Console
@@ -163,5 +176,5 @@ def console(stderr: bool = False) -> Any:
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        width=None if terminal else int(os.environ.get("COLUMNS", "100")),
+        width=None if terminal else _columns(os.environ.get("COLUMNS")),
     )

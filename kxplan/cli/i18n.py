@@ -5,6 +5,11 @@ f-strings. Here the panel titles and the help option's text are set from the cat
 usage error's English message is matched against known shapes and re-worded from the
 catalogue (unknown shapes keep click's English). Everything people read still comes from
 ``kxplan.messages``.
+
+Help bodies are ``help=t(...)`` strings evaluated when the command modules are imported, in the
+language ``env.early_language`` finds from argv, the environment and the plan. That is right for
+a process that runs one command, which is how kxplan runs; an embedding program that switches
+language after import gets the frame in the new language around the old help text.
 """
 
 from __future__ import annotations

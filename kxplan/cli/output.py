@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
 from kxplan.messages import t
+from kxplan.numbers import format_number as format_number  # re-exported for the commands
+from kxplan.text import goal_text as target_goal_text
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -21,6 +23,18 @@ def echo(text: str = "") -> None:
 def notice(text: str) -> None:
     """Write a line for people to stderr (notices, warnings)."""
     sys.stderr.write(text + "\n")
+
+
+def shown(text: str | None) -> str:
+    """Stored text safe for a terminal: line breaks and tabs as spaces, other control and
+    bidirectional-override characters as U+FFFD (ESC, BEL, CR… written by another tool)."""
+    if not text:
+        return ""
+    from kxplan.text import CONTROL_RE
+
+    for line_break in ("\r\n", "\r", "\n", "\t"):
+        text = text.replace(line_break, " ")
+    return CONTROL_RE.sub("\ufffd", text)
 
 
 def print_json(data: Any) -> None:
@@ -45,24 +59,3 @@ def plan_tree(plan: Plan) -> None:
                     f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
                 )
     console().print(tree)
-
-
-def target_goal_text(target: Any) -> str:
-    """A target's commitment in words: goal with unit, due date, or ongoing."""
-    if target.kind == "count":
-        goal = format_number(target.goal)
-        suffix = t("label.or_more") if target.or_more else ""
-        return t("label.goal_count", goal=goal, unit=target.unit or "", or_more=suffix)
-    if target.kind == "milestone":
-        return t("label.goal_due", due=target.due.isoformat())
-    return t("label.goal_activity")
-
-
-def format_number(value: Any) -> str:
-    """A Decimal without trailing zeros or exponent (10, 2.5)."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text

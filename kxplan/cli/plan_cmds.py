@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kxplan.cli.output import echo, print_json
-from kxplan.errors import ExitCode
+from kxplan.errors import ExitCode, PlanError
 from kxplan.messages import t
 
 plan_app = typer.Typer(help=t("help.plan"), no_args_is_help=True)
@@ -28,14 +28,24 @@ def plan_check(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.json"))] = False,
 ) -> None:
-    """Validate plan files and print every problem as file:line:column: message."""
-    from kxplan.plan import check
+    """Validate plan files and print every problem as file:line:column: message.
+
+    A listed file that cannot be read (missing, a folder, no permission) is one problem at
+    1:1 and the other files are still checked; a missing ``--plan`` is an error as anywhere.
+    """
+    from kxplan.plan import Problem, check
 
     env = ctx.obj
-    paths = list(files) if files else [env.plan_path()]
-    problems = []
-    for path in paths:
-        problems.extend(check(path)[1])
+    if not files:
+        problems = check(env.plan_path())[1]
+    else:
+        problems = []
+        for path in files:
+            try:
+                problems.extend(check(path)[1])
+            except PlanError as exc:
+                message = exc.message if path.exists() else t("pv.no_such_file")
+                problems.append(Problem(str(path), 1, 1, message))
     if as_json:
         print_json([problem._asdict() for problem in problems])
     else:

@@ -95,7 +95,7 @@ def _git(*args: str) -> bytes:
         raise InputError(t("diff.git_missing", spec=spec)) from None
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[0] if lines else f"git exited with {result.returncode}"
+        reason = lines[0] if lines else t("diff.git_exit", code=result.returncode)
         reason = reason.removeprefix("fatal: ").removeprefix("error: ")
         raise InputError(t("diff.git_failed", spec=spec, reason=reason))
     return result.stdout

@@ -19,7 +19,7 @@ import typer
 from kxplan import completion
 from kxplan.cli.env import Env
 from kxplan.cli.output import notice
-from kxplan.errors import OutputError, UsageError
+from kxplan.errors import InputError, OutputError, UsageError
 from kxplan.messages import LANGUAGES, set_language, t
 
 FORMAT_CHOICES = ("md", "html", "all")
@@ -71,7 +71,7 @@ def report(
 ) -> None:
     """Render the quarterly report (Markdown and/or HTML)."""
     from kxplan import report as core
-    from kxplan.progress import parse_quarter
+    from kxplan.progress import parse_day, parse_quarter
     from kxplan.store import Store
 
     env: Env = ctx.obj
@@ -88,12 +88,19 @@ def report(
     plan = env.plan()
     if lang is not None:
         set_language(lang)
-    year, number = parse_quarter(quarter, plan.year, env.today)
+    parsed = parse_quarter(quarter, plan.year, env.today)
+    if parsed is None:
+        raise InputError(t("quarter.invalid", value=quarter))
+    year, number = parsed
     if year != plan.year:
         raise UsageError(
             t("report.quarter_year", quarter=core.quarter_id(year, number), year=plan.year)
         )
-    given = core.parse_as_of(as_of) if as_of is not None else None
+    given = None
+    if as_of is not None:
+        given = parse_day(as_of)
+        if given is None:
+            raise InputError(t("report.bad_as_of", value=as_of))
     day = core.report_as_of(year, number, env.today, given)
     moment = core.parse_known_at(known_at) if known_at is not None else None
     report_date = _source_date(os.environ.get("SOURCE_DATE_EPOCH"))
@@ -106,11 +113,14 @@ def report(
     if stdout:
         _write_stdout(rendered[chosen].encode("utf-8"))
         return
-    from kxplan.fsio import write_atomic
+    from kxplan.fsio import write_atomic_many
 
-    for name, text in rendered.items():
-        path = out / f"{context.quarter_id}.{name}"
-        write_atomic(path, text.encode("utf-8"))
+    files = [
+        (out / f"{context.quarter_id}.{name}", text.encode("utf-8"))
+        for name, text in rendered.items()
+    ]
+    write_atomic_many(files)
+    for path, _ in files:
         notice(t("report.wrote", path=str(path)))
 
 

@@ -21,9 +21,10 @@ import typer
 from kxplan import completion
 from kxplan.cli import app
 from kxplan.cli.env import Env
-from kxplan.cli.output import echo, format_number, notice, print_json
+from kxplan.cli.output import echo, notice, print_json
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.numbers import format_number, round1
 
 if TYPE_CHECKING:
     from kxplan.entry import DailyTotal
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from kxplan.progress import Summary, TargetProgress
 
 BAR_WIDTH = 10
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: Status colours; the word is always printed too, so colour is never the only signal.
 STATUS_STYLES = {
     "at_risk": "bold red",
@@ -92,8 +92,11 @@ def status(
 
 
 def resolve_as_of(text: str | None, year: int, today: date) -> date:
-    """``--as-of`` checked to be a real date in the plan year; else today clamped, with a notice."""
-    from kxplan.progress import clamp
+    """``--as-of`` checked to be a real date in the plan year; else today clamped, with a notice.
+
+    ``status`` and ``show`` share it; the date must be written ``YYYY-MM-DD`` (``parse_day``).
+    """
+    from kxplan.progress import clamp, parse_day
 
     first, last = date(year, 1, 1), date(year, 12, 31)
     if text is None:
@@ -102,12 +105,9 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
             notice(t("status.clamped", year=year, as_of=day.isoformat(), today=today.isoformat()))
         return day
     value = text.strip()
-    try:
-        if not _DATE_RE.match(value):
-            raise ValueError(value)
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise InputError(t("status.bad_date", value=text)) from None
+    day = parse_day(value)
+    if day is None:
+        raise InputError(t("status.bad_date", value=text))
     if not first <= day <= last:
         raise InputError(
             t(
@@ -319,7 +319,7 @@ def _row_lines(
 
 def render(summary: Summary) -> None:
     """Print the heading, the grouped table and the one-line summary to stdout."""
-    from kxplan.progress import elapsed, round1
+    from kxplan.progress import elapsed
 
     colour = use_colour()
     plan = summary.plan
@@ -404,8 +404,6 @@ def bar_text(progress: TargetProgress) -> str:
 
 def expected_text(progress: TargetProgress) -> str:
     """序时进度 of a count target (rounded half up to one decimal), or a milestone's due date."""
-    from kxplan.progress import round1
-
     if progress.target.due is not None:
         return t("status.milestone_due", due=short_date(progress.target.due))
     if progress.expected is None:

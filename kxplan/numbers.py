@@ -1,0 +1,46 @@
+"""Decimal numbers for people and for JSON: plain text, JSON numbers, percentages.
+
+Every amount, goal and percentage in kxplan is a Decimal. This module is the one place that
+writes them out (``format_number``, ``decimal_json``) and rounds them half up (四舍五入) to
+one decimal (``round1``, ``percent``). It imports nothing from kxplan.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+_ONE_DECIMAL = Decimal("0.1")
+_HUNDRED = Decimal(100)
+
+
+def format_number(value: Decimal | int | None) -> str:
+    """A number as a person writes it: no exponent or trailing zeros (``10``, ``2.5``); None → ``""``."""
+    if value is None:
+        return ""
+    text = format(value if isinstance(value, Decimal) else Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def decimal_json(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an int when whole, else the float of its exact text."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def round1(value: Decimal) -> Decimal:
+    """Round half up (四舍五入) to one decimal place, however large ``value`` is."""
+    with localcontext() as context:
+        # quantize needs every digit of the result: raise the precision when the default
+        # 28 significant digits would not hold them (it would raise InvalidOperation)
+        context.prec = max(context.prec, value.adjusted() + 3)
+        return value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    """``part / whole`` as a percentage rounded half up to one decimal (``Decimal("60.0")``)."""
+    return round1(part * _HUNDRED / whole)

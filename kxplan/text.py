@@ -1,0 +1,49 @@
+"""Text for people: which characters free text may not hold, cleaning for display, goal words.
+
+One definition of the control characters serves everything: plan text values and recorded
+entries refuse them (``CONTROL_RE``, ``ONE_LINE_CONTROL_RE``); a report removes them from
+what is already stored (``display_text``). ``goal_text`` is a target's commitment in words,
+the same in ``plan show``, ``show``, ``add``, ``plan diff`` and the report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kxplan.messages import t
+from kxplan.numbers import format_number
+
+if TYPE_CHECKING:
+    from kxplan.plan import Target
+
+#: C0 controls except tab and line feed (so CR too), DEL, C1 controls, the Unicode line and
+#: paragraph separators (U+2028/2029: line breaks for some readers, not for others), the
+#: bidirectional embeddings, overrides and isolates that make text read differently from what
+#: it is ("Trojan source"), and U+FEFF (a byte-order mark inside text is invisible).
+CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+#: In text that may span lines (a note, a plan text): any control character.
+CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
+#: In one-line text (an item, a unit, a name): tab and line feed too.
+ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
+
+
+def display_text(value: str | None, limit: int | None = None) -> str:
+    """Stored text made safe to lay out: no control characters, tabs as spaces, cut at ``limit``."""
+    if not value:
+        return ""
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = CONTROL_RE.sub("", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def goal_text(target: Target, count_key: str = "label.goal_count") -> str:
+    """A target's commitment in words: goal with unit (through ``count_key``), due date, ongoing."""
+    if target.kind == "count":
+        suffix = t("label.or_more") if target.or_more else ""
+        return t(count_key, goal=format_number(target.goal), unit=target.unit or "", or_more=suffix)
+    if target.kind == "milestone" and target.due is not None:
+        return t("label.goal_due", due=target.due.isoformat())
+    return t("label.goal_activity")
