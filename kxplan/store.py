@@ -1244,3 +1244,46 @@ def remove_database(path: Path) -> None:
             name.unlink()
         except FileNotFoundError:
             pass
+
+
+_STAGING_RE = re.compile(
+    r"\.import-(\d+)-[0-9a-f]+(?:-wal|-shm|-journal)?$|\.import-(\d+)(?:-wal|-shm|-journal)?$"
+)
+
+
+def staging_path(path: Path) -> Path:
+    """A fresh name beside ``path`` to build a new database in; never the name of a leftover."""
+    return path.with_name(f".{path.name}.import-{os.getpid()}-{os.urandom(6).hex()}")
+
+
+def remove_stale_staging(path: Path) -> int:
+    """Delete what killed imports into ``path`` left behind (their process is gone); say how many."""
+    removed = 0
+    prefix = f".{path.name}.import-"
+    try:
+        leftovers = [p for p in path.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return 0
+    for leftover in leftovers:
+        match = _STAGING_RE.search(leftover.name)
+        if not match:
+            continue
+        pid = int(match.group(1) or match.group(2))
+        if _process_alive(pid):
+            continue
+        base = re.sub(r"-(?:wal|shm|journal)$", "", leftover.name)
+        remove_database(leftover.with_name(base))
+        removed += 1
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but is not ours
+    return True

@@ -8,7 +8,6 @@ data on stdout, messages for people on stderr.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -409,7 +408,14 @@ def import_(
 def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) -> ImportResult:
     """Import into the database, building a new one beside its final name when there is none."""
     from kxplan.csvio import import_rows
-    from kxplan.store import Store, database_exists, publish_new, remove_database
+    from kxplan.store import (
+        Store,
+        database_exists,
+        publish_new,
+        remove_database,
+        remove_stale_staging,
+        staging_path,
+    )
 
     path = Path(env.db_path)
     exists = path.is_dir() or database_exists(path)
@@ -425,7 +431,8 @@ def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) 
         # whole import succeeded, so a refused import leaves no database behind.
         if not path.absolute().parent.is_dir():
             raise DatabaseError(t("store.no_directory", path=path))
-        staging = path.with_name(f".{path.name}.import-{os.getpid()}")
+        remove_stale_staging(path)
+        staging = staging_path(path)
         try:
             with Store.open(staging, create=True) as store:
                 result = import_rows(store, plan, table, **options)
