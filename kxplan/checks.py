@@ -27,12 +27,12 @@ Voided entries are never findings: they no longer count.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kxplan.messages import t
+from kxplan.text import ONE_LINE_CONTROL_RE
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Problem
@@ -42,10 +42,6 @@ ERROR = "error"
 WARNING = "warning"
 SHOWN_IDS = 10
 """How many entry ids a text line lists before "and N more" (JSON ``refs`` has them all)."""
-
-# Control characters and bidirectional overrides, shown escaped: text read back from the
-# database may have been written by something other than kxplan.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -186,8 +182,15 @@ def plan_facts(plan: Plan) -> dict[str, Any]:
 
 
 def _safe(text: str) -> str:
-    """Database text with control characters shown as escapes, never sent to a terminal raw."""
-    return _UNSAFE.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+    """Database text with control characters shown as escapes, never sent to a terminal raw.
+
+    Text read back from the database may have been written by something other than kxplan;
+    the characters are those one-line text refuses (``kxplan.text.ONE_LINE_CONTROL_RE``),
+    escaped rather than replaced so that the finding says what is really stored.
+    """
+    return ONE_LINE_CONTROL_RE.sub(
+        lambda match: match.group().encode("unicode_escape").decode(), text
+    )
 
 
 def _clip(text: str, limit: int = 300) -> str:

@@ -1133,12 +1133,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "complete.previous": ("the previous quarter", "上季度"),
     # --- check and backup ---
     "help.check": (
-        "Check the plan and the database together. Prints nothing and exits 0 when all is well; otherwise one line per problem and exit 1.",
-        "同时检查计划和数据库。一切正常时不输出任何内容并以 0 退出；否则每个问题一行，以 1 退出。",
+        "Check the plan and the database together. Prints nothing and exits 0 when all is well; otherwise one line per problem and exit 1.\n\nExample: kxplan check && kxplan report --quarter previous",
+        "同时检查计划和数据库。一切正常时不输出任何内容并以 0 退出；否则每个问题一行，以 1 退出。\n\n示例：kxplan check && kxplan report --quarter previous",
     ),
     "help.backup": (
-        "Back up the database to the file DEST while others may be writing, verify the copy, and say so.",
-        "在他人可能正在写入时把数据库备份到文件 DEST，校验副本并报告结果。",
+        "Back up the database to the file DEST while others may be writing, verify the copy, and say so.\n\nExample: kxplan backup /backup/kxplan-2019-12-31.db",
+        "在他人可能正在写入时把数据库备份到文件 DEST，校验副本并报告结果。\n\n示例：kxplan backup /backup/kxplan-2019-12-31.db",
     ),
     "help.arg.backup_dest": (
         "The backup file to write (a file name, not a folder).",

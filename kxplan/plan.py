@@ -108,6 +108,20 @@ class Target:
     renamed_from: tuple[str, ...] = ()
     line: int = 0
 
+    def to_dict(self) -> dict:
+        """The target as plain JSON-ready data (``plan show --json``; ``show --json`` adds to it)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "goal": decimal_json(self.goal),
+            "unit": self.unit,
+            "or_more": self.or_more if self.kind == "count" else None,
+            "schedule": [decimal_json(v) for v in self.schedule] if self.schedule else None,
+            "due": self.due.isoformat() if self.due else None,
+            "owner": self.owner,
+        }
+
 
 @dataclass(frozen=True)
 class Point:
@@ -192,20 +206,7 @@ def _point_dict(point: Point) -> dict:
         "title": point.title,
         "text": point.text,
         "owner": point.owner,
-        "targets": [
-            {
-                "id": target.id,
-                "kind": target.kind,
-                "title": target.title,
-                "goal": decimal_json(target.goal),
-                "unit": target.unit,
-                "or_more": target.or_more if target.kind == "count" else None,
-                "schedule": [decimal_json(v) for v in target.schedule] if target.schedule else None,
-                "due": target.due.isoformat() if target.due else None,
-                "owner": target.owner,
-            }
-            for target in point.targets
-        ],
+        "targets": [target.to_dict() for target in point.targets],
     }
 
 

@@ -354,6 +354,29 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def open_read_only(cls, path: Path | str) -> Store | None:
+        """A ``Store`` that only reads the existing database at ``path``, or None when there is none.
+
+        For shell completion, which must never create, migrate or lock a database, nor leave
+        files behind: a read-only connection to a WAL database creates ``-wal`` and ``-shm``
+        files it cannot remove, so when no ``-wal`` file exists (no writer has the database
+        open) the file is read as ``immutable``, else with ``mode=ro``. The file is not
+        inspected: a query on something that is not a kxplan database raises
+        ``sqlite3.Error``, and a connection that cannot be made raises ``DatabaseError``;
+        neither prints anything.
+        """
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        writing = Path(f"{path}-wal").exists()
+        uri = path.absolute().as_uri() + ("?mode=ro" if writing else "?immutable=1")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(t("store.cannot_open", path=path, reason=exc)) from None
+        return cls(conn, path, created=False)
+
     def _retry_busy(self, step: Callable[[], T]) -> T:
         """Run an idempotent step again while SQLite answers "busy" without waiting.
 
@@ -1224,6 +1247,18 @@ def publish_new(staging: Path, path: Path) -> bool:
             return False
         os.replace(staging, path)  # a filesystem without hard links
         return True
+
+
+@contextmanager
+def sqlite_errors(path: Path | str) -> Iterator[None]:
+    """An SQLite failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line.
+
+    A write it interrupted was rolled back by its transaction.
+    """
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DatabaseError(t("store.failed", path=path, reason=exc)) from None
 
 
 def database_exists(path: Path) -> bool:

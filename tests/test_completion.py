@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import typer.main
 
-from kxplan import completion, messages
-from kxplan.cli import app
+from kxplan import messages
+from kxplan.cli import app, completion
 
 PLAN = Path(__file__).parent / "data" / "clerk" / "plan.yaml"
 KXPLAN = Path(sys.executable).with_name("kxplan")

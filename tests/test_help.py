@@ -97,3 +97,10 @@ def test_help_frame_follows_the_language():
         assert word in zh.stdout
     for word in ("Usage: ", "Arguments", "Options", "Show this message and exit."):
         assert word in en.stdout
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_command_help_has_an_example(path: tuple[str, ...], command: Any) -> None:
+    """Issue 9: every command's help ends with an example a clerk can copy."""
+    help_text = command.help or ""
+    assert "Example:" in help_text or "示例：" in help_text, f"kxplan {' '.join(path)}"

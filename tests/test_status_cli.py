@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from kxplan import messages
 from kxplan.cli import app
 from kxplan.cli.env import Env
-from kxplan.cli.status_cmd import cell_width, fold
+from kxplan.cli.term import cell_width, fold
 from kxplan.entry import Draft
 from kxplan.plan import load
 

@@ -101,6 +101,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+#: ``kxplan plan …``: the commands about the plan file register on it (plan_cmds, plan_diff_cmd).
+plan_app = typer.Typer(help=t("help.plan"), no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
 
 def _version(value: bool) -> None:
     if value:
@@ -131,16 +135,17 @@ def root(
     ctx.obj = Env.create(plan_option=plan, db_path=db, lang=lang)
 
 
-# Each command module registers its commands on `app` when imported.
-from kxplan.cli import (  # noqa: E402,F401
-    check_cmd,
-    clerk_cmds,
-    entry_cmds,
-    plan_cmds,
-    plan_diff_cmd,
-    report_cmd,
-    status_cmd,
-)
+# Each command module registers its commands on `app` when imported, and `kxplan --help` lists
+# them in that order (the `plan` group last): hence imports in a chosen order, not sorted.
+# isort: off
+from kxplan.cli import check_cmd  # noqa: E402,F401  check, backup
+from kxplan.cli import entry_cmds  # noqa: E402,F401  record, void, log, import, export
+from kxplan.cli import clerk_cmds  # noqa: E402,F401  add, show, undo
+from kxplan.cli import plan_cmds  # noqa: E402,F401  plan check, plan show
+from kxplan.cli import plan_diff_cmd  # noqa: E402,F401  plan diff
+from kxplan.cli import report_cmd  # noqa: E402,F401  report
+from kxplan.cli import status_cmd  # noqa: E402,F401  status
+# isort: on
 
 
 def run() -> None:

@@ -12,8 +12,6 @@ The database is opened like by every command (an older schema is upgraded first)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,22 +19,11 @@ import typer
 
 from kxplan.cli import app
 from kxplan.cli.output import echo, notice, print_json
-from kxplan.errors import DatabaseError, ExitCode
+from kxplan.errors import ExitCode
 from kxplan.messages import t
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
-
-
-@contextmanager
-def _sqlite_errors(path: Path) -> Iterator[None]:
-    """An SQLite failure while reading becomes the store's one-line error (exit 3)."""
-    import sqlite3
-
-    try:
-        yield
-    except sqlite3.Error as exc:
-        raise DatabaseError(t("store.failed", path=path, reason=exc)) from None
 
 
 @app.command("check", help=t("help.check"))
@@ -47,12 +34,12 @@ def check(
     """Check the plan and the database together; exit 1 when anything is wrong."""
     from kxplan import checks
     from kxplan.plan import check as check_plan
-    from kxplan.store import Store
+    from kxplan.store import Store, sqlite_errors
 
     env: Env = ctx.obj
     plan, problems = check_plan(env.plan_path())
     facts = checks.plan_facts(plan) if plan is not None else {"year": None}
-    with _sqlite_errors(env.db_path), Store.open(env.db_path, create=False) as store:
+    with sqlite_errors(env.db_path), Store.open(env.db_path, create=False) as store:
         with store.read_snapshot():
             health = store.health_report(**facts)
     findings = checks.collect(problems, health, str(env.db_path))

@@ -21,10 +21,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kxplan import completion
-from kxplan.cli import app
-from kxplan.cli.entry_cmds import by_option, default_by, given_by, summary
-from kxplan.cli.output import echo, notice, print_json, shown
+from kxplan.cli import app, completion
+from kxplan.cli.common import (
+    by_option,
+    by_or_default,
+    default_by,
+    given_by,
+    resolve_as_of,
+    store_session,
+    summary,
+)
+from kxplan.cli.output import echo, format_number, notice, print_json, shown, target_goal_text
+from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
 
@@ -46,16 +54,6 @@ def _existing_store(path: Path) -> Any:
     if path.is_dir() or (path.is_file() and path.stat().st_size > 0):
         return Store.open(path, create=False)
     return contextlib.nullcontext(None)
-
-
-def _open_for_writing(path: Path) -> Store:
-    """Open the database, creating it when missing (saying so on stderr, as ``record`` does)."""
-    from kxplan.store import Store
-
-    store = Store.open(path, create=True)
-    if store.created:
-        notice(t("store.created", path=path))
-    return store
 
 
 # --- add -------------------------------------------------------------------------------------
@@ -134,7 +132,7 @@ def add(
     if draft is None:
         notice(t("add.cancelled"))
         return
-    with _open_for_writing(Path(env.db_path)) as store:
+    with store_session(env, create=True) as store:
         entry = store.record(plan, draft, who)
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
 
@@ -160,7 +158,6 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.show_json"))] = False,
 ) -> None:
     """Show one target: plan text, goal, entries and voids, quarters against expected pace."""
-    from kxplan.cli.status_cmd import resolve_as_of
     from kxplan.entry import Validator
     from kxplan.progress import target_progress
     from kxplan.store import Store
@@ -253,14 +250,7 @@ def story_json(
 
     return {
         "target": {
-            "id": target.id,
-            "kind": target.kind,
-            "title": target.title,
-            "goal": decimal_json(target.goal),
-            "unit": target.unit,
-            "or_more": target.or_more if target.kind == "count" else None,
-            "schedule": [decimal_json(v) for v in target.schedule] if target.schedule else None,
-            "due": day(target.due),
+            **target.to_dict(),
             "owner": target.owner or point.owner,
             "renamed_from": list(target.renamed_from),
         },
@@ -309,9 +299,6 @@ def render_story(
     as_of: date,
 ) -> None:
     """Print the story: heading, plan text, standing, entries table, quarter chart."""
-    from kxplan.cli.output import format_number, target_goal_text
-    from kxplan.cli.status_cmd import fold, output_width, paint, use_colour
-
     colour = use_colour()
     width = output_width()
     target = progress.target
@@ -353,8 +340,6 @@ def render_story(
 
 def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     """Where the target stands on ``as_of``, with its status word (coloured on a terminal)."""
-    from kxplan.cli.output import format_number
-    from kxplan.cli.status_cmd import STATUS_STYLES, paint
     from kxplan.progress import round1
 
     target = progress.target
@@ -399,9 +384,6 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
 
 def entry_lines(target: Target, entries: list[Entry], colour: bool) -> list[str]:
     """The entries as an aligned table (CJK counted as two cells); voids in a last column."""
-    from kxplan.cli.output import format_number
-    from kxplan.cli.status_cmd import cell_width, paint
-
     counted = target.kind == "count"
     voided = any(entry.void is not None for entry in entries)
     header = [t("label.log.id"), t("label.log.date")]
@@ -431,10 +413,8 @@ def entry_lines(target: Target, entries: list[Entry], colour: bool) -> list[str]
     def line(cells: list[str], style: str) -> str:
         parts = []
         for index, (cell, size) in enumerate(zip(cells, widths, strict=True)):
-            space = " " * (size - cell_width(cell))
             cell_style = style or ("red" if voided and index == len(cells) - 1 else "")
-            painted = paint(cell, cell_style, colour)
-            parts.append(space + painted if index in right else painted + space)
+            parts.append(pad(cell, size, index in right, cell_style, colour))
         return ("  " + "  ".join(parts)).rstrip()
 
     return [line(header, "bold")] + [line(row, "") for row in rows]
@@ -445,8 +425,6 @@ def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
     (█ done, ▒ still short of expected, ░ the rest up to the goal), or an activity's entries.
     A milestone has none.
     """
-    from kxplan.cli.output import format_number
-    from kxplan.cli.status_cmd import cell_width
     from kxplan.progress import round1
 
     target = progress.target
@@ -519,7 +497,7 @@ def undo(
 
     env: Env = ctx.obj
     plan = env.plan()
-    who = given_by(by) or default_by()
+    who = by_or_default(by)
     with Store.open(env.db_path, create=False) as store:
         entry = store.last_entry_by(who, plan.year, include_voided=True)
         if entry is None:
@@ -556,8 +534,6 @@ def undo(
 
 def describe_entry(plan: Plan, entry: Entry) -> str:
     """An entry on one line: id, date, target and title, then amount, item, note, unit, evidence."""
-    from kxplan.cli.output import format_number
-
     current = plan.aliases().get(entry.target, entry.target)
     target = plan.target(current)
     parts = [

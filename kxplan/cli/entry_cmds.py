@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kxplan import completion
-from kxplan.cli import app
+from kxplan.cli import app, completion
+from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
 from kxplan.cli.output import echo, notice, print_json, shown
 from kxplan.errors import DatabaseError, InputError, UsageError
 from kxplan.messages import t
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from kxplan.csvio import CsvTable, ImportResult
     from kxplan.entry import Entry
     from kxplan.plan import Plan
-    from kxplan.store import Store
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -39,29 +37,6 @@ _MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer: no entry id is beyond it
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def by_option(help_key: str) -> Any:
-    """The ``--by`` option (also ``KXPLAN_BY``) of the commands that write, with its help."""
-    return typer.Option("--by", envvar="KXPLAN_BY", help=t(help_key), show_default=False)
-
-
-def default_by() -> str:
-    """Who is recording when ``--by`` is not given: the OS user, else ``unknown``.
-
-    The OS user name (``LOGNAME``, ``USER`` …) is checked with the rule ``--by`` follows, so
-    a name with control characters, or too long, is recorded as ``unknown``.
-    """
-    import getpass
-
-    from kxplan.entry import clean_text
-
-    try:
-        name = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in this environment
-        return "unknown"
-    text, problem = clean_text("by", name)
-    return "unknown" if problem or not text else text
-
-
 def _refuse_stray(command: str, values: list[str | None], extra: list[str]) -> None:
     """With unknown options let through (so ``-3`` reaches AMOUNT), refuse real strays."""
     for value in [*values, *extra]:
@@ -69,70 +44,6 @@ def _refuse_stray(command: str, values: list[str | None], extra: list[str]) -> N
             raise UsageError(t("cli.unknown_option", option=value, command=command))
     if extra:
         raise UsageError(t("cli.extra_argument", argument=extra[0], command=command))
-
-
-@contextmanager
-def _session(env: Env, *, create: bool) -> Iterator[Store]:
-    """The open database; says on stderr when a new one was created.
-
-    An SQLite failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line;
-    the write it interrupted was rolled back.
-    """
-    from kxplan.store import Store
-
-    with _sqlite_errors(env.db_path), Store.open(env.db_path, create=create) as store:
-        if store.created:
-            notice(t("store.created", path=env.db_path))
-        yield store
-
-
-@contextmanager
-def _sqlite_errors(path: Path) -> Iterator[None]:
-    import sqlite3
-
-    try:
-        yield
-    except sqlite3.Error as exc:
-        raise DatabaseError(t("store.failed", path=path, reason=exc)) from None
-
-
-def given_by(value: str | None) -> str | None:
-    """``--by`` / ``KXPLAN_BY`` cleaned with record's rule, or None when not given."""
-    from kxplan.entry import clean_text
-
-    text, problem = clean_text("by", value)
-    if problem:
-        raise InputError(problem)
-    return text
-
-
-def _by(value: str | None) -> str:
-    return given_by(value) or default_by()
-
-
-def summary(store: Store, plan: Plan, target_id: str) -> str:
-    """A target's total in one line: ``p4.workstations: 3/10 家 (30.0%)``."""
-    from kxplan.entry import format_amount, percent
-
-    target = plan.target(target_id)
-    if target is None:
-        return target_id
-    total, count = store.target_total(plan.year, (target.id, *target.renamed_from))
-    if target.kind == "count" and target.goal:
-        return t(
-            "record.summary_count",
-            target=target.id,
-            total=format_amount(total),
-            goal=format_amount(target.goal),
-            unit=target.unit or "",
-            percent=percent(total, target.goal),
-        )
-    if target.kind == "milestone":
-        if count:
-            first = store.entries(plan.year, targets=(target.id, *target.renamed_from), limit=1)
-            return t("record.summary_milestone", target=target.id, date=first[0].date.isoformat())
-        return t("record.summary_milestone_open", target=target.id)
-    return t("record.summary_activity", target=target.id, count=count)
 
 
 # --- record ----------------------------------------------------------------------------------
@@ -188,7 +99,7 @@ def record(
     }
     draft = validate(plan, fields, env.today)
     who = draft.by or default_by()
-    with _session(env, create=True) as store:
+    with store_session(env, create=True) as store:
         entry = store.record(plan, draft, who)
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
 
@@ -221,10 +132,10 @@ def void(
     env: Env = ctx.obj
     number = _entry_id(entry_id)
     text = clean_reason(reason)
-    who = _by(by)
+    who = by_or_default(by)
     plan = env.plan()
     # Voiding needs an entry, so it never creates a database.
-    with _session(env, create=False) as store:
+    with store_session(env, create=False) as store:
         done = store.void(number, text, who)
         entry = store.entry(number)
         assert entry is not None
@@ -307,7 +218,7 @@ def log(
     date_from = date_to = None
     if quarter is not None:
         date_from, date_to = quarter_range(quarter, plan.year)
-    with _session(env, create=False) as store:
+    with store_session(env, create=False) as store:
         entries = store.entries(
             plan.year,
             targets=targets,
@@ -386,7 +297,7 @@ def import_(
 
     env: Env = ctx.obj
     plan = env.plan()
-    who = _by(by)
+    who = by_or_default(by)
     table = read_csv(file, encoding)
     if table.detected:
         notice(t("csv.detected", file=file, encoding=table.encoding))
@@ -414,13 +325,14 @@ def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) 
         publish_new,
         remove_database,
         remove_stale_staging,
+        sqlite_errors,
         staging_path,
     )
 
     path = Path(env.db_path)
     exists = path.is_dir() or database_exists(path)
     options: dict[str, Any] = {"today": env.today, "by": who}
-    with _sqlite_errors(path), _progress(table) as progress:
+    with sqlite_errors(path), _progress(table) as progress:
         options["progress"] = progress
         if dry_run and not exists:
             return import_rows(None, plan, table, **options)
@@ -434,7 +346,11 @@ def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) 
         remove_stale_staging(path)
         staging = staging_path(path)
         try:
-            with Store.open(staging, create=True) as store:
+            try:
+                building = Store.open(staging, create=True)
+            except DatabaseError as exc:  # name the user's path, not the hidden staging file
+                raise DatabaseError(exc.message.replace(str(staging), str(path))) from None
+            with building as store:
                 result = import_rows(store, plan, table, **options)
             if result.rows == 0 or publish_new(staging, path):
                 if result.rows:
@@ -444,7 +360,7 @@ def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) 
             remove_database(staging)
     # Another process created the database meanwhile: import into it; rows it already has
     # from this file are skipped by their import keys.
-    with _sqlite_errors(path), Store.open(path, create=False) as store:
+    with sqlite_errors(path), Store.open(path, create=False) as store:
         return import_rows(store, plan, table.again(), today=env.today, by=who)
 
 
@@ -502,7 +418,7 @@ def export(
     plan = env.plan()
     if out is not None:
         _check_out(out, env, force=force)
-    with _session(env, create=False) as store:
+    with store_session(env, create=False) as store:
         entries = store.entries(plan.year, include_voided=include_voided)
     aliases = plan.aliases()
     if kind == "json":

@@ -7,17 +7,10 @@ from typing import Annotated
 
 import typer
 
+from kxplan.cli import plan_app
 from kxplan.cli.output import echo, print_json
 from kxplan.errors import ExitCode, PlanError
 from kxplan.messages import t
-
-plan_app = typer.Typer(help=t("help.plan"), no_args_is_help=True)
-
-
-def _register() -> None:
-    from kxplan.cli import app
-
-    app.add_typer(plan_app, name="plan")
 
 
 @plan_app.command("check", help=t("help.plan.check"))
@@ -68,6 +61,3 @@ def plan_show(
     from kxplan.cli.output import plan_tree
 
     plan_tree(plan)
-
-
-_register()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kxplan.cli import plan_app
 from kxplan.cli.output import echo, notice, print_json
-from kxplan.cli.plan_cmds import plan_app
 from kxplan.errors import DatabaseError, ExitCode, InputError, PlanError
 from kxplan.messages import set_language, t
 

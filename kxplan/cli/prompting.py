@@ -382,7 +382,7 @@ class AddDialogue:
     # the summary -----------------------------------------------------------------------------
     def show_summary(self, draft: Draft, target: Target) -> None:
         """The entry about to be written, one aligned field a line."""
-        from kxplan.cli.status_cmd import cell_width
+        from kxplan.cli.term import cell_width
         from kxplan.entry import format_amount
 
         rows: list[tuple[str, str]] = [

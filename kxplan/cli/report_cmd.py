@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from kxplan import completion
+from kxplan.cli import completion
 from kxplan.cli.env import Env
 from kxplan.cli.output import notice
 from kxplan.errors import InputError, OutputError, UsageError

@@ -7,21 +7,16 @@ computes; this module only renders.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import sys
-import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kxplan import completion
-from kxplan.cli import app
-from kxplan.cli.env import Env
-from kxplan.cli.output import echo, notice, print_json
+from kxplan.cli import app, completion, term
+from kxplan.cli.common import resolve_as_of
+from kxplan.cli.output import echo, print_json
+from kxplan.cli.term import STATUS_STYLES, Cell, output_width, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number, round1
@@ -32,17 +27,6 @@ if TYPE_CHECKING:
     from kxplan.progress import Summary, TargetProgress
 
 BAR_WIDTH = 10
-#: Status colours; the word is always printed too, so colour is never the only signal.
-STATUS_STYLES = {
-    "at_risk": "bold red",
-    "overdue": "bold red",
-    "behind": "yellow",
-    "idle": "yellow",
-    "pending": "cyan",
-    "on_track": "green",
-    "active": "green",
-    "done": "bold green",
-}
 #: Order of the counts in the one-line summary under the table.
 SUMMARY_ORDER = ("done", "on_track", "behind", "at_risk", "overdue", "pending", "active", "idle")
 
@@ -91,36 +75,6 @@ def status(
         render(summary)
 
 
-def resolve_as_of(text: str | None, year: int, today: date) -> date:
-    """``--as-of`` checked to be a real date in the plan year; else today clamped, with a notice.
-
-    ``status`` and ``show`` share it; the date must be written ``YYYY-MM-DD`` (``parse_day``).
-    """
-    from kxplan.progress import clamp, parse_day
-
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    if text is None:
-        day = clamp(today, year)
-        if day != today:
-            notice(t("status.clamped", year=year, as_of=day.isoformat(), today=today.isoformat()))
-        return day
-    value = text.strip()
-    day = parse_day(value)
-    if day is None:
-        raise InputError(t("status.bad_date", value=text))
-    if not first <= day <= last:
-        raise InputError(
-            t(
-                "status.outside_year",
-                value=value,
-                year=year,
-                first=first.isoformat(),
-                last=last.isoformat(),
-            )
-        )
-    return day
-
-
 def check_filters(plan: Plan, section: int | None, point: int | None) -> None:
     """Refuse a ``--section`` or ``--point`` the plan does not have, naming the valid ones."""
     sections = {s.number: s for s in plan.sections}
@@ -156,122 +110,6 @@ def read_totals(db_path: Path, year: int, as_of: date) -> list[DailyTotal]:
         return store.daily_totals(year, as_of=as_of)
 
 
-# --- the terminal view -------------------------------------------------------------------------
-# The table is laid out here rather than by rich: rich's first table render costs ~115 ms,
-# which alone would break the start-up budget of `kxplan status` (≤ 10× `python -c pass`).
-# Widths are terminal cells (CJK characters take two), long titles fold and nothing is ever
-# truncated; escape codes are written only to a terminal without NO_COLOR.
-
-GAP = "  "
-MIN_TITLE_WIDTH = 16
-DEFAULT_WIDTH = 100
-_SGR = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
-#: Closing punctuation that must not begin a folded line (避头点).
-_NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)]}%")
-#: Opening punctuation that must not end a folded line (避尾点).
-_NO_LINE_END = set("（《「『【〔“‘([{")
-
-
-class Cell(NamedTuple):
-    """One table cell: its text and a style (``bold red``; empty for none)."""
-
-    text: str
-    style: str = ""
-
-
-def cell_width(text: str) -> int:
-    """Terminal cells ``text`` takes: 2 for wide (CJK) characters, 0 for combining marks."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
-
-
-def _tokens(text: str) -> list[str]:
-    """Words of narrow characters, single spaces (for any whitespace run), single CJK characters."""
-    return [
-        " " if token.isspace() else token
-        for token in re.findall(r"\s+|[^\s\u1100-\uffef]+|\S", text.strip())
-    ]
-
-
-def fold(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells, broken at spaces or between CJK characters.
-
-    A word wider than the line is folded inside; closing punctuation never starts a line and
-    opening punctuation never ends one; only whitespace is changed (runs become one space).
-    """
-    width = max(width, 2)
-    lines: list[list[str]] = [[]]
-    used = 0
-    for token in _tokens(text):
-        size = cell_width(token)
-        if used + size <= width:
-            lines[-1].append(token)
-            used += size
-            continue
-        if token.isspace():
-            lines.append([])
-            used = 0
-            continue
-        carried: list[str] = []
-        if len(lines[-1]) > 1 and (
-            lines[-1][-1] in _NO_LINE_END
-            or (token in _NO_LINE_START and not lines[-1][-1].isspace())
-        ):
-            carried = [lines[-1].pop()]
-        if lines[-1]:
-            lines.append([])
-        lines[-1].extend(carried)
-        used = sum(cell_width(piece) for piece in carried)
-        for char in token if size > width else [token]:
-            char_size = cell_width(char)
-            if used + char_size > width and lines[-1]:
-                lines.append([])
-                used = 0
-            lines[-1].append(char)
-            used += char_size
-    result = ["".join(line).rstrip() for line in lines]
-    return result if any(result) else [""]
-
-
-def _pad(text: str, width: int, right: bool, style: str, colour: bool) -> str:
-    """``text`` padded with spaces to ``width`` cells (on the left when ``right``), painted."""
-    space = " " * max(0, width - cell_width(text))
-    painted = paint(text, style, colour)
-    return space + painted if right else painted + space
-
-
-def use_colour(stream: Any = None) -> bool:
-    """Escape codes only on a terminal, never with NO_COLOR or TERM=dumb."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return Env.is_terminal(stream or sys.stdout)
-
-
-def output_width() -> int:
-    """``COLUMNS`` when set, else the terminal's width, else 100 (as the shared console)."""
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns > 0:
-        return columns
-    if Env.is_terminal(sys.stdout):
-        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-    return DEFAULT_WIDTH
-
-
-def paint(text: str, style: str, colour: bool) -> str:
-    """``text`` wrapped in SGR escape codes for ``style`` when colour is on."""
-    if not colour or not style or not text:
-        return text
-    codes = ";".join(_SGR[word] for word in style.split())
-    return f"\x1b[{codes}m{text}\x1b[0m"
-
-
 #: The columns after the title: message key of the header, right-justified?
 _COLUMNS = (
     ("status.col.actual", True),
@@ -283,38 +121,10 @@ _COLUMNS = (
 
 
 def table_lines(rows: list[tuple[int, list[Cell]]], width: int, colour: bool) -> list[str]:
-    """Lay out ``(indent, cells)`` rows under the column headers within ``width`` cells."""
+    """Lay out ``(indent, cells)`` rows under the status columns within ``width`` cells."""
     header = [Cell(t("status.col.target"), "bold")] + [Cell(t(key), "bold") for key, _ in _COLUMNS]
     right = [False] + [justify for _, justify in _COLUMNS]
-    widths = [
-        max(cell_width(cell.text) for cell in column)
-        for column in zip(header, *[cells for _, cells in rows], strict=True)
-    ]
-    widths[0] = max(
-        [cell_width(header[0].text)]
-        + [indent + cell_width(cells[0].text) for indent, cells in rows]
-    )
-    others = sum(widths[1:]) + len(GAP) * (len(widths) - 1)
-    widths[0] = max(MIN_TITLE_WIDTH, min(widths[0], width - others))
-    lines = _row_lines(0, header, widths, right, colour)
-    lines.append("─" * (sum(widths) + len(GAP) * (len(widths) - 1)))
-    for indent, cells in rows:
-        lines.extend(_row_lines(indent, cells, widths, right, colour))
-    return lines
-
-
-def _row_lines(
-    indent: int, cells: list[Cell], widths: list[int], right: list[bool], colour: bool
-) -> list[str]:
-    """One table row: the title folded within its column, the other cells on its first line."""
-    lines = []
-    for number, title in enumerate(fold(cells[0].text, widths[0] - indent)):
-        parts = [" " * indent + _pad(title, widths[0] - indent, False, cells[0].style, colour)]
-        for cell, width, justify in zip(cells[1:], widths[1:], right[1:], strict=True):
-            text = cell.text if number == 0 else ""
-            parts.append(_pad(text, width, justify, cell.style, colour))
-        lines.append(GAP.join(parts).rstrip())
-    return lines
+    return term.table_lines(header, right, rows, width, colour)
 
 
 def render(summary: Summary) -> None:

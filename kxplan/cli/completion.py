@@ -2,9 +2,9 @@
 
 The shell runs the whole program on every TAB, so these callbacks read only what they need:
 the plan through the plan loader (PyYAML only; never rich, jinja2 or sqlite-utils) and, for
-units, the database through a read-only connection that never creates, migrates or locks it.
-Any failure — no plan, a broken plan, no database — means no suggestions: nothing printed,
-no traceback. Each callback takes the click context and the word being completed, and
+units, the database through ``Store.open_read_only``, which never creates, migrates, locks
+or leaves files beside it. Any failure — no plan, a broken plan, no database — means no
+suggestions: nothing printed, no traceback. Each callback takes the click context and the word being completed, and
 returns ``(value, help)`` pairs; zsh and fish show the help (a target's title) beside it.
 
 Installed with typer's ``kxplan --install-completion``.
@@ -65,9 +65,11 @@ def section_numbers(ctx: Any, incomplete: str) -> list[Item]:
 def units(ctx: Any, incomplete: str) -> list[Item]:
     """Organisational units already used in the plan year's entries, sorted."""
     try:
+        from kxplan.store import Store
+
         _plain_help()
         year = _plan(ctx).year
-        store = _read_only_store(_db_path(ctx))
+        store = Store.open_read_only(_db_path(ctx))
         if store is None:
             return []
         with store:
@@ -135,25 +137,6 @@ def _plan(ctx: Any) -> Plan:
 def _db_path(ctx: Any) -> Path:
     given = _root_params(ctx).get("db") or os.environ.get("KXPLAN_DB") or "kxplan.db"
     return Path(given)
-
-
-def _read_only_store(path: Path) -> Any:
-    """A ``Store`` on a read-only connection to an existing database, or None.
-
-    ``Store.open`` may create or migrate a database; completion must do neither, nor leave
-    files behind: a read-only connection to a WAL database creates ``-wal`` and ``-shm``
-    files it cannot remove, so when no writer has them open the file is read as immutable.
-    """
-    import sqlite3
-
-    from kxplan.store import Store
-
-    if not path.is_file() or path.stat().st_size == 0:
-        return None
-    writing = Path(f"{path}-wal").exists()
-    uri = path.absolute().as_uri() + ("?mode=ro" if writing else "?immutable=1")
-    conn = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
-    return Store(conn, path, created=False)
 
 
 def _plain_help() -> None:
