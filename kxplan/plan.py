@@ -52,7 +52,8 @@ _MERGE, _VALUE = _YAML + "merge", _YAML + "value"
 _PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds", "sections")
 _SECTION_FIELDS = ("number", "title", "points")
 _POINT_FIELDS = ("number", "title", "text", "owner", "targets")
-_TARGET_FIELDS = (
+#: every field a target may have, in the order the format documents them
+TARGET_FIELDS = (
     "id",
     "kind",
     "title",
@@ -725,7 +726,7 @@ class _Builder:
 
     def target(self, node: Node, point: int | None) -> Target | None:
         where = t("pv.in.target")
-        fields = self.mapping(node, where, _TARGET_FIELDS)
+        fields = self.mapping(node, where, TARGET_FIELDS)
         if fields is None:
             return None
         self.require(fields, node, ("id", "kind", "title"), where)
@@ -741,7 +742,7 @@ class _Builder:
         goal = unit = schedule = due = None
         or_more = False
         if kind is not None:
-            for name in _TARGET_FIELDS:
+            for name in TARGET_FIELDS:
                 if name in _KIND_ONLY - _KIND_FIELDS[kind] and name in fields:
                     self.add(fields[name], t("pv.field_not_for_kind", field=name, kind=kind))
             if kind == "count":

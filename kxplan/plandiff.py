@@ -22,6 +22,7 @@ from typing import Any
 
 from kxplan.messages import t
 from kxplan.numbers import decimal_json, format_number
+from kxplan.plan import TARGET_FIELDS as PLAN_TARGET_FIELDS
 from kxplan.plan import Plan, Point, Section, Target
 from kxplan.text import goal_text
 
@@ -34,17 +35,7 @@ CHANGED = "changed"  # one field changed; ``old``/``new`` are its values
 PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds.on_track", "thresholds.behind")
 SECTION_FIELDS = ("title",)
 POINT_FIELDS = ("section", "title", "text", "owner")
-TARGET_FIELDS = (
-    "kind",
-    "title",
-    "goal",
-    "unit",
-    "or_more",
-    "schedule",
-    "due",
-    "owner",
-    "renamed_from",
-)
+TARGET_FIELDS = tuple(name for name in PLAN_TARGET_FIELDS if name != "id")
 TEXT_FIELDS = frozenset({"org", "title", "text"})  # summarised with an inline diff
 
 CONTEXT = 8  # characters of unchanged text shown on each side of a change
