@@ -23,8 +23,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check kxplan tests bench
 
-bench: $(STAMP)
-	$(BIN)/python bench/startup.py
+# Benchmarks build their own regular install (pip install . into a temporary venv): see bench/.
+bench:
+	$(PYTHON) bench/startup.py
 
 clean:
 	rm -rf $(VENV) kxplan.db kxplan.db-wal kxplan.db-shm
