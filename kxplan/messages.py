@@ -628,6 +628,58 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the database {path} stayed busy too long ({reason}); nothing was written — try again",
         "数据库 {path} 长时间被占用（{reason}），未写入任何内容；请重试",
     ),
+    "store.pg_driver_missing": (
+        "a postgresql:// database needs the PostgreSQL driver psycopg; install it with: pip install 'kxplan[postgres]'",
+        "使用 postgresql:// 数据库需要 PostgreSQL 驱动 psycopg；请安装：pip install 'kxplan[postgres]'",
+    ),
+    "store.pg_bad_url": (
+        "{path} is not a usable PostgreSQL URL ({reason}); write it as postgresql://LOGIN@HOST:PORT/DATABASE",
+        "{path} 不是可用的 PostgreSQL 地址（{reason}）；请写成 postgresql://登录名@主机:端口/数据库",
+    ),
+    "store.pg_cannot_connect": (
+        "cannot connect to the PostgreSQL database {path} ({reason}); check host, port, login and the password (PGPASSWORD or ~/.pgpass)",
+        "无法连接 PostgreSQL 数据库 {path}（{reason}）；请检查主机、端口、登录名和密码（PGPASSWORD 或 ~/.pgpass）",
+    ),
+    "store.pg_foreign": (
+        "the PostgreSQL database {path} belongs to another application (it has tables but no kxplan marker); it was left untouched — choose another database with --db",
+        "PostgreSQL 数据库 {path} 属于其他程序（有数据表但没有 kxplan 标记），未作任何改动；请用 --db 另选数据库",
+    ),
+    "store.pg_uninitialised": (
+        "the PostgreSQL database {path} has no kxplan tables yet; the administrator creates them with: kxplan db init --db URL",
+        "PostgreSQL 数据库 {path} 还没有 kxplan 数据表；请管理员运行：kxplan db init --db 地址",
+    ),
+    "store.pg_old": (
+        "the PostgreSQL database {path} has kxplan schema {version} (this kxplan uses {known}); the administrator upgrades it with: kxplan db init --db URL",
+        "PostgreSQL 数据库 {path} 的 kxplan 数据库版本为 {version}（本程序使用 {known}）；请管理员运行：kxplan db init --db 地址 升级",
+    ),
+    "store.pg_not_clerk": (
+        "login {login} is not a kxplan clerk of {path}; the administrator adds it with: kxplan db add-clerk {login} --unit UNIT",
+        "登录名 {login} 不是 {path} 的 kxplan 登记员；请管理员运行：kxplan db add-clerk {login} --unit 单位",
+    ),
+    "store.pg_other_unit": (
+        "login {login} records and voids entries of unit {unit} only; nothing was written — give --unit {unit}, or ask the city office to record it",
+        "登录名 {login} 只能登记和作废“{unit}”的进展，未写入任何内容；请使用 --unit {unit}，或请市科协登记",
+    ),
+    "store.pg_denied": (
+        "the PostgreSQL server refused this ({reason}); nothing was written — this login may not do it, ask the administrator",
+        "PostgreSQL 服务器拒绝了此操作（{reason}），未写入任何内容；此登录名无此权限，请联系管理员",
+    ),
+    "store.pg_disk_full": (
+        "the PostgreSQL server of {path} has no disk space left; nothing was written — ask the administrator",
+        "{path} 的 PostgreSQL 服务器磁盘已满，未写入任何内容；请联系管理员",
+    ),
+    "store.pg_connection_lost": (
+        "the connection to the PostgreSQL database {path} was lost ({reason}); nothing was written — try again",
+        "与 PostgreSQL 数据库 {path} 的连接中断（{reason}），未写入任何内容；请重试",
+    ),
+    "store.pg_failed": (
+        "the PostgreSQL database {path} failed ({reason}); nothing was written",
+        "PostgreSQL 数据库 {path} 出错（{reason}），未写入任何内容",
+    ),
+    "backup.pg_use_pg_dump": (
+        "{path} is a PostgreSQL database: back it up with pg_dump (see docs/server.md), or copy it into an SQLite file with: kxplan db copy URL {dest}",
+        "{path} 是 PostgreSQL 数据库：请用 pg_dump 备份（见 docs/server.md），或复制为 SQLite 文件：kxplan db copy 地址 {dest}",
+    ),
     "entry.target_required": (
         "the target id is empty; give one such as p4.workstations (see: kxplan plan show)",
         "目标编号为空；请填写如 p4.workstations 的编号（见 kxplan plan show）",

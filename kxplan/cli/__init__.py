@@ -20,7 +20,7 @@ from typer.exceptions import Abort
 from kxplan import __version__
 from kxplan.cli import i18n
 from kxplan.cli.env import Env, early_language
-from kxplan.errors import DatabaseError, ExitCode, KxplanError, PlanError
+from kxplan.errors import ExitCode, KxplanError, PlanError
 from kxplan.messages import set_language, t
 
 set_language(early_language(sys.argv[1:], os.environ))
@@ -75,9 +75,11 @@ class KxplanGroup(TyperGroup):
             from kxplan.store.interface import is_database_error
 
             if is_database_error(exc):
-                path = getattr(ctx.obj, "db_path", "kxplan.db")
-                _report_error(DatabaseError(t("store.failed", path=path, reason=exc)))
-                raise typer.Exit(int(ExitCode.NO_DATABASE)) from None
+                from kxplan.store.interface import database_failure
+
+                failure = database_failure(getattr(ctx.obj, "db_path", "kxplan.db"), exc)
+                _report_error(failure)
+                raise typer.Exit(int(failure.exit_code)) from None
             error = f"{type(exc).__name__}: {exc}"
             sys.stderr.write(f"{t('error.prefix')}: {t('error.unexpected', error=error)}\n")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
@@ -120,9 +122,9 @@ def root(
         Path | None,
         typer.Option("--plan", envvar="KXPLAN_PLAN", help=t("help.opt.plan"), show_default=False),
     ] = None,
-    db: Annotated[Path, typer.Option("--db", envvar="KXPLAN_DB", help=t("help.opt.db"))] = Path(
-        "kxplan.db"
-    ),
+    db: Annotated[
+        str, typer.Option("--db", envvar="KXPLAN_DB", help=t("help.opt.db"))
+    ] = "kxplan.db",
     lang: Annotated[
         str | None,
         typer.Option("--lang", envvar="KXPLAN_LANG", help=t("help.opt.lang"), show_default=False),
@@ -133,7 +135,9 @@ def root(
     ] = False,
 ) -> None:
     """Global options shared by every command."""
-    ctx.obj = Env.create(plan_option=plan, db_path=db, lang=lang)
+    from kxplan.store.location import location_of
+
+    ctx.obj = Env.create(plan_option=plan, db_path=location_of(db), lang=lang)
 
 
 # Each command module registers its commands on `app` when imported, and `kxplan --help` lists

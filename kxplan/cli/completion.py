@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
+    from kxplan.store.location import ServerLocation
 
 Item = tuple[str, str]
 
@@ -134,9 +135,11 @@ def _plan(ctx: Any) -> Plan:
     return load(path)
 
 
-def _db_path(ctx: Any) -> Path:
+def _db_path(ctx: Any) -> Path | ServerLocation:
+    from kxplan.store.location import location_of
+
     given = _root_params(ctx).get("db") or os.environ.get("KXPLAN_DB") or "kxplan.db"
-    return Path(given)
+    return location_of(given)
 
 
 def _plain_help() -> None:

@@ -407,7 +407,9 @@ def _check_out(out: Path, env: Env, *, force: bool) -> None:
     a regular file (``/dev/null`` would be replaced by a file).
     """
     where = out.resolve()
-    database = {Path(env.db_path).absolute(), Path(env.db_path).resolve()}
+    database = (
+        {env.db_path.absolute(), env.db_path.resolve()} if isinstance(env.db_path, Path) else set()
+    )
     journals = {Path(f"{db}{suffix}") for db in database for suffix in ("-wal", "-shm", "-journal")}
     if where in database or where in journals:
         raise InputError(t("export.out_is_database", path=out))

@@ -2,7 +2,7 @@
 
 ``Store`` is the seam between kxplan and a database engine. Commands, reports, imports and
 checks call only the methods declared here; an engine (``kxplan.store.sqlite``, the embedded
-default; PostgreSQL through psycopg 3 later) implements the abstract ones with its own SQL,
+default; ``kxplan.store.postgres``, a PostgreSQL server through psycopg 3) implements the abstract ones with its own SQL,
 connection handling and files. mypy checks each engine against this class, so an engine that
 stops matching it fails ``make lint``.
 
@@ -13,8 +13,8 @@ and inside its write transaction (so concurrent clerks cannot both pass a check)
   done once (``record``), old ids of a renamed target included (``Target.ids``);
 - a void needs a reason and a live entry, and voids it once (``void``).
 
-``Store.open(location)`` chooses the engine from the location: today every location is an
-SQLite file.
+``Store.open(location)`` chooses the engine from the location (``engine_for``): a
+``postgresql://`` URL (``kxplan.store.location``) is a server, anything else an SQLite file.
 """
 
 from __future__ import annotations
@@ -36,11 +36,15 @@ from kxplan.entry import (
     milestone_done_problem,
     timestamp,
 )
-from kxplan.errors import DatabaseError, InputError
+from kxplan.errors import DatabaseError, InputError, KxplanError
 from kxplan.messages import t
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from kxplan.store.location import ServerLocation
+
+    Location = Path | str | ServerLocation
+    """Where a database is: an SQLite file path, or a server (``kxplan.store.location``)."""
     from types import TracebackType
 
     from kxplan.entry import DailyTotal, Draft, ImportState
@@ -100,21 +104,41 @@ class BackupResult:
 
 
 def is_database_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is an engine's own failure (``sqlite3.Error``), not a kxplan bug."""
-    sqlite3 = sys.modules.get("sqlite3")
-    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+    """Whether ``exc`` is an engine's own failure (``sqlite3.Error``, ``psycopg.Error``)."""
+    for name in ("sqlite3", "psycopg"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(exc, module.Error):
+            return True
+    return False
 
 
-def engine_for(location: Path | str) -> type[Store]:
-    """The engine class that holds the database at ``location``: today always SQLite."""
+def database_failure(location: object, exc: BaseException) -> DatabaseError | KxplanError:
+    """The one-line error for an engine failure ``exc`` at ``location`` (password hidden)."""
+    from kxplan.store.location import ServerLocation
+
+    if isinstance(location, ServerLocation):
+        from kxplan.store.postgres.engine import failure
+
+        return failure(location, exc)
+    return DatabaseError(t("store.failed", path=location, reason=exc))
+
+
+def engine_for(location: Location | ServerLocation) -> type[Store]:
+    """The engine class that holds the database at ``location``: a server URL or an SQLite file."""
+    from kxplan.store.location import ServerLocation, is_server_url
+
+    if isinstance(location, ServerLocation) or is_server_url(location):
+        from kxplan.store.postgres.engine import PostgresStore
+
+        return PostgresStore
     from kxplan.store.sqlite.engine import SqliteStore
 
     return SqliteStore
 
 
 @contextmanager
-def database_errors(location: Path | str) -> Iterator[None]:
-    """An engine failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line.
+def database_errors(location: Location | ServerLocation) -> Iterator[None]:
+    """An engine failure inside (a damaged file, a full disk, a lost server) becomes one line.
 
     A write it interrupted was rolled back by its transaction.
     """
@@ -123,7 +147,7 @@ def database_errors(location: Path | str) -> Iterator[None]:
     except Exception as exc:
         if not is_database_error(exc):
             raise
-        raise DatabaseError(t("store.failed", path=location, reason=exc)) from None
+        raise database_failure(location, exc) from None
 
 
 class Store(ABC):
@@ -138,7 +162,7 @@ class Store(ABC):
 
     # opening and closing (class methods: every engine overrides all four) ---------------------
     @classmethod
-    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> Store:
+    def open(cls, location: Location, *, create: bool, upgrade: bool = True) -> Store:
         """Open the database at ``location`` with the engine it names (``engine_for``).
 
         Create it when missing if ``create``; upgrade an older schema unless ``upgrade`` is
@@ -149,7 +173,7 @@ class Store(ABC):
         return engine_for(location).open(location, create=create, upgrade=upgrade)
 
     @classmethod
-    def open_read_only(cls, location: Path | str) -> Store | None:
+    def open_read_only(cls, location: Location) -> Store | None:
         """A store that only reads the existing database at ``location``; None when there is none.
 
         For shell completion: never creates, migrates or locks anything, prints nothing.
@@ -157,13 +181,22 @@ class Store(ABC):
         return engine_for(location).open_read_only(location)
 
     @classmethod
-    def exists(cls, location: Path | str) -> bool:
+    def init(cls, location: Location) -> tuple[int, int]:
+        """Create or upgrade the schema (``kxplan db init``); return (version before, after).
+
+        Before is 0 for a database without kxplan's schema. Another application's database,
+        or one newer than this kxplan, is refused with one line and left unchanged.
+        """
+        return engine_for(location).init(location)
+
+    @classmethod
+    def exists(cls, location: Location) -> bool:
         """Whether something is at ``location`` that ``open`` must judge (a database, or not)."""
         return engine_for(location).exists(location)
 
     @classmethod
     def create_with(
-        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+        cls, location: Location, fill: Callable[[Store], R], keep: Callable[[R], bool]
     ) -> R | None:
         """Create the database at ``location`` holding what ``fill`` writes, or nothing at all.
 

@@ -125,6 +125,14 @@ class SqliteStore(Store):
         return store
 
     @classmethod
+    def init(cls, location: Path | str) -> tuple[int, int]:
+        """Create or upgrade the database file (what the first write does; ``kxplan db init``)."""
+        path = Path(location)
+        before = inspect(path) or 0
+        with cls.open(path, create=True) as store:
+            return before, store.schema_version()
+
+    @classmethod
     def open_read_only(cls, location: Path | str) -> SqliteStore | None:
         """A store that only reads the existing database file, or None when there is none.
 
