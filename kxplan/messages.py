@@ -660,6 +660,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "login {login} records and voids entries of unit {unit} only; nothing was written — give --unit {unit}, or ask the city office to record it",
         "登录名 {login} 只能登记和作废“{unit}”的进展，未写入任何内容；请使用 --unit {unit}，或请市科协登记",
     ),
+    "store.pg_other_unit_void": (
+        "login {login} voids entries of unit {unit} only and this entry is another unit's; nothing was written — ask that unit or the city office",
+        "登录名 {login} 只能作废“{unit}”的进展，此条属于其他单位，未写入任何内容；请联系该单位或市科协",
+    ),
     "store.pg_denied": (
         "the PostgreSQL server refused this ({reason}); nothing was written — this login may not do it, ask the administrator",
         "PostgreSQL 服务器拒绝了此操作（{reason}），未写入任何内容；此登录名无此权限，请联系管理员",
@@ -1184,6 +1188,99 @@ CATALOG: dict[str, tuple[str, str]] = {
     "complete.current": ("the current quarter", "本季度"),
     "complete.previous": ("the previous quarter", "上季度"),
     # --- check and backup ---
+    "help.db": (
+        "Administer the database: create its schema, add clerks, copy it between stores.\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+        "管理数据库：建立数据表、添加登记员、在数据库之间复制。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+    ),
+    "help.db.init": (
+        "Create or upgrade kxplan's schema in the --db database (PostgreSQL: the administrator does this once, and after upgrading kxplan).\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+        "在 --db 指定的数据库中建立或升级 kxplan 数据表（PostgreSQL：由管理员执行一次，升级 kxplan 后再执行一次）。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+    ),
+    "help.db.add_clerk": (
+        "Make LOGIN a clerk on the PostgreSQL server: it reads everything and records and voids entries of its unit only (--all-units: of every unit, for the city office).\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db add-clerk nanhu --unit 南湖区科协",
+        "在 PostgreSQL 服务器上把 LOGIN 设为登记员：可查看全部数据，只能登记和作废本单位的进展（--all-units：全部单位，供市科协使用）。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db add-clerk nanhu --unit 南湖区科协",
+    ),
+    "help.db.copy": (
+        "Copy a whole database (every entry and void, ids kept) from SRC into a new or empty DEST, SQLite or PostgreSQL, and verify the counts and per-target totals.\n\nExample: kxplan db copy kxplan.db postgresql://kxadmin@db.example/kxplan",
+        "把整个数据库（全部进展和作废记录，编号不变）从 SRC 复制到新的或空的 DEST（SQLite 或 PostgreSQL），并核对条数和各目标合计。\n\n示例：kxplan db copy kxplan.db postgresql://kxadmin@db.example/kxplan",
+    ),
+    "help.arg.login": ("the login (role) name: lower-case letters, digits, _", "登录名（角色名）：小写字母、数字、下划线"),
+    "help.opt.clerk_unit": ("the unit this clerk records for", "此登记员所属单位"),
+    "help.opt.all_units": ("the clerk may record for every unit (the city office)", "可为全部单位登记（市科协）"),
+    "help.opt.password_stdin": (
+        "read the login's password from the first line of standard input",
+        "从标准输入的第一行读取此登录名的密码",
+    ),
+    "help.arg.copy_src": ("the database to copy: an SQLite file or a postgresql:// URL", "要复制的数据库：SQLite 文件或 postgresql:// 地址"),
+    "help.arg.copy_dest": ("where to copy it: a new SQLite file, or an empty database", "复制到：新的 SQLite 文件或空数据库"),
+    "db.init_created": (
+        "created kxplan's tables (schema {version}) in {path}",
+        "已在 {path} 中建立 kxplan 数据表（数据库版本 {version}）",
+    ),
+    "db.init_upgraded": (
+        "upgraded {path} from schema {before} to {version}",
+        "已将 {path} 从数据库版本 {before} 升级到 {version}",
+    ),
+    "db.init_current": (
+        "{path} is up to date (schema {version}); nothing to do",
+        "{path} 已是最新（数据库版本 {version}），无需操作",
+    ),
+    "db.clerk_unit_required": (
+        "give the clerk's unit with --unit UNIT, or --all-units for the city office (one of the two)",
+        "请用 --unit 单位 指定登记员所属单位，或用 --all-units 表示市科协（二者选一）",
+    ),
+    "db.clerk_needs_server": (
+        "{path} is an SQLite file: clerks with their own logins need a PostgreSQL server; give its URL with --db postgresql://…",
+        "{path} 是 SQLite 文件：登记员独立登录需要 PostgreSQL 服务器；请用 --db postgresql://… 指定",
+    ),
+    "db.clerk_bad_login": (
+        "login {login!r} is not a plain name; use lower-case letters, digits and _ (starting with a letter), e.g. nanhu_clerk",
+        "登录名 {login!r} 不合规；请使用小写字母、数字和下划线（以字母开头），如 nanhu_clerk",
+    ),
+    "db.clerk_is_admin": (
+        "{login} is the login running this command; a clerk needs a login of its own",
+        "{login} 是执行本命令的登录名；登记员需要单独的登录名",
+    ),
+    "db.clerk_superuser": (
+        "login {login} is a superuser or bypasses row-level security, so the per-unit rules would not apply to it; give the clerk a login of its own",
+        "登录名 {login} 是超级用户或可绕过行级安全，单位限制对其无效；请为登记员另建登录名",
+    ),
+    "db.clerk_exists": (
+        "login {login} is already a clerk of this database (unit {unit}; * = all units); nothing was changed",
+        "登录名 {login} 已是本数据库的登记员（单位 {unit}；* 表示全部单位），未作改动",
+    ),
+    "db.clerk_added": (
+        "{login} may now read {path} and record and void entries of {unit}",
+        "{login} 现在可以查看 {path}，并登记和作废“{unit}”的进展",
+    ),
+    "db.clerk_added_all": (
+        "{login} may now read {path} and record and void entries of every unit",
+        "{login} 现在可以查看 {path}，并登记和作废所有单位的进展",
+    ),
+    "db.clerk_no_password": (
+        "{login} has no password yet; set one with: psql -c '\\password {login}' (or add-clerk --password-stdin)",
+        "{login} 还没有密码；请用 psql -c '\\password {login}' 设置（或使用 add-clerk --password-stdin）",
+    ),
+    "db.password_empty": (
+        "no password on standard input; write it as the first line (e.g. from a file: < password.txt)",
+        "标准输入中没有密码；请在第一行给出（例如从文件读取：< password.txt）",
+    ),
+    "db.copy_same": (
+        "the source and the destination are the same database {path}; give another DEST",
+        "源数据库和目标数据库相同（{path}）；请另选 DEST",
+    ),
+    "db.copy_not_empty": (
+        "{path} already holds {entries} entries and {voids} voids; a copy goes into a new or empty database only — nothing was written",
+        "{path} 中已有 {entries} 条进展和 {voids} 条作废记录；只能复制到新的或空的数据库，未写入任何内容",
+    ),
+    "db.copy_verify_failed": (
+        "the copy into {path} does not match the source ({reason}); it was rolled back — nothing was written",
+        "复制到 {path} 的数据与源数据库不一致（{reason}），已全部撤销，未写入任何内容",
+    ),
+    "db.copy_done": (
+        "copied {entries} entries and {voids} voids from {source} to {dest}; counts and {targets} per-target totals verified",
+        "已从 {source} 复制 {entries} 条进展和 {voids} 条作废记录到 {dest}；条数和 {targets} 项目标合计已核对",
+    ),
     "help.check": (
         "Check the plan and the database together. Prints nothing and exits 0 when all is well; otherwise one line per problem and exit 1.\n\nExample: kxplan check && kxplan report --quarter previous",
         "同时检查计划和数据库。一切正常时不输出任何内容并以 0 退出；否则每个问题一行，以 1 退出。\n\n示例：kxplan check && kxplan report --quarter previous",

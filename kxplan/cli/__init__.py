@@ -150,6 +150,7 @@ from kxplan.cli import plan_cmds  # noqa: E402,F401  plan check, plan show
 from kxplan.cli import plan_diff_cmd  # noqa: E402,F401  plan diff
 from kxplan.cli import report_cmd  # noqa: E402,F401  report
 from kxplan.cli import status_cmd  # noqa: E402,F401  status
+from kxplan.cli import db_cmds  # noqa: E402,F401  db init, db add-clerk, db copy
 # isort: on
 
 

@@ -58,6 +58,37 @@ EntryRow = tuple[
 """An entry as an engine inserts it: ``(plan_year, target, date, amount_milli, item, note,
 unit, by, evidence, recorded_at, import_key)`` — dates ISO text, amounts integer thousandths."""
 
+RawEntry = tuple[
+    int,
+    int,
+    str,
+    str,
+    int | None,
+    str | None,
+    str | None,
+    str | None,
+    str,
+    str | None,
+    str,
+    str | None,
+]
+"""An entry exactly as stored, for copying a database: ``(id, *EntryRow)``."""
+RawVoid = tuple[int, int, str, str, str]
+"""A void exactly as stored: ``(id, entry_id, reason, by, recorded_at)``."""
+
+
+@dataclass(frozen=True)
+class CopyFacts:
+    """What a copy of a database must reproduce: row counts and per-target totals.
+
+    ``targets`` maps (plan year, target id as stored) to (entries, sum of amounts in
+    thousandths, live entries, live sum) — voided entries counted apart.
+    """
+
+    entries: int
+    voids: int
+    targets: dict[tuple[int, str], tuple[int, int, int, int]]
+
 
 @dataclass
 class Health:
@@ -424,6 +455,26 @@ class Store(ABC):
         ``year`` None (no usable plan) only the database itself is checked. Call inside
         ``read_snapshot()`` so every answer comes from the same moment.
         """
+
+    # copying a whole database (``kxplan db copy``, ``kxplan.store.copy``) ------------------------
+    @abstractmethod
+    def raw_entries(self) -> Iterator[RawEntry]:
+        """Every entry as stored, ids included, in id order (call inside ``read_snapshot``)."""
+
+    @abstractmethod
+    def raw_voids(self) -> Iterator[RawVoid]:
+        """Every void as stored, in id order (call inside ``read_snapshot``)."""
+
+    @abstractmethod
+    def load_raw(self, entries: Iterable[RawEntry], voids: Iterable[RawVoid]) -> tuple[int, int]:
+        """Insert copied rows keeping their ids (inside ``write_transaction``); return counts.
+
+        Later entries and voids get ids after the copied ones.
+        """
+
+    @abstractmethod
+    def copy_facts(self) -> CopyFacts:
+        """Counts and per-target totals of the whole database (every year, voids apart)."""
 
     @abstractmethod
     def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:

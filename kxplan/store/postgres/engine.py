@@ -34,7 +34,15 @@ from typing import Any, TypeVar
 from kxplan.entry import DailyTotal, Entry, ImportState, Void, amount_from_milli
 from kxplan.errors import DatabaseError, InputError, KxplanError, OutputError
 from kxplan.messages import t
-from kxplan.store.interface import BackupResult, EntryRow, Health, Store
+from kxplan.store.interface import (
+    BackupResult,
+    CopyFacts,
+    EntryRow,
+    Health,
+    RawEntry,
+    RawVoid,
+    Store,
+)
 from kxplan.store.location import ServerLocation, location_of
 from kxplan.store.postgres.schema import (
     APPLICATION,
@@ -43,6 +51,7 @@ from kxplan.store.postgres.schema import (
     MIGRATION_LOCK,
     MIGRATIONS,
     SCHEMA_VERSION,
+    VOID_INSERT_COLUMNS,
     WRITE_LOCK,
 )
 from kxplan.store.sqlite.schema import APPLICATION_ID
@@ -112,6 +121,8 @@ def failure(location: ServerLocation, exc: BaseException, conn: Any = None) -> K
         login, unit, clerk = _who(conn)
         if not clerk:
             return InputError(t("store.pg_not_clerk", login=login, path=location))
+        if '"voids"' in str(exc):
+            return InputError(t("store.pg_other_unit_void", login=login, unit=unit))
         return InputError(t("store.pg_other_unit", login=login, unit=unit))
     if state == "42501":
         return DatabaseError(t("store.pg_denied", path=location, reason=reason))
@@ -682,6 +693,59 @@ class PostgresStore(Store):
             )
         ]
         return health
+
+    # copying a whole database --------------------------------------------------------------------
+    def raw_entries(self) -> Iterator[RawEntry]:
+        """Every entry as stored, in id order (a server-side cursor: any size in little memory)."""
+        with self.conn.cursor(name="kxplan_copy_entries") as cursor:
+            cursor.execute(
+                "SELECT id, plan_year, target, to_char(date, 'YYYY-MM-DD'), amount_milli, item,"
+                ' note, unit, "by", evidence, recorded_at, import_key FROM entries ORDER BY id'
+            )
+            yield from cursor
+
+    def raw_voids(self) -> Iterator[RawVoid]:
+        """Every void as stored, in id order."""
+        with self.conn.cursor(name="kxplan_copy_voids") as cursor:
+            cursor.execute('SELECT id, entry_id, reason, "by", recorded_at FROM voids ORDER BY id')
+            yield from cursor
+
+    def load_raw(self, entries: Iterable[RawEntry], voids: Iterable[RawVoid]) -> tuple[int, int]:
+        """``COPY`` the rows in with their ids, then move the id sequences past them."""
+        counts = []
+        with self.conn.cursor() as cursor:
+            for table, columns, rows in (
+                ("entries", ("id", *ENTRY_INSERT_COLUMNS), entries),
+                ("voids", ("id", *VOID_INSERT_COLUMNS), voids),
+            ):
+                count = 0
+                names = ", ".join(f'"{c}"' for c in columns)
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
+                counts.append(count)
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                )
+        return counts[0], counts[1]
+
+    def copy_facts(self) -> CopyFacts:
+        """Counts and per-target totals of the whole database."""
+        conn = self.conn
+        entries = int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+        voids = int(conn.execute("SELECT count(*) FROM voids").fetchone()[0])
+        targets = {
+            (row[0], row[1]): (int(row[2]), int(row[3]), int(row[4]), int(row[5]))
+            for row in conn.execute(
+                "SELECT e.plan_year, e.target, count(*), coalesce(sum(e.amount_milli), 0),"
+                " count(*) - count(v.id), coalesce(sum(e.amount_milli) FILTER (WHERE v.id IS NULL), 0)"
+                " FROM entries e LEFT JOIN voids v ON v.entry_id = e.id"
+                " GROUP BY e.plan_year, e.target"
+            )
+        }
+        return CopyFacts(entries, voids, targets)
 
     def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:
         """A server database is backed up with ``pg_dump`` (or copied with ``kxplan db copy``)."""

@@ -37,7 +37,15 @@ from typing import Any, TypeVar
 from kxplan.entry import DailyTotal, Entry, ImportState, Void, amount_from_milli
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
-from kxplan.store.interface import BackupResult, EntryRow, Health, Store
+from kxplan.store.interface import (
+    BackupResult,
+    CopyFacts,
+    EntryRow,
+    Health,
+    RawEntry,
+    RawVoid,
+    Store,
+)
 from kxplan.store.retry import deadline_after, retry
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
@@ -615,6 +623,51 @@ class SqliteStore(Store):
         from kxplan.store.sqlite.health import health_report
 
         return health_report(self.conn, year, known_ids, aliases, milestones)
+
+    # copying a whole database --------------------------------------------------------------------
+    def raw_entries(self) -> Iterator[RawEntry]:
+        """Every entry as stored, in id order."""
+        yield from self.conn.execute(
+            'SELECT id, plan_year, target, date, amount_milli, item, note, unit, "by", evidence,'
+            " recorded_at, import_key FROM entries ORDER BY id"
+        )
+
+    def raw_voids(self) -> Iterator[RawVoid]:
+        """Every void as stored, in id order."""
+        yield from self.conn.execute(
+            'SELECT id, entry_id, reason, "by", recorded_at FROM voids ORDER BY id'
+        )
+
+    def load_raw(self, entries: Iterable[RawEntry], voids: Iterable[RawVoid]) -> tuple[int, int]:
+        """Insert copied rows with their ids (one ``executemany`` each)."""
+        before = self.conn.total_changes
+        self.conn.executemany(
+            'INSERT INTO entries (id, plan_year, target, date, amount_milli, item, note, unit, "by",'
+            " evidence, recorded_at, import_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entries,
+        )
+        copied = self.conn.total_changes - before
+        self.conn.executemany(
+            'INSERT INTO voids (id, entry_id, reason, "by", recorded_at) VALUES (?, ?, ?, ?, ?)',
+            voids,
+        )
+        return copied, self.conn.total_changes - before - copied
+
+    def copy_facts(self) -> CopyFacts:
+        """Counts and per-target totals of the whole database."""
+        conn = self.conn
+        entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        voids = conn.execute("SELECT count(*) FROM voids").fetchone()[0]
+        targets = {
+            (row[0], row[1]): (row[2], row[3], row[4], row[5])
+            for row in conn.execute(
+                "SELECT e.plan_year, e.target, count(*), coalesce(sum(e.amount_milli), 0),"
+                " count(*) - count(v.id), coalesce(sum(e.amount_milli) FILTER (WHERE v.id IS NULL), 0)"
+                " FROM entries e LEFT JOIN voids v ON v.entry_id = e.id"
+                " GROUP BY e.plan_year, e.target"
+            )
+        }
+        return CopyFacts(entries, voids, targets)
 
     def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:
         """Copy the database with SQLite's online backup API (``kxplan.store.sqlite.backup``)."""
