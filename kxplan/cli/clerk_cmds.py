@@ -35,6 +35,7 @@ from kxplan.cli.output import echo, format_number, notice, print_json, shown, ta
 from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.text import section_heading
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
@@ -307,8 +308,7 @@ def render_story(
         "show.point",
         number=point.number,
         title=point.title,
-        section=section.number,
-        section_title=section.title,
+        section=section_heading(section.number, section.title),
     )
     owner = target.owner or point.owner
     for line in fold(place + (" · " + t("show.owner", owner=owner) if owner else ""), width):
