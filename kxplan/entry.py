@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -68,6 +68,28 @@ class DailyTotal:
     date: date
     amount: Decimal
     count: int
+
+
+@dataclass
+class ImportState:
+    """What an import checks its rows against, loaded once per import (no per-row query).
+
+    ``keys`` are the import keys already in the database; ``items`` maps (target, item) of
+    non-voided entries to the entry id; ``done`` maps a target with a non-voided entry to
+    (entry id, date) — used for milestones. Target ids are as stored.
+    """
+
+    keys: set[str] = field(default_factory=set)
+    items: dict[tuple[str, str], int] = field(default_factory=dict)
+    done: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """A UTC timestamp as entries and voids keep it in ``recorded_at``: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- validation (shared by `record`, `import` and interactive `add`) ------------------------

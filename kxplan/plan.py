@@ -109,6 +109,11 @@ class Target:
     renamed_from: tuple[str, ...] = ()
     line: int = 0
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every id entries of this target may be stored under: the current one, then the old ones."""
+        return (self.id, *self.renamed_from)
+
     def to_dict(self) -> dict:
         """The target as plain JSON-ready data (``plan show --json``; ``show --json`` adds to it)."""
         return {

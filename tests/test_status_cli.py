@@ -486,8 +486,9 @@ def test_status_and_show_take_only_yyyy_mm_dd(small_db: Path, command: str) -> N
 # --- start-up budget: what a command imports ----------------------------------------------------
 
 #: Modules whose import alone would break the start-up budget of status and record
-#: (bench/startup.py): the rich table renderer, the report's templates, the schema builder.
-HEAVY = ("rich", "jinja2", "sqlite_utils")
+#: (bench/startup.py): the rich table renderer, the report's templates, the schema builder,
+#: the PostgreSQL driver (loaded only for a postgresql:// location).
+HEAVY = ("rich", "jinja2", "sqlite_utils", "psycopg")
 _PROBE = """\
 import sys
 sys.argv[1:] = {args!r}
@@ -517,11 +518,11 @@ def imported_heavy(args: list[str], plan: Path, db: Path) -> str:
     return result.stderr.rsplit("HEAVY", 1)[1].strip()
 
 
-def test_status_imports_no_rich_jinja2_or_sqlite_utils(small_db: Path) -> None:
+def test_status_imports_no_rich_jinja2_sqlite_utils_or_psycopg(small_db: Path) -> None:
     assert imported_heavy(["status"], SMALL, small_db) == ""
     assert imported_heavy(["status", "--json"], SMALL, small_db) == ""
 
 
-def test_record_imports_no_rich_jinja2_or_sqlite_utils(small_db: Path) -> None:
+def test_record_imports_no_rich_jinja2_sqlite_utils_or_psycopg(small_db: Path) -> None:
     args = ["record", "p1.stations", "2", "--date", "2019-06-01", "--item", "A station"]
     assert imported_heavy(args, SMALL, small_db) == ""

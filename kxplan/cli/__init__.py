@@ -72,8 +72,9 @@ class KxplanGroup(TyperGroup):
         except Exception as exc:  # the last line of defence: one line, never a traceback
             if os.environ.get("KXPLAN_DEBUG"):
                 raise
-            sqlite3 = sys.modules.get("sqlite3")
-            if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+            from kxplan.store.interface import is_database_error
+
+            if is_database_error(exc):
                 path = getattr(ctx.obj, "db_path", "kxplan.db")
                 _report_error(DatabaseError(t("store.failed", path=path, reason=exc)))
                 raise typer.Exit(int(ExitCode.NO_DATABASE)) from None

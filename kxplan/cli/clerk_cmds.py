@@ -69,17 +69,11 @@ class _StoreRecorded:
 
     def counted(self, target_ids: tuple[str, ...], item: str) -> int | None:
         """The live entry that already counts ``item`` for the target, or None."""
-        # store.record checks this with one indexed SQL query inside its write; the store has
-        # no read-only query for it yet, so the target's live entries are scanned here.
-        for entry in self.store.entries(self.year, targets=target_ids):
-            if entry.item == item:
-                return entry.id
-        return None
+        return self.store.counted_item(self.year, target_ids, item)
 
     def done(self, target_ids: tuple[str, ...]) -> tuple[int, date] | None:
         """The first live entry of a milestone (it marks it done), or None."""
-        first = self.store.entries(self.year, targets=target_ids, limit=1)
-        return (first[0].id, first[0].date) if first else None
+        return self.store.first_entry(self.year, target_ids)
 
 
 def default_date(plan: Plan, today: date, store: Store | None, who: str) -> date | None:

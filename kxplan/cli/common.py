@@ -113,9 +113,9 @@ def store_session(env: Env, *, create: bool) -> Iterator[Store]:
     An SQLite failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line;
     the write it interrupted was rolled back.
     """
-    from kxplan.store import Store, sqlite_errors
+    from kxplan.store import Store, database_errors
 
-    with sqlite_errors(env.db_path), Store.open(env.db_path, create=create) as store:
+    with database_errors(env.db_path), Store.open(env.db_path, create=create) as store:
         if store.created:
             notice(t("store.created", path=env.db_path))
         yield store
@@ -131,7 +131,7 @@ def summary(store: Store, plan: Plan, target_id: str) -> str:
     target = plan.target(target_id)
     if target is None:
         return target_id
-    total, count = store.target_total(plan.year, (target.id, *target.renamed_from))
+    total, count = store.target_total(plan.year, target.ids)
     if target.kind == "count" and target.goal:
         return t(
             "record.summary_count",
@@ -142,8 +142,8 @@ def summary(store: Store, plan: Plan, target_id: str) -> str:
             percent=percent(total, target.goal),
         )
     if target.kind == "milestone":
-        if count:
-            first = store.entries(plan.year, targets=(target.id, *target.renamed_from), limit=1)
-            return t("record.summary_milestone", target=target.id, date=first[0].date.isoformat())
+        first = store.first_entry(plan.year, target.ids) if count else None
+        if first is not None:
+            return t("record.summary_milestone", target=target.id, date=first[1].isoformat())
         return t("record.summary_milestone_open", target=target.id)
     return t("record.summary_activity", target=target.id, count=count)
