@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
 from kxplan.messages import t
-from kxplan.numbers import format_number as format_number  # re-exported for the commands
-from kxplan.text import goal_text as target_goal_text
+from kxplan.text import goal_text
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -55,7 +54,5 @@ def plan_tree(plan: Plan) -> None:
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
-                leaf.add(
-                    f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
-                )
+                leaf.add(f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})")
     console().print(tree)
