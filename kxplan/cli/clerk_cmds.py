@@ -36,7 +36,7 @@ from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, 
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import decimal_json, format_number, round1
-from kxplan.text import goal_text
+from kxplan.text import goal_text, section_heading
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
@@ -301,8 +301,7 @@ def render_story(
         "show.point",
         number=point.number,
         title=point.title,
-        section=section.number,
-        section_title=section.title,
+        section=section_heading(section.number, section.title),
     )
     owner = target.owner or point.owner
     for line in fold(place + (" · " + t("show.owner", owner=owner) if owner else ""), width):
