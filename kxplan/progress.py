@@ -26,11 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kxplan.entry import DailyTotal, Entry
-from kxplan.numbers import decimal_json, percent
-from kxplan.numbers import round1 as round1  # callers round with progress.round1
+from kxplan.numbers import decimal_json, percent, round1
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Point, Section, Target
@@ -444,7 +443,7 @@ def _count_progress(
     )
 
 
-def to_json(summary: Summary) -> dict:
+def to_json(summary: Summary) -> dict[str, Any]:
     """The summary as JSON-ready data in plan order (the ``kxplan status --json`` shape).
 
     ``summary`` counts targets per status and ``colours`` per colour; ``warnings`` lists the
@@ -484,7 +483,7 @@ def _rounded(value: Decimal | None) -> int | float | None:
     return None if value is None else decimal_json(round1(value))
 
 
-def _target_json(progress: TargetProgress) -> dict:
+def _target_json(progress: TargetProgress) -> dict[str, Any]:
     target = progress.target
     return {
         "id": target.id,
@@ -514,13 +513,12 @@ def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
     Only tests call it: they build totals from plain entries without a database, and check
     ``Store.daily_totals`` against it. The commands always read the store's aggregate.
     """
-    sums: dict[tuple[str, date], list] = {}
+    sums: dict[tuple[str, date], tuple[Decimal, int]] = {}
     for entry in entries:
         if entry.void is not None:
             continue
-        cell = sums.setdefault((entry.target, entry.date), [Decimal(0), 0])
-        cell[0] += entry.amount or Decimal(0)
-        cell[1] += 1
+        amount, count = sums.get((entry.target, entry.date), (Decimal(0), 0))
+        sums[entry.target, entry.date] = (amount + (entry.amount or Decimal(0)), count + 1)
     return [
         DailyTotal(target, day, amount, count)
         for (target, day), (amount, count) in sorted(sums.items())

@@ -19,7 +19,6 @@ def render() -> str:
     os.environ["KXPLAN_LANG"] = "en"
     sys.argv = ["kxplan", "--lang", "en"]
 
-
     from kxplan.cli import command_tree, i18n
     from kxplan.messages import set_language
 

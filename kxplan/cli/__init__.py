@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException
 from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import Abort
 
 from kxplan import __version__
 from kxplan.cli import i18n
 from kxplan.cli.env import Env, early_language
+from kxplan.cli.typer_private import ClickException, build_command, is_no_args_help
 from kxplan.errors import DatabaseError, ExitCode, KxplanError, PlanError
 from kxplan.messages import set_language, t
 
@@ -35,20 +36,34 @@ class KxplanGroup(TyperGroup):
 
     _lazy_ready = False
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         i18n.install()
         i18n.localise_completion_options(self)
-        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        argv = list(args or sys.argv[1:])
         set_language(early_language(argv, os.environ))
         completing = "_KXPLAN_COMPLETE" in os.environ  # shell completion: stay lean, no rich
         if not completing and (not argv or "--help" in argv or "-h" in argv):
             i18n.localise_help_render()
+        options: dict[str, Any] = {
+            "prog_name": prog_name,
+            "complete_var": complete_var,
+            "windows_expand_args": windows_expand_args,
+            **extra,
+        }
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, standalone_mode=False, **options)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, standalone_mode=False, **options)
         except ClickException as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":
+            if is_no_args_help(exc):
                 sys.exit(int(ExitCode.USAGE))
             ctx = getattr(exc, "ctx", None)
             command = ctx.command_path if ctx is not None else "kxplan"
@@ -131,7 +146,7 @@ class _StandIn(TyperCommand):
     """A command not loaded yet: its name and help text (``t("help.<name>")``), no parameters."""
 
 
-def _with_stand_ins(built: dict[str, Any]) -> dict[str, Any]:
+def _with_stand_ins(built: MutableMapping[str, Any]) -> dict[str, Any]:
     """The commands in ``COMMANDS`` order, a stand-in for each whose module is not imported."""
     commands = {
         name: built[name]
@@ -144,22 +159,8 @@ def _with_stand_ins(built: dict[str, Any]) -> dict[str, Any]:
 
 def _build(name: str) -> Any:
     """Import the command's module and build its click command (a group for ``plan``)."""
-    import typer.main
-
     _import_modules(name)
-    options = {"pretty_exceptions_short": app.pretty_exceptions_short}
-    for group in app.registered_groups:
-        if group.name == name:
-            return typer.main.get_group_from_info(
-                group,
-                rich_markup_mode=app.rich_markup_mode,
-                suggest_commands=app.suggest_commands,
-                **options,
-            )
-    info = next(info for info in app.registered_commands if info.name == name)
-    return typer.main.get_command_from_info(
-        info, rich_markup_mode=app.rich_markup_mode, **options
-    )
+    return build_command(app, name)
 
 
 def _report_error(exc: KxplanError) -> None:

@@ -31,11 +31,12 @@ from kxplan.cli.common import (
     store_session,
     summary,
 )
-from kxplan.cli.output import echo, format_number, notice, print_json, shown, target_goal_text
+from kxplan.cli.output import echo, notice, print_json, shown
 from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
-from kxplan.text import section_heading
+from kxplan.numbers import decimal_json, format_number, round1
+from kxplan.text import goal_text, section_heading
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
@@ -232,8 +233,6 @@ def story_json(
 ) -> dict:
     """The ``show --json`` document (keys listed in ``help.opt.show_json``)."""
     from kxplan.entry import entry_dict
-    from kxplan.plan import decimal_json
-    from kxplan.progress import round1
 
     target = progress.target
 
@@ -310,7 +309,7 @@ def render_story(
     for line in fold(point.text, width - 2):
         echo(f"  {line}")
     echo()
-    facts = [t(f"show.kind.{target.kind}"), target_goal_text(target)]
+    facts = [t(f"show.kind.{target.kind}"), goal_text(target)]
     if target.schedule:
         values = "/".join(format_number(value) for value in target.schedule)
         facts.append(t("show.schedule", values=values))
@@ -334,8 +333,6 @@ def render_story(
 
 def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     """Where the target stands on ``as_of``, with its status word (coloured on a terminal)."""
-    from kxplan.progress import round1
-
     target = progress.target
     status = paint(t(f"status.{progress.status}"), STATUS_STYLES[progress.status], colour)
     day = as_of.isoformat()
@@ -419,8 +416,6 @@ def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
     (█ done, ▒ still short of expected, ░ the rest up to the goal), or an activity's entries.
     A milestone has none.
     """
-    from kxplan.progress import round1
-
     target = progress.target
     if target.kind == "milestone":
         return []

@@ -242,7 +242,7 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
     from rich.text import Text
 
     from kxplan.cli.env import console
-    from kxplan.entry import format_amount
+    from kxplan.numbers import format_number
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
     table.add_column(t("label.log.id"), justify="right", no_wrap=True)
@@ -260,7 +260,7 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
             f"#{entry.id}",
             entry.date.isoformat(),
             Text(shown(aliases.get(entry.target, entry.target))),
-            format_amount(entry.amount),
+            format_number(entry.amount),
             Text(shown(entry.item)),
             Text(shown(entry.note)),
             Text(shown(entry.unit)),

@@ -7,9 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
-from kxplan.numbers import format_number as format_number  # re-exported for the commands
-from kxplan.text import goal_text as target_goal_text
-from kxplan.text import section_heading
+from kxplan.text import goal_text, section_heading
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -53,7 +51,5 @@ def plan_tree(plan: Plan) -> None:
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
-                leaf.add(
-                    f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
-                )
+                leaf.add(f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})")
     console().print(tree)
