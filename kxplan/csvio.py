@@ -41,12 +41,12 @@ from kxplan.entry import (
     Validator,
     draft_from,
     duplicate_item_problem,
-    format_amount,
     milestone_done_problem,
     timestamp,
 )
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.numbers import format_number
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -116,7 +116,7 @@ def decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, bool
         except LookupError:
             raise InputError(t("csv.unknown_encoding", encoding=encoding)) from None
         # rot13, hex, base64, zlib … are bytes-to-bytes or str-to-str codecs, not text encodings
-        if not info._is_text_encoding:  # type: ignore[attr-defined]
+        if not info._is_text_encoding:
             raise InputError(t("csv.not_text_encoding", encoding=encoding))
         codec = "utf-8-sig" if info.name == "utf-8" else info.name
         try:
@@ -361,10 +361,10 @@ def _import(
         if "'" in values[3][:1] + values[4][:1] + values[5][:1] + values[6][:1] + values[7][:1]:
             values = values[:3] + tuple(unneutralise(value) for value in values[3:])
         row = check(*values)
-        if row.__class__ is list:
-            problems.extend(RowProblem(name, line, message) for message in row)  # type: ignore[union-attr]
+        if isinstance(row, list):
+            problems.extend(RowProblem(name, line, message) for message in row)
             continue
-        target, written, _, day, milli, item, note, unit, by, evidence = row  # type: ignore[misc]
+        target, written, _, day, milli, item, note, unit, by, evidence = row
         digest = sha256(
             "\x1f".join(
                 (
@@ -387,7 +387,7 @@ def _import(
             continue
         kind = target.kind
         if kind == "milestone" or (item is not None and kind == "count"):
-            problem = _rule_problem(row, line, items, done, new_items, new_done)  # type: ignore[arg-type]
+            problem = _rule_problem(row, line, items, done, new_items, new_done)
             if problem is not None:
                 problems.append(RowProblem(name, line, problem))
                 continue
@@ -476,7 +476,7 @@ def export_records(
         record = [
             aliases.get(entry.target, entry.target),
             entry.date.isoformat(),
-            format_amount(entry.amount),
+            format_number(entry.amount),
             neutralise(entry.item or ""),
             neutralise(entry.note or ""),
             neutralise(entry.unit or ""),

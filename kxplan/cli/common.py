@@ -87,10 +87,10 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
             notice(t("status.clamped", year=year, as_of=day.isoformat(), today=today.isoformat()))
         return day
     value = text.strip()
-    day = parse_day(value)
-    if day is None:
+    given = parse_day(value)
+    if given is None:
         raise InputError(t("status.bad_date", value=text))
-    if not first <= day <= last:
+    if not first <= given <= last:
         raise InputError(
             t(
                 "status.outside_year",
@@ -100,7 +100,7 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
                 last=last.isoformat(),
             )
         )
-    return day
+    return given
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def store_session(env: Env, *, create: bool) -> Iterator[Store]:
 
 def summary(store: Store, plan: Plan, target_id: str) -> str:
     """A target's total in one line: ``p4.workstations: 3/10 家 (30.0%)``."""
-    from kxplan.entry import format_amount, percent
+    from kxplan.numbers import format_number, percent
 
     target = plan.target(target_id)
     if target is None:
@@ -136,8 +136,8 @@ def summary(store: Store, plan: Plan, target_id: str) -> str:
         return t(
             "record.summary_count",
             target=target.id,
-            total=format_amount(total),
-            goal=format_amount(target.goal),
+            total=format_number(total),
+            goal=format_number(target.goal),
             unit=target.unit or "",
             percent=percent(total, target.goal),
         )

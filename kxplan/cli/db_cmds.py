@@ -16,17 +16,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kxplan.cli import app
+from kxplan.cli import db_app
 from kxplan.cli.output import notice
 from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
-
-db_app = typer.Typer(help=t("help.db"), no_args_is_help=True)
-app.add_typer(db_app, name="db")
-
 
 @db_app.command("init", help=t("help.db.init"))
 def db_init(ctx: typer.Context) -> None:
