@@ -19,7 +19,7 @@ import typer
 
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
-from kxplan.cli.output import echo, notice, print_json, shown
+from kxplan.cli.output import committed, echo, notice, print_json, shown
 from kxplan.errors import DatabaseError, InputError, UsageError
 from kxplan.messages import t
 
@@ -34,7 +34,6 @@ _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IG
 _QUARTER_RE = re.compile(r"^(?:([0-9]{4})-?)?[Qq]([1-4])$")
 _FLEXIBLE = {"ignore_unknown_options": True, "allow_extra_args": True}
 _MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer: no entry id is beyond it
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _refuse_stray(command: str, values: list[str | None], extra: list[str]) -> None:
@@ -101,6 +100,7 @@ def record(
     who = draft.by or default_by()
     with store_session(env, create=True) as store:
         entry = store.record(plan, draft, who)
+        committed(t("record.stored", id=entry.id, target=entry.target))
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
 
 
@@ -137,6 +137,7 @@ def void(
     # Voiding needs an entry, so it never creates a database.
     with store_session(env, create=False) as store:
         done = store.void(number, text, who)
+        committed(t("void.stored", id=number, void=done.id))
         entry = store.entry(number)
         assert entry is not None
         target = plan.aliases().get(entry.target, entry.target)
@@ -307,6 +308,8 @@ def import_(
         for problem in exc.problems:
             sys.stderr.write(f"{shown(str(problem))}\n")
         raise
+    if result.added and not dry_run:
+        committed(t("import.done", file=file, added=result.added, skipped=result.skipped))
     if result.voided:
         notice(t("import.voided_skipped", file=file, count=result.voided))
     key = "import.dry_run" if dry_run else "import.done"
@@ -413,8 +416,6 @@ def export(
     kind = fmt.strip().lower()
     if kind not in ("csv", "json"):
         raise InputError(t("export.bad_format", value=fmt))
-    if out is not None and out.is_dir():
-        raise InputError(t("export.out_is_directory", path=out))
     plan = env.plan()
     if out is not None:
         _check_out(out, env, force=force)
@@ -438,29 +439,27 @@ def export(
     notice(t("export.done", count=len(entries), path=out))
 
 
-def _check_out(out: Path, env: Env, *, force: bool) -> None:
-    """Refuse an ``--out`` that would destroy data; an existing file only with ``force``.
+_EXPORT_REFUSALS = {
+    "directory": "export.out_is_directory",
+    "special": "export.out_not_a_file",
+    "database": "export.out_is_database",
+    "plan": "export.out_is_plan",
+    "foreign": "export.out_is_sqlite",
+    "exists": "export.out_exists",
+}
 
-    Never the database or its journals, the plan file, any SQLite database, or anything but
-    a regular file (``/dev/null`` would be replaced by a file).
-    """
-    where = out.resolve()
-    database = {Path(env.db_path).absolute(), Path(env.db_path).resolve()}
-    journals = {Path(f"{db}{suffix}") for db in database for suffix in ("-wal", "-shm", "-journal")}
-    if where in database or where in journals:
-        raise InputError(t("export.out_is_database", path=out))
-    if where == env.plan_path().resolve():
-        raise InputError(t("export.out_is_plan", path=out))
-    if not out.exists():
-        return
-    if not out.is_file():
-        raise InputError(t("export.out_not_a_file", path=out))
-    try:
-        with open(out, "rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
-    except OSError:
-        header = b""  # unreadable: writing it fails later with the OS's reason
-    if header == _SQLITE_HEADER:
-        raise InputError(t("export.out_is_sqlite", path=out))
-    if not force:
-        raise InputError(t("export.out_exists", path=out))
+
+def _check_out(out: Path, env: Env, *, force: bool) -> None:
+    """Refuse an ``--out`` that would destroy data (``kxplan.paths.check_output``): the
+    database or its journals, the plan file, any SQLite database, anything but a regular
+    file; an existing file only with ``force``."""
+    from kxplan.paths import check_output
+
+    check_output(
+        out,
+        _EXPORT_REFUSALS,
+        plan=env.plan_path_or_none(),
+        db=env.db_path,
+        force=force,
+        replaceable="not-sqlite",
+    )
