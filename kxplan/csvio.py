@@ -51,6 +51,7 @@ from kxplan.numbers import format_number
 if TYPE_CHECKING:
     from kxplan.plan import Plan
     from kxplan.store import Store
+    from kxplan.store.interface import Location
 
 REQUIRED = ("target", "date")
 EXPORT_COLUMNS = FIELDS
@@ -234,7 +235,7 @@ def unneutralise(cell: str) -> str:
 
 
 def import_file(
-    location: Path | str,
+    location: Location,
     plan: Plan,
     table: CsvTable,
     *,

@@ -1210,15 +1210,27 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Copy a whole database (every entry and void, ids kept) from SRC into a new or empty DEST, SQLite or PostgreSQL, and verify the counts and per-target totals.\n\nExample: kxplan db copy kxplan.db postgresql://kxadmin@db.example/kxplan",
         "把整个数据库（全部进展和作废记录，编号不变）从 SRC 复制到新的或空的 DEST（SQLite 或 PostgreSQL），并核对条数和各目标合计。\n\n示例：kxplan db copy kxplan.db postgresql://kxadmin@db.example/kxplan",
     ),
-    "help.arg.login": ("the login (role) name: lower-case letters, digits, _", "登录名（角色名）：小写字母、数字、下划线"),
+    "help.arg.login": (
+        "the login (role) name: lower-case letters, digits, _",
+        "登录名（角色名）：小写字母、数字、下划线",
+    ),
     "help.opt.clerk_unit": ("the unit this clerk records for", "此登记员所属单位"),
-    "help.opt.all_units": ("the clerk may record for every unit (the city office)", "可为全部单位登记（市科协）"),
+    "help.opt.all_units": (
+        "the clerk may record for every unit (the city office)",
+        "可为全部单位登记（市科协）",
+    ),
     "help.opt.password_stdin": (
         "read the login's password from the first line of standard input",
         "从标准输入的第一行读取此登录名的密码",
     ),
-    "help.arg.copy_src": ("the database to copy: an SQLite file or a postgresql:// URL", "要复制的数据库：SQLite 文件或 postgresql:// 地址"),
-    "help.arg.copy_dest": ("where to copy it: a new SQLite file, or an empty database", "复制到：新的 SQLite 文件或空数据库"),
+    "help.arg.copy_src": (
+        "the database to copy: an SQLite file or a postgresql:// URL",
+        "要复制的数据库：SQLite 文件或 postgresql:// 地址",
+    ),
+    "help.arg.copy_dest": (
+        "where to copy it: a new SQLite file, or an empty database",
+        "复制到：新的 SQLite 文件或空数据库",
+    ),
     "db.init_created": (
         "created kxplan's tables (schema {version}) in {path}",
         "已在 {path} 中建立 kxplan 数据表（数据库版本 {version}）",

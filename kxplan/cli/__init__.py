@@ -277,8 +277,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "undo": ("clerk_cmds",),
     "report": ("report_cmd",),
     "status": ("status_cmd",),
-    "db": ("db_cmds",),
     "plan": ("plan_cmds", "plan_diff_cmd"),
+    "db": ("db_cmds",),
 }
 
 

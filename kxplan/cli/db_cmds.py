@@ -24,6 +24,7 @@ from kxplan.messages import t
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
 
+
 @db_app.command("init", help=t("help.db.init"))
 def db_init(ctx: typer.Context) -> None:
     """Create or upgrade kxplan's schema in the database ``--db`` names."""

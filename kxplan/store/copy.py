@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kxplan.errors import InputError
 from kxplan.messages import t
-from kxplan.store.interface import CopyFacts, Store
+from kxplan.store.interface import CopyFacts, Location, Store
 from kxplan.store.location import ServerLocation, location_of
 
 
@@ -34,7 +34,7 @@ class CopyResult:
     targets: int
 
 
-def copy_database(source: Path | str, dest: Path | str) -> CopyResult:
+def copy_database(source: Location, dest: Location) -> CopyResult:
     """Copy the database at ``source`` into the empty (or new) database at ``dest``; verify it."""
     src, dst = location_of(source), location_of(dest)
     if _same(src, dst):

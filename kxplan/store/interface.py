@@ -38,13 +38,13 @@ from kxplan.entry import (
 )
 from kxplan.errors import DatabaseError, InputError, KxplanError
 from kxplan.messages import t
+from kxplan.store.location import ServerLocation
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
 
-if TYPE_CHECKING:
-    from kxplan.store.location import ServerLocation
+Location = Path | str | ServerLocation
+"""Where a database is: an SQLite file path, or a server URL (``kxplan.store.location``)."""
 
-    Location = Path | str | ServerLocation
-    """Where a database is: an SQLite file path, or a server (``kxplan.store.location``)."""
+if TYPE_CHECKING:
     from types import TracebackType
 
     from kxplan.entry import DailyTotal, Draft, ImportState
@@ -145,8 +145,6 @@ def is_database_error(exc: BaseException) -> bool:
 
 def database_failure(location: object, exc: BaseException) -> DatabaseError | KxplanError:
     """The one-line error for an engine failure ``exc`` at ``location`` (password hidden)."""
-    from kxplan.store.location import ServerLocation
-
     if isinstance(location, ServerLocation):
         from kxplan.store.postgres.engine import failure
 
@@ -156,7 +154,7 @@ def database_failure(location: object, exc: BaseException) -> DatabaseError | Kx
 
 def engine_for(location: Location | ServerLocation) -> type[Store]:
     """The engine class that holds the database at ``location``: a server URL or an SQLite file."""
-    from kxplan.store.location import ServerLocation, is_server_url
+    from kxplan.store.location import is_server_url
 
     if isinstance(location, ServerLocation) or is_server_url(location):
         from kxplan.store.postgres.engine import PostgresStore

@@ -81,7 +81,7 @@ def redact(url: str) -> str:
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-def location_of(text: str | Path) -> Path | ServerLocation:
+def location_of(text: str | Path | ServerLocation) -> Path | ServerLocation:
     """The location ``--db``/``KXPLAN_DB`` names: a ``ServerLocation`` for a URL, else a path."""
     if isinstance(text, ServerLocation):
         return text

@@ -18,12 +18,12 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from kxplan.entry import timestamp
 from kxplan.errors import DatabaseError, InputError
 from kxplan.messages import t
-from kxplan.store.location import location_of
+from kxplan.store.interface import Location
+from kxplan.store.location import ServerLocation, location_of
 from kxplan.store.postgres.engine import connect, driver, failure, inspect
 from kxplan.store.postgres.schema import ENTRY_INSERT_COLUMNS, SCHEMA_VERSION, VOID_INSERT_COLUMNS
 
@@ -56,7 +56,7 @@ def scram_verifier(password: str, *, salt: bytes | None = None) -> str:
 
 
 def add_clerk(
-    location: Path | str, login: str, unit: str | None, *, password: str | None = None
+    location: Location, login: str, unit: str | None, *, password: str | None = None
 ) -> Clerk:
     """Create (or reuse) the login role ``login`` and make it a clerk of ``unit`` (None: all).
 
@@ -66,6 +66,7 @@ def add_clerk(
     this command, or a login that already is a clerk of this database.
     """
     where = location_of(location)
+    assert isinstance(where, ServerLocation), "clerks are roles on a PostgreSQL server"
     if not LOGIN_RE.match(login):
         raise InputError(t("db.clerk_bad_login", login=login))
     if unit is not None and not unit.strip():
@@ -73,9 +74,9 @@ def add_clerk(
     psycopg = driver()
     from psycopg import sql
 
-    conn = connect(where)  # type: ignore[arg-type]
+    conn = connect(where)
     try:
-        version = inspect(conn, where)  # type: ignore[arg-type]
+        version = inspect(conn, where)
         if version is None:
             raise DatabaseError(t("store.pg_uninitialised", path=where))
         if version != SCHEMA_VERSION:
@@ -128,7 +129,7 @@ def add_clerk(
         )
         conn.execute("COMMIT")
     except psycopg.Error as exc:
-        raise failure(where, exc) from None  # type: ignore[arg-type]
+        raise failure(where, exc) from None
     finally:
         conn.close()
     return Clerk(login, unit, created_role=role is None, has_password=password is not None)

@@ -39,6 +39,7 @@ from kxplan.store.interface import (
     CopyFacts,
     EntryRow,
     Health,
+    Location,
     RawEntry,
     RawVoid,
     Store,
@@ -191,7 +192,7 @@ class PostgresStore(Store):
 
     # opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> PostgresStore:
+    def open(cls, location: Location, *, create: bool, upgrade: bool = True) -> PostgresStore:
         """Connect to the database at the URL ``location`` and check it is kxplan's, current.
 
         The schema is the administrator's (``kxplan db init``): ``create`` and ``upgrade``
@@ -217,25 +218,25 @@ class PostgresStore(Store):
         return cls(conn, where)
 
     @classmethod
-    def open_read_only(cls, location: Path | str) -> PostgresStore | None:
+    def open_read_only(cls, location: Location) -> PostgresStore | None:
         """The store for reading (shell completion): the same connection, nothing is written."""
         return cls.open(location, create=False, upgrade=False)
 
     @classmethod
-    def exists(cls, location: Path | str) -> bool:
+    def exists(cls, location: Location) -> bool:
         """A server database is always something ``open`` must judge."""
         return True
 
     @classmethod
     def create_with(
-        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+        cls, location: Location, fill: Callable[[Store], R], keep: Callable[[R], bool]
     ) -> R | None:
         """Run ``fill`` on the (initialised) server database: its one transaction is the unit."""
         with cls.open(location, create=True) as store:
             return fill(store)
 
     @classmethod
-    def init(cls, location: Path | str) -> tuple[int, int]:
+    def init(cls, location: Location) -> tuple[int, int]:
         """Create or upgrade the schema (``kxplan db init``); return (version before, after).
 
         One transaction under an advisory lock: concurrent inits apply each step once, and a
@@ -269,7 +270,8 @@ class PostgresStore(Store):
 
     # transactions -------------------------------------------------------------------------------
     def _in_transaction(self) -> bool:
-        return self.conn.info.transaction_status != 0  # psycopg.pq.TransactionStatus.IDLE
+        status: int = self.conn.info.transaction_status
+        return status != 0  # psycopg.pq.TransactionStatus.IDLE
 
     def _rollback(self) -> None:
         try:
@@ -363,7 +365,7 @@ class PostgresStore(Store):
                 " WHERE r.rolname = current_user AND c.oid = 'public.entries'::regclass"
             ).fetchone()
             self._copy_allowed = bool(row and row[0])
-        return self._copy_allowed
+        return bool(self._copy_allowed)
 
     # reads ---------------------------------------------------------------------------------------
     def counted_item(self, year: int, target_ids: Iterable[str], item: str) -> int | None:
@@ -491,9 +493,17 @@ class PostgresStore(Store):
         return [_entry(row) for row in self.conn.execute(sql, params)]
 
     def daily_totals(
-        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
     ) -> list[DailyTotal]:
-        """Per (target, date): sum and count of non-voided entries dated up to ``as_of``."""
+        """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
+
+        ``targets`` keeps only these ids (as stored).
+        """
         sql = (
             "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0)::bigint, count(*)"
             " FROM entries e WHERE e.plan_year = %s"
@@ -502,6 +512,12 @@ class PostgresStore(Store):
         if as_of is not None:
             sql += " AND e.date <= %s"
             params.append(as_of)
+        if targets is not None:
+            ids = sorted(set(targets))
+            if not ids:
+                return []
+            sql += " AND e.target = ANY(%s)"
+            params.append(ids)
         sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
         if known_at is not None:
             sql += " AND v.recorded_at <= %s) AND e.recorded_at <= %s"
@@ -752,7 +768,7 @@ class PostgresStore(Store):
         raise InputError(t("backup.pg_use_pg_dump", path=self.location, dest=dest))
 
 
-def _server(location: Path | str) -> ServerLocation:
+def _server(location: Location) -> ServerLocation:
     where = location_of(location)
     assert isinstance(where, ServerLocation), "PostgresStore needs a postgresql:// location"
     return where

@@ -42,10 +42,12 @@ from kxplan.store.interface import (
     CopyFacts,
     EntryRow,
     Health,
+    Location,
     RawEntry,
     RawVoid,
     Store,
 )
+from kxplan.store.location import ServerLocation
 from kxplan.store.retry import deadline_after, retry
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
@@ -94,9 +96,9 @@ class SqliteStore(Store):
 
     # opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> SqliteStore:
+    def open(cls, location: Location, *, create: bool, upgrade: bool = True) -> SqliteStore:
         """Open the database file ``location`` (see ``Store.open`` and the module)."""
-        path = Path(location)
+        path = _file(location)
         version = inspect(path)
         if version is None and not create:
             raise DatabaseError(t("store.missing", path=path))
@@ -133,15 +135,15 @@ class SqliteStore(Store):
         return store
 
     @classmethod
-    def init(cls, location: Path | str) -> tuple[int, int]:
+    def init(cls, location: Location) -> tuple[int, int]:
         """Create or upgrade the database file (what the first write does; ``kxplan db init``)."""
-        path = Path(location)
+        path = _file(location)
         before = inspect(path) or 0
         with cls.open(path, create=True) as store:
             return before, store.schema_version()
 
     @classmethod
-    def open_read_only(cls, location: Path | str) -> SqliteStore | None:
+    def open_read_only(cls, location: Location) -> SqliteStore | None:
         """A store that only reads the existing database file, or None when there is none.
 
         For shell completion, which must never create, migrate or lock a database, nor leave
@@ -152,7 +154,7 @@ class SqliteStore(Store):
         ``sqlite3.Error``, and a connection that cannot be made raises ``DatabaseError``;
         neither prints anything.
         """
-        path = Path(location)
+        path = _file(location)
         if not path.is_file() or path.stat().st_size == 0:
             return None
         writing = Path(f"{path}-wal").exists()
@@ -164,14 +166,14 @@ class SqliteStore(Store):
         return cls(conn, path, created=False)
 
     @classmethod
-    def exists(cls, location: Path | str) -> bool:
+    def exists(cls, location: Location) -> bool:
         """Whether ``location`` is a directory or holds content (a non-empty file or its WAL)."""
-        path = Path(location)
+        path = _file(location)
         return path.is_dir() or dbfile.database_exists(path)
 
     @classmethod
     def create_with(
-        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+        cls, location: Location, fill: Callable[[Store], R], keep: Callable[[R], bool]
     ) -> R | None:
         """Build the new database beside its final name, then link it into place (``Store``).
 
@@ -179,7 +181,7 @@ class SqliteStore(Store):
         so a killed build is never published by a later one. An error names ``location``,
         never the hidden staging file.
         """
-        path = Path(location)
+        path = _file(location)
         if not path.absolute().parent.is_dir():
             raise DatabaseError(t("store.no_directory", path=path))
         dbfile.remove_stale_staging(path)
@@ -691,6 +693,12 @@ class SqliteStore(Store):
         from kxplan.store.sqlite.backup import backup
 
         return backup(self.conn, self.path, self.read_snapshot(), Path(dest), force=force)
+
+
+def _file(location: Location) -> Path:
+    """The SQLite file a location names (a server URL never reaches this engine)."""
+    assert not isinstance(location, ServerLocation), "SqliteStore needs a file path"
+    return Path(location)
 
 
 def _daily_total(row: tuple[str, str, int, int]) -> DailyTotal:
