@@ -23,18 +23,6 @@ def notice(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def shown(text: str | None) -> str:
-    """Stored text safe for a terminal: line breaks and tabs as spaces, other control and
-    bidirectional-override characters as U+FFFD (ESC, BEL, CR… written by another tool)."""
-    if not text:
-        return ""
-    from kxplan.text import CONTROL_RE
-
-    for line_break in ("\r\n", "\r", "\n", "\t"):
-        text = text.replace(line_break, " ")
-    return CONTROL_RE.sub("\ufffd", text)
-
-
 def print_json(data: Any) -> None:
     """Write data as UTF-8 JSON (Chinese kept readable), 2-space indented, to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
