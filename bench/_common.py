@@ -60,8 +60,11 @@ def add_install_option(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.contextmanager
-def regular_install(venv: Path | None = None) -> Iterator[Install]:
-    """Yield a regular install of this checkout (built in a temporary venv unless given)."""
+def regular_install(venv: Path | None = None, extras: str = "") -> Iterator[Install]:
+    """Yield a regular install of this checkout (built in a temporary venv unless given).
+
+    ``extras`` installs optional dependencies too (``postgres``: ``pip install '.[postgres]'``).
+    """
     if venv is not None:
         yield _install_in(venv)
         return
@@ -70,7 +73,14 @@ def regular_install(venv: Path | None = None) -> Iterator[Install]:
         print(f"building a regular install (pip install .) in {folder} …", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
         subprocess.run(
-            [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", str(ROOT)],
+            [
+                str(folder / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                f"{ROOT}[{extras}]" if extras else str(ROOT),
+            ],
             check=True,
             cwd=tmp,  # never the source tree: a local `kxplan/` must not shadow the install
         )

@@ -122,12 +122,21 @@ def test_every_read_is_identical_on_both_engines(both: tuple[str, str], args: li
     assert _masked(one.stdout) == _masked(other.stdout)
 
 
-@pytest.mark.parametrize("quarter", ["2019Q2", "2019Q3"])
+@pytest.mark.parametrize(
+    ("quarter", "known_at"),
+    [
+        ("2019Q2", None),
+        ("2019Q3", None),
+        ("2019Q2", "2099-01-01T00:00:00Z"),
+        ("2019Q2", "2000-01-01T00:00:00Z"),
+    ],
+)
 def test_the_report_is_byte_identical_on_both_engines(
-    both: tuple[str, str], tmp_path: Path, quarter: str
+    both: tuple[str, str], tmp_path: Path, quarter: str, known_at: str | None
 ) -> None:
     sqlite, server = both
     texts = []
+    cut = ["--known-at", known_at] if known_at else []
     for db, folder in ((sqlite, "a"), (server, "b")):
         out = tmp_path / folder
         kxplan(
@@ -139,6 +148,7 @@ def test_the_report_is_byte_identical_on_both_engines(
             "md",
             "--out",
             str(out),
+            *cut,
             KXPLAN_TODAY="2019-10-01",
             SOURCE_DATE_EPOCH="1570000000",
         )

@@ -544,6 +544,18 @@ def _copying(url: str, pid: int) -> bool:
     return rows[0][0] > 0 and _alive(pid)
 
 
+def _wait_gone(url: str) -> None:
+    """Wait until the killed import's server session has ended (its transaction rolled back)."""
+    deadline = time.monotonic() + 60
+    while sql(
+        url,
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kxplan'"
+        " AND datname = current_database()",
+    ) != [(0,)]:
+        assert time.monotonic() < deadline, "the killed session never ended"
+        time.sleep(0.05)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -576,7 +588,7 @@ def test_an_import_killed_while_it_writes_is_all_or_nothing(pg_db: str, big_csv:
         time.sleep(rng.uniform(0.0, 0.4))
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        time.sleep(0.2)  # the server notices the closed connection and rolls back
+        _wait_gone(pg_db)  # the server notices the closed connection and rolls back
         count = sql(pg_db, "SELECT count(*) FROM entries")[0][0]
         outcomes.append(count)
         assert count in (1, 1 + IMPORT_ROWS)
