@@ -324,7 +324,7 @@ def _import(
         if row.__class__ is list:
             problems.extend(RowProblem(name, line, message) for message in row)  # type: ignore[union-attr]
             continue
-        target, written, _, day, milli, item, note, unit, by, evidence = row  # type: ignore[misc]
+        target, written, _, day, milli, item, note, unit, by, evidence, written_unit = row  # type: ignore[misc]
         digest = sha256(
             "\x1f".join(
                 (
@@ -333,7 +333,7 @@ def _import(
                     "" if milli is None else str(milli),
                     item or "",
                     note or "",
-                    unit or "",
+                    written_unit or "",
                     by or "",
                     evidence or "",
                 )

@@ -47,6 +47,7 @@ from kxplan.entry import (
     DailyTotal,
     Draft,
     Entry,
+    UnitTotal,
     Void,
     amount_from_milli,
     duplicate_item_problem,
@@ -285,6 +286,8 @@ class Health:
     """(target id, item, entry ids) for an item counted more than once."""
     dangling_voids: list[tuple[int, int]] = field(default_factory=list)
     """(void id, entry id) for voids whose entry does not exist (any year)."""
+    units: list[tuple[str, int]] = field(default_factory=list)
+    """(stored unit text, number of entries) for every unit used in the plan year."""
 
 
 @dataclass(frozen=True)
@@ -631,13 +634,15 @@ class Store:
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries of a year in (date, id) order, filtered; voided ones only if asked.
 
-        With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
+        ``unit`` keeps one stored unit text, ``units`` any of several (the spellings of one
+        unit: ``UnitResolver.matching``). With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
         ignored: an entry voided later counts as not voided.
         """
         if targets is not None and limit is not None and len(set(targets)) > 1:
@@ -650,6 +655,7 @@ class Store:
                     date_from=date_from,
                     date_to=date_to,
                     unit=unit,
+                    units=units,
                     include_voided=include_voided,
                     known_at=known_at,
                     limit=limit,
@@ -684,6 +690,12 @@ class Store:
         if unit is not None:
             where.append("e.unit = ?")
             params.append(unit)
+        if units is not None:
+            spellings = sorted(set(units))
+            if not spellings:
+                return []
+            where.append(f"e.unit IN ({_marks(spellings)})")
+            params.extend(spellings)
         if known_at is not None:
             where.append("e.recorded_at <= ?")
             params.append(known_at)
@@ -841,6 +853,87 @@ class Store:
             )
         ]
 
+    def unit_counts(
+        self,
+        year: int,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+    ) -> list[tuple[str, int]]:
+        """Each stored unit text of a year with its number of non-voided entries, sorted by text.
+
+        Optionally only entries dated from ``date_from`` to ``date_to`` (a report's quarter,
+        read from the (year, date) index) and as known at ``known_at``.
+        """
+        sql = "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ? AND e.unit IS NOT NULL"
+        params: list[Any] = [year]
+        if date_from is not None:
+            sql += " AND e.date >= ?"
+            params.append(date_from.isoformat())
+        if date_to is not None:
+            sql += " AND e.date <= ?"
+            params.append(date_to.isoformat())
+        if known_at is not None:
+            sql += " AND e.recorded_at <= ?"
+            params.append(known_at)
+        sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
+        if known_at is not None:
+            sql += " AND v.recorded_at <= ?"
+            params.append(known_at)
+        sql += ") GROUP BY e.unit ORDER BY e.unit"
+        return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
+
+    def unit_totals(
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[UnitTotal]:
+        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``.
+
+        Restricted to the target ids ``targets`` (read through the target index: per-unit
+        figures only need the allocated targets) and/or the stored unit texts ``units``.
+        Target ids and unit texts are as stored; the caller maps old ids and spellings.
+        """
+        sql = (
+            "SELECT e.unit, e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*)"
+            " FROM entries e WHERE e.plan_year = ? AND e.unit IS NOT NULL"
+        )
+        params: list[Any] = [year]
+        for column, values in (("e.target", targets), ("e.unit", units)):
+            if values is None:
+                continue
+            wanted = sorted(set(values))
+            if not wanted:
+                return []
+            sql += f" AND {column} IN ({_marks(wanted)})"
+            params.extend(wanted)
+        if as_of is not None:
+            sql += " AND e.date <= ?"
+            params.append(as_of.isoformat())
+        if known_at is not None:
+            sql += " AND e.recorded_at <= ?"
+            params.append(known_at)
+        sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
+        if known_at is not None:
+            sql += " AND v.recorded_at <= ?"
+            params.append(known_at)
+        sql += ") GROUP BY e.unit, e.target, e.date ORDER BY e.unit, e.target, e.date"
+        return [
+            UnitTotal(
+                unit=row[0],
+                target=row[1],
+                date=date.fromisoformat(row[2]),
+                amount=Decimal(row[3]) / 1000,
+                count=row[4],
+            )
+            for row in self.conn.execute(sql, params)
+        ]
+
     def last_unit_by(self, user: str) -> str | None:
         """The unit of the latest entry this user recorded with one, or None."""
         row = self.conn.execute(
@@ -946,6 +1039,7 @@ class Store:
                     (*params, year, *wanted),
                 )
             ]
+        health.units = self.unit_counts(year)
         health.duplicate_items = [
             (row[0], row[1], _ids(row[2]))
             for row in conn.execute(

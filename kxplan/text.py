@@ -3,12 +3,15 @@
 One definition of the control characters serves everything: plan text values and recorded
 entries refuse them (``CONTROL_RE``, ``ONE_LINE_CONTROL_RE``); a report removes them from
 what is already stored (``display_text``). ``goal_text`` is a target's commitment in words,
-the same in ``plan show``, ``show``, ``add``, ``plan diff`` and the report.
+the same in ``plan show``, ``show``, ``add``, ``plan diff`` and the report. ``comparable``
+is the one normalisation under which two names people type are "the same" (units, their
+aliases, and anything else matched by name).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from kxplan.messages import t
@@ -26,6 +29,18 @@ CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u20
 CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 #: In one-line text (an item, a unit, a name): tab and line feed too.
 ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def comparable(value: str) -> str:
+    """``value`` as names are compared: NFKC, case folded, whitespace runs as one space, trimmed.
+
+    NFKC makes full-width letters, digits and spaces from a Chinese input method
+    (``ｘｉｕｚｈｏｕ``, ``　``) the ASCII ones; case folding makes ``Xiuzhou`` ``xiuzhou``.
+    Only for comparing: what is stored or shown is never this form.
+    """
+    text = unicodedata.normalize("NFKC", value).casefold()
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 def display_text(value: str | None, limit: int | None = None) -> str:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from kxplan.plan import Plan, Point, Section, Target
     from kxplan.progress import TargetProgress
     from kxplan.store import Store
+    from kxplan.units import UnitResolver
 
 UNDO_REASON = "undo"
 CHART_WIDTH = 20
@@ -116,7 +117,7 @@ def add(
             by=who,
             by_given=given,
             date=default_date(plan, env.today, store, who),
-            unit=store.last_unit_by(who) if store is not None else None,
+            unit=plan.unit_resolver().offer(store.last_unit_by(who)) if store is not None else None,
         )
         recorded = _StoreRecorded(store, plan.year) if store is not None else None
         validator = Validator(plan, env.today, date_required=True)
@@ -327,7 +328,7 @@ def render_story(
     echo()
     echo(paint(t("show.entries_heading"), "bold", colour))
     if entries:
-        for line in entry_lines(target, entries, colour):
+        for line in entry_lines(target, entries, colour, plan.unit_resolver()):
             echo(line)
     else:
         echo("  " + t("show.no_entries"))
@@ -382,7 +383,9 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     return line + (t("show.stale") if progress.stale else "")
 
 
-def entry_lines(target: Target, entries: list[Entry], colour: bool) -> list[str]:
+def entry_lines(
+    target: Target, entries: list[Entry], colour: bool, units: UnitResolver
+) -> list[str]:
     """The entries as an aligned table (CJK counted as two cells); voids in a last column."""
     counted = target.kind == "count"
     voided = any(entry.void is not None for entry in entries)
@@ -399,7 +402,7 @@ def entry_lines(target: Target, entries: list[Entry], colour: bool) -> list[str]
         if counted:
             row.append(format_number(entry.amount))
         content = " — ".join(part for part in (entry.item, entry.note) if part)
-        row += [shown(entry.unit), shown(entry.by), shown(content)]
+        row += [shown(units.name(entry.unit)), shown(entry.by), shown(content)]
         if voided:
             void = entry.void
             row.append(
@@ -548,7 +551,7 @@ def describe_entry(plan: Plan, entry: Entry) -> str:
     fields = (
         ("label.log.item", entry.item),
         ("label.log.note", entry.note),
-        ("label.log.unit", entry.unit),
+        ("label.log.unit", plan.unit_resolver().name(entry.unit) if entry.unit else None),
         ("add.label_evidence", entry.evidence),
     )
     for key, value in fields:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kxplan.csvio import CsvTable, ImportResult
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.units import UnitResolver
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -215,16 +216,21 @@ def log(
     env: Env = ctx.obj
     plan = env.plan()
     targets = _target_filter(plan, target) if target is not None else None
+    resolver = plan.unit_resolver()
+    wanted = resolver.require(unit) if unit is not None else None
     date_from = date_to = None
     if quarter is not None:
         date_from, date_to = quarter_range(quarter, plan.year)
     with store_session(env, create=False) as store:
+        spellings = None
+        if wanted is not None:
+            spellings = resolver.matching(wanted, store.units(plan.year))
         entries = store.entries(
             plan.year,
             targets=targets,
             date_from=date_from,
             date_to=date_to,
-            unit=unit.strip() if unit else None,
+            units=spellings,
             include_voided=include_voided,
         )
     aliases = plan.aliases()
@@ -234,10 +240,12 @@ def log(
     if not entries:
         notice(t("log.none"))
         return
-    _log_table(entries, aliases, include_voided)
+    _log_table(entries, aliases, include_voided, resolver)
 
 
-def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bool) -> None:
+def _log_table(
+    entries: list[Entry], aliases: dict[str, str], include_voided: bool, units: UnitResolver
+) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -264,7 +272,7 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
             format_amount(entry.amount),
             Text(shown(entry.item)),
             Text(shown(entry.note)),
-            Text(shown(entry.unit)),
+            Text(shown(units.name(entry.unit))),
             Text(shown(entry.by)),
         ]
         style = None
