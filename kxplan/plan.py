@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -118,7 +118,7 @@ class Unit:
         """Every way the unit may be written: its id, its name, its aliases."""
         return (self.id, self.name, *self.aliases)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The unit as plain JSON-ready data (``plan show --json``)."""
         return {"id": self.id, "name": self.name, "kind": self.kind, "aliases": list(self.aliases)}
 
@@ -178,7 +178,12 @@ class Target:
             schedule = tuple(value * amount / self.goal for value in self.schedule)
         return dataclasses.replace(self, goal=amount, schedule=schedule, allocation=())
 
-    def to_dict(self) -> dict:
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every id entries of this target may be stored under: the current one, then the old ones."""
+        return (self.id, *self.renamed_from)
+
+    def to_dict(self) -> dict[str, Any]:
         """The target as plain JSON-ready data (``plan show --json``; ``show --json`` adds to it)."""
         return {
             "id": self.id,
@@ -309,7 +314,7 @@ class Plan:
                 sections.append(dataclasses.replace(section, points=tuple(points)))
         return dataclasses.replace(self, sections=tuple(sections))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The plan model as plain JSON-ready data, in plan order."""
         return {
             "plan": {
@@ -330,7 +335,7 @@ class Plan:
         }
 
 
-def _point_dict(point: Point) -> dict:
+def _point_dict(point: Point) -> dict[str, Any]:
     return {
         "number": point.number,
         "title": point.title,
@@ -484,7 +489,7 @@ def _scan_events(text: str) -> list[_Refusal]:
     found = []
     for event in yaml.parse(text, Loader=_SafeComposer):
         mark = event.start_mark
-        line, column = mark.line + 1, mark.column + 1
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             found.append(_Refusal(line, column, None, t("pv.alias")))
         tag = getattr(event, "tag", None)
@@ -524,7 +529,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
 def _shape(node: Node) -> str:
     """A scalar's text, or a short stand-in for a list or mapping, for messages."""
     if isinstance(node, ScalarNode):
-        return node.value.strip()
+        text: str = node.value
+        return text.strip()
     return "[…]" if isinstance(node, SequenceNode) else "{…}"
 
 
@@ -619,8 +625,8 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             self.add(node, t("pv.expected_text", field=name))
             return None
+        value: str = node.value
         if _plain(node) and node.tag != _STR:
-            value = node.value
             if node.tag == _NULL:
                 if required:
                     self.add(node, t("pv.empty_value", field=name))
@@ -631,7 +637,7 @@ class _Builder:
             else:
                 self.add(node, t("pv.yaml11_number", field=name, value=value))
             return None
-        value = node.value.strip()
+        value = value.strip()
         if not value:
             if required:
                 self.add(node, t("pv.empty_value", field=name))

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
 from kxplan.messages import t
-from kxplan.numbers import format_number as format_number  # re-exported for the commands
-from kxplan.text import goal_text as target_goal_text
+from kxplan.text import goal_text, section_heading
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Target
@@ -49,14 +48,12 @@ def plan_tree(plan: Plan) -> None:
 
     tree = Tree(f"[bold]{escape(plan.title)}[/] · {escape(plan.org)} · {plan.year}")
     for section in plan.sections:
-        branch = tree.add(
-            f"[bold]{t('label.section_n', n=section.number)} {escape(section.title)}[/]"
-        )
+        branch = tree.add(f"[bold]{escape(section_heading(section.number, section.title))}[/]")
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
                 node = leaf.add(
-                    f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
+                    f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})"
                 )
                 if target.allocation:
                     node.add(escape(allocation_text(plan, target)))
@@ -73,6 +70,8 @@ def plan_tree(plan: Plan) -> None:
 
 def allocation_text(plan: Plan, target: Target) -> str:
     """A target's allocation in one line, its sum beside the goal: ``分解：南湖区科协 2、… 合计 10（目标 10）``."""
+    from kxplan.numbers import format_number
+
     shares = t("plan.allocation_sep").join(
         t(
             "plan.allocation_share",
