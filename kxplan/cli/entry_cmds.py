@@ -25,9 +25,10 @@ from kxplan.messages import t
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
-    from kxplan.csvio import CsvTable, ImportResult
+    from kxplan.csvio import ImportResult
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.tables import Table
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -282,7 +283,15 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
 # --- import ------------------------------------------------------------------------------------
 
 
-@app.command("import", help=t("help.import"))
+def _import_help() -> str:
+    from kxplan.entry import FIELDS
+    from kxplan.normalise import IGNORED_COLUMNS, alias_lines
+
+    columns = "\n".join(f"  {line}" for line in alias_lines(FIELDS))
+    return t("help.import", columns=columns, ignored=", ".join(IGNORED_COLUMNS))
+
+
+@app.command("import", help=_import_help())
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
@@ -299,8 +308,8 @@ def import_(
     plan = env.plan()
     who = by_or_default(by)
     table = read_csv(file, encoding)
-    if table.detected:
-        notice(t("csv.detected", file=file, encoding=table.encoding))
+    for text in table.notices:
+        notice(text)
     try:
         result = _run_import(env, plan, table, who, dry_run)
     except ImportProblems as exc:
@@ -316,7 +325,7 @@ def import_(
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
 
 
-def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) -> ImportResult:
+def _run_import(env: Env, plan: Plan, table: Table, who: str, dry_run: bool) -> ImportResult:
     """Import into the database, building a new one beside its final name when there is none."""
     from kxplan.csvio import import_rows
     from kxplan.store import (
@@ -364,7 +373,7 @@ def _run_import(env: Env, plan: Plan, table: CsvTable, who: str, dry_run: bool) 
         return import_rows(store, plan, table.again(), today=env.today, by=who)
 
 
-def _progress(table: CsvTable) -> Any:
+def _progress(table: Table) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
