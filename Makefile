@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make demo   — fresh kxplan.db, sample progress imported, reports rendered into reports/
-#   make test   — the whole test suite
+#   make test   — the whole test suite (SQLite and a throwaway local PostgreSQL server)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,20 +11,25 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	bash scripts/demo.sh $(BIN)/kxplan
 
+# The suite runs against SQLite and a throwaway PostgreSQL server (scripts/with_postgres.sh).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	bash scripts/with_postgres.sh $(BIN)/python -m pytest -q
 
+# ruff (lint and format) on everything; mypy on kxplan, strict for the core (pyproject.toml)
 lint: $(STAMP)
-	$(BIN)/ruff check kxplan tests bench
+	$(BIN)/ruff check kxplan tests bench scripts
+	$(BIN)/ruff format --check kxplan tests bench scripts
+	$(BIN)/mypy
 
-bench: $(STAMP)
-	$(BIN)/python bench/startup.py
+# Benchmarks build their own regular install (pip install . into a temporary venv): see bench/.
+bench:
+	$(PYTHON) bench/startup.py
 
 clean:
 	rm -rf $(VENV) kxplan.db kxplan.db-wal kxplan.db-shm

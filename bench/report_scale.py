@@ -1,21 +1,21 @@
 """Report benchmark: `kxplan report --quarter 2019Q4 --format all` over 1k, 100k and 1M entries.
 
-Run after the README set-up:  .venv/bin/python bench/report_scale.py [--sizes 1000,100000,1000000] [--runs 5]
-Targets (issue 7): time at 1M ≤ 3× time at 1k; peak RSS at 1M ≤ 150 MB.
-Databases are filled by `kxplan import` of generated rows (not timed here).
+    python3 bench/report_scale.py [--sizes 1000,100000,1000000] [--runs 5] [--venv DIR]
+
+Targets (issue 7): time at 1M ≤ 3× time at 1k; peak RSS at 1M ≤ 150 MB. Runs on a regular
+install (see ``_common``). Databases are filled by `kxplan import` of generated rows (not timed).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import KXPLAN, ROOT, run_once, verdict  # noqa: E402
+from _common import add_install_option, regular_install, run_once, verdict  # noqa: E402
 from gen import write_csv  # noqa: E402
 
 
@@ -23,21 +23,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
+    add_install_option(parser)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    env = dict(os.environ, KXPLAN_PLAN=str(ROOT / "plans" / "2019.yaml"), NO_COLOR="1")
-    with tempfile.TemporaryDirectory() as tmp:
+    with regular_install(args.venv) as install, tempfile.TemporaryDirectory() as tmp:
+        env = install.env()
+        kx = install.kxplan
         folder = Path(tmp)
         commands = {}
         for size in sizes:
             db = folder / f"{size}.db"
             run_once(
-                [KXPLAN, "--db", str(db), "import", str(write_csv(folder / f"{size}.csv", size))],
+                [kx, "--db", str(db), "import", str(write_csv(folder / f"{size}.csv", size))],
                 env,
             )
             out = folder / f"out{size}"
             commands[size] = [
-                KXPLAN,
+                kx,
                 "--db",
                 str(db),
                 "report",

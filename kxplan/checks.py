@@ -90,8 +90,6 @@ def plan_findings(problems: Iterable[Problem]) -> list[Finding]:
 
 def database_findings(health: Health, database: str) -> list[Finding]:
     """Findings from the store's answers, in a fixed order of checks."""
-    from kxplan.store import APPLICATION_ID, SCHEMA_VERSION
-
     found: list[Finding] = []
 
     def add(check: str, severity: str, message: str, refs: Iterable[int] = ()) -> None:
@@ -101,20 +99,24 @@ def database_findings(health: Health, database: str) -> list[Finding]:
         result = _clip(_safe("; ".join(health.quick_check.splitlines())))
         key = "check.damaged" if health.damaged else "check.row_rules"
         add("database", ERROR, t(key, result=result))
-    if health.schema_version != SCHEMA_VERSION:
+    if health.schema_version != health.expected_schema_version:
         add(
             "schema_version",
             ERROR,
-            t("check.schema_version", version=health.schema_version, expected=SCHEMA_VERSION),
+            t(
+                "check.schema_version",
+                version=health.schema_version,
+                expected=health.expected_schema_version,
+            ),
         )
-    if health.application_id != APPLICATION_ID:
+    if health.application_id != health.expected_application_id:
         add(
             "application_id",
             ERROR,
             t(
                 "check.application_id",
                 app_id=f"0x{health.application_id:08X}",
-                expected=f"0x{APPLICATION_ID:08X}",
+                expected=f"0x{health.expected_application_id:08X}",
             ),
         )
     for target, ids in health.orphans:

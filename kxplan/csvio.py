@@ -35,20 +35,22 @@ from kxplan.entry import (
     FIELDS,
     Checked,
     Entry,
+    ImportState,
     RowProblem,
     Validator,
     draft_from,
     duplicate_item_problem,
-    format_amount,
     milestone_done_problem,
+    timestamp,
 )
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.numbers import format_number
 from kxplan.tables import Row, Table, read_file, read_header
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
-    from kxplan.store import ImportState, Store
+    from kxplan.store import Store
 
 EXPORT_COLUMNS = FIELDS
 VOID_COLUMNS = ("id", "recorded_at", "void_id", "void_reason", "void_by", "void_recorded_at")
@@ -121,6 +123,7 @@ class ImportResult:
     skipped: int = 0
     voided: int = 0  # rows an ``export --all`` marked voided: never imported
     problems: list[RowProblem] = field(default_factory=list)
+    created: bool = False  # the import created the database
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -134,7 +137,7 @@ def decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, bool
         except LookupError:
             raise InputError(t("csv.unknown_encoding", encoding=encoding)) from None
         # rot13, hex, base64, zlib … are bytes-to-bytes or str-to-str codecs, not text encodings
-        if not info._is_text_encoding:  # type: ignore[attr-defined]
+        if not info._is_text_encoding:
             raise InputError(t("csv.not_text_encoding", encoding=encoding))
         codec = "utf-8-sig" if info.name == "utf-8" else info.name
         try:
@@ -210,6 +213,45 @@ def unneutralise(cell: str) -> str:
     return cell[1:] if _UNNEUTRALISE_RE.match(cell) else cell
 
 
+def import_file(
+    location: Path | str,
+    plan: Plan,
+    table: CsvTable,
+    *,
+    today: date,
+    by: str,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a read table into the database at ``location``: the whole lifecycle, one call.
+
+    Into an existing database: ``import_rows`` in one transaction. Where there is none, a new
+    database is built that appears at ``location`` only when the whole import succeeded with
+    at least one row (``Store.create_with``; ``created`` says so), so a refused import leaves
+    no database behind; a dry run then reads none. If another process created the database
+    meanwhile, the file is imported into that one: rows it already has from this file are
+    skipped by their import keys. An engine failure becomes one ``DatabaseError`` line.
+    """
+    from kxplan.store import Store, database_errors
+
+    options: dict[str, Any] = {"today": today, "by": by, "progress": progress}
+    with database_errors(location):
+        if not Store.exists(location):
+            if dry_run:
+                return import_rows(None, plan, table, **options)
+            result = Store.create_with(
+                location,
+                lambda store: import_rows(store, plan, table, **options),
+                keep=lambda result: result.rows > 0,
+            )
+            if result is not None:
+                result.created = result.rows > 0
+                return result
+            table = table.again()
+        with Store.open(location, create=False) as store:
+            return import_rows(store, plan, table, dry_run=dry_run, **options)
+
+
 def import_rows(
     store: Store | None,
     plan: Plan,
@@ -226,8 +268,6 @@ def import_rows(
     ``store`` may be None for a dry run without a database. Raise ``ImportProblems`` listing
     every bad row; the database is then unchanged.
     """
-    from kxplan.store import ImportState, timestamp
-
     if store is None:
         return _import(
             None, ImportState(), plan, table, today, by, "", dry_run=True, progress=progress
@@ -313,10 +353,10 @@ def _import(
             )
             bad = {column for column, _ in cell_problems}
             checked = check(*values)
-            if checked.__class__ is list:
+            if isinstance(checked, list):
                 problems.extend(
                     problem(line, field, message)
-                    for field, message in checked  # type: ignore[union-attr]
+                    for field, message in checked
                     if field_column.get(field) not in bad
                 )
             continue
@@ -336,10 +376,10 @@ def _import(
         ):
             values = values[:3] + tuple(unneutralise(value) for value in values[3:])
         row = check(*values)
-        if row.__class__ is list:
-            problems.extend(problem(line, field, message) for field, message in row)  # type: ignore[union-attr]
+        if isinstance(row, list):
+            problems.extend(problem(line, field, message) for field, message in row)
             continue
-        target, written, _, day, milli, item, note, unit, by, evidence = row  # type: ignore[misc]
+        target, written, _, day, milli, item, note, unit, by, evidence = row
         digest = sha256(
             "\x1f".join(
                 (
@@ -362,7 +402,7 @@ def _import(
             continue
         kind = target.kind
         if kind == "milestone" or (item is not None and kind == "count"):
-            found = _rule_problem(row, line, items, done, new_items, new_done)  # type: ignore[arg-type]
+            found = _rule_problem(row, line, items, done, new_items, new_done)
             if found is not None:
                 field, message = found
                 problems.append(problem(line, field, message))
@@ -465,7 +505,7 @@ def export_records(
         record = [
             aliases.get(entry.target, entry.target),
             entry.date.isoformat(),
-            format_amount(entry.amount),
+            format_number(entry.amount),
             neutralise(entry.item or ""),
             neutralise(entry.note or ""),
             neutralise(entry.unit or ""),

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.normalise import halfwidth, parse_date, plain_amount
-from kxplan.numbers import decimal_json as number_json
-from kxplan.numbers import format_number as format_amount
-from kxplan.numbers import percent as percent  # re-exported: `record` prints the share done
+from kxplan.numbers import decimal_json, format_number
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
@@ -69,6 +67,28 @@ class DailyTotal:
     date: date
     amount: Decimal
     count: int
+
+
+@dataclass
+class ImportState:
+    """What an import checks its rows against, loaded once per import (no per-row query).
+
+    ``keys`` are the import keys already in the database; ``items`` maps (target, item) of
+    non-voided entries to the entry id; ``done`` maps a target with a non-voided entry to
+    (entry id, date) — used for milestones. Target ids are as stored.
+    """
+
+    keys: set[str] = field(default_factory=set)
+    items: dict[tuple[str, str], int] = field(default_factory=dict)
+    done: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """A UTC timestamp as entries and voids keep it in ``recorded_at``: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- validation (shared by `record`, `import` and interactive `add`) ------------------------
@@ -182,6 +202,10 @@ class Checked(NamedTuple):
     evidence: str | None
 
 
+_ParsedDate = tuple[date, str] | str
+"""A date and its ISO text, or the problem with the text (``Validator`` caches both)."""
+
+
 class Validator:
     """Validates entry fields against one plan.
 
@@ -201,7 +225,7 @@ class Validator:
             self.targets[target.id] = target
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
-        self._dates: dict[str, tuple[date, str] | str] = {}
+        self._dates: dict[str, _ParsedDate] = {}
         self._amounts: dict[tuple[str, str], int | _Problem | None] = {}
 
     # single fields -------------------------------------------------------------------------
@@ -252,7 +276,7 @@ class Validator:
         result = self._date(value or "")
         return result if isinstance(result, str) else result[0]
 
-    def _date(self, text: str) -> tuple[date, str] | str:
+    def _date(self, text: str) -> _ParsedDate:
         cached = self._dates.get(text)
         if cached is not None:
             return cached
@@ -261,7 +285,7 @@ class Validator:
             self._dates[text] = result
         return result
 
-    def _parse_date(self, text: str) -> tuple[date, str] | str:
+    def _parse_date(self, text: str) -> _ParsedDate:
         if not text:
             if self.date_required:
                 return t("entry.date_required")
@@ -269,10 +293,9 @@ class Validator:
                 return t("entry.today_outside_year", today=self.today.isoformat(), year=self.year)
             return self.today, self.today.isoformat()
         day = parse_date(text)
-        if day.__class__ is tuple:
-            key, fields = day  # type: ignore[misc]
+        if isinstance(day, tuple):
+            key, fields = day
             return t(key, **fields)
-        assert isinstance(day, date)
         if day.year != self.year:
             return t("entry.date_outside_year", value=text, year=self.year)
         return day, day.isoformat()
@@ -284,14 +307,15 @@ class Validator:
 
     def _amount(self, target: Target, text: str) -> int | str | None:
         key = (target.kind, text)
-        result = self._amounts.get(key, _MISSING)
-        if result is _MISSING:
+        try:
+            result = self._amounts[key]
+        except KeyError:
             result = _parse_amount(target.kind, text.strip())
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[key] = result
-        if result.__class__ is _Problem:
+        if isinstance(result, _Problem):
             return result.message(target)
-        return result  # type: ignore[return-value]
+        return result
 
     # whole entries -------------------------------------------------------------------------
     def row(
@@ -328,12 +352,12 @@ class Validator:
                         found, written = loose
         when = self._dates.get(day) or self._date(day)
         if when.__class__ is str:
-            problems.append(("date", when))  # type: ignore[arg-type]
+            problems.append(("date", when))
         milli = None
         if found is not None:
             milli = self._amount(found, amount)
             if milli.__class__ is str:
-                problems.append(("amount", milli))  # type: ignore[arg-type]
+                problems.append(("amount", milli))
         bad_text = False
         texts = [item, note, unit, by, evidence]
         for index, (name, limit, control) in enumerate(_TEXT_CHECKS):
@@ -351,14 +375,14 @@ class Validator:
             problems.append(("note", t("entry.note_required", target=found.id)))
         if problems:
             return problems
-        assert found is not None
-        day_value, iso = when  # type: ignore[misc]
+        assert found is not None and not isinstance(when, str) and not isinstance(milli, str)
+        day_value, iso = when
         return Checked(
             found,
             written,
             day_value,
             iso,
-            milli,  # type: ignore[arg-type]
+            milli,
             item or None,
             note or None,
             unit or None,
@@ -397,7 +421,6 @@ def draft_from(checked: Checked) -> Draft:
     )
 
 
-_MISSING: Any = object()
 _ITEM_LIMIT = TEXT_LIMITS["item"]
 _NOTE_LIMIT = TEXT_LIMITS["note"]
 _UNIT_LIMIT = TEXT_LIMITS["unit"]
@@ -456,7 +479,7 @@ def _parse_amount(kind: str, text: str) -> int | _Problem | None:
         return _Problem("entry.amount_not_positive", {"value": text})
     if number > MAX_AMOUNT:
         return _Problem(
-            "entry.amount_too_large", {"value": text, "limit": format_amount(MAX_AMOUNT)}
+            "entry.amount_too_large", {"value": text, "limit": format_number(MAX_AMOUNT)}
         )
     milli = number * _THOUSAND
     if milli != milli.to_integral_value():
@@ -477,7 +500,7 @@ def milestone_done_problem(draft: Draft, earlier_id: int, earlier_date: str) -> 
     return t("entry.milestone_done", target=draft.target, id=earlier_id, date=earlier_date)
 
 
-def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:
+def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
     """An entry as JSON-ready data (the ``log --json`` and ``export --format json`` shape).
 
     ``aliases`` maps old target ids to current ones, so entries show under today's ids.
@@ -487,7 +510,7 @@ def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:
         "id": entry.id,
         "target": aliases.get(entry.target, entry.target) if aliases else entry.target,
         "date": entry.date.isoformat(),
-        "amount": number_json(entry.amount),
+        "amount": decimal_json(entry.amount),
         "item": entry.item,
         "note": entry.note,
         "unit": entry.unit,

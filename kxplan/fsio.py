@@ -3,6 +3,9 @@
 A reader (or a crash) sees either the old file or the new one, never half of either. Several
 files written together (a report's .md and .html) are all staged before any is renamed, so a
 full disk leaves the previous set untouched.
+
+This is the one module that calls ``fsync``: ``fsync_file`` and ``fsync_folder`` serve the
+store too (a backup copy is synced before it is given its name, and its folder after).
 """
 
 from __future__ import annotations
@@ -31,18 +34,21 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable: fsync the folder that holds it (best effort)."""
-    try:
-        handle = os.open(folder if str(folder) else ".", os.O_RDONLY)
-    except OSError:
-        return
+def fsync_file(path: Path) -> None:
+    """Flush a closed file's data to the disk (``OSError`` when it cannot be)."""
+    handle = os.open(path, os.O_RDONLY)
     try:
         os.fsync(handle)
-    except OSError:
-        pass
     finally:
         os.close(handle)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every system can sync a folder)."""
+    try:
+        fsync_file(folder if str(folder) else Path("."))
+    except OSError:
+        pass
 
 
 def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
@@ -65,7 +71,7 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
             current = path
             os.replace(temp_name, path)
         for folder in {path.parent for _, path in staged}:
-            _fsync_folder(folder)
+            fsync_folder(folder)
         staged = []
     except OSError as exc:
         raise OutputError(

@@ -258,6 +258,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.opt.section": ("Show only section N.", "只显示第 N 部分。"),
     "help.opt.point": ("Show only work point N.", "只显示第 N 条工作要点。"),
+    "status.missed": ("missed", "未完成"),
     "status.at_risk": ("at risk", "严重滞后"),
     "status.overdue": ("overdue", "已逾期"),
     "status.behind": ("behind", "略有滞后"),
@@ -267,6 +268,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "status.active": ("active", "进行中"),
     "status.done": ("done", "已完成"),
     "status.stale": ("stale", "90天无记录"),
+    "status.due_today": ("due today", "今日到期"),
     "status.clamped": (
         "the {year} plan is shown as of {as_of} (today, {today}, is outside the plan year)",
         "{year} 年计划按 {as_of} 显示（今天 {today} 不在计划年度内）",
@@ -486,7 +488,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "report.quarter_name": ("Q{q} {year}", "{year}年第{q}季度"),
     "report.goal_count": ("{goal} {unit}{or_more}", "{goal}{unit}{or_more}"),
-    "report.section_heading": ("Section {n}: {title}", "{n}、{title}"),
     "report.owner": ("Lead: {owner}", "责任部门：{owner}"),
     "report.more": (
         "… and {count} more entries this quarter",
@@ -538,12 +539,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "report.warnings": ("Warnings (three-colour view)", "三色预警"),
     "report.warnings_note": (
-        "Red: at risk or overdue. Yellow: behind expected pace.",
-        "红色：严重滞后或已逾期；黄色：落后于序时进度。",
+        "Red: missed at the year's end, at risk, or overdue. Yellow: behind expected pace, or no entry in 90 days (idle).",
+        "红色：年度未完成、严重滞后或已逾期；黄色：略有滞后，或 90 天无记录（停滞）。",
     ),
     "report.warnings_none": (
-        "No target is behind, at risk or overdue.",
-        "没有滞后或逾期的目标。",
+        "No target is red or yellow.",
+        "没有红色或黄色预警的目标。",
+    ),
+    "report.by_colour": ("By colour", "按颜色"),
+    "report.by_colour_note": (
+        " (red and yellow targets are listed under Warnings; grey: not yet due)",
+        "（红色、黄色目标见“三色预警”；灰色为未到期）",
     ),
     "report.colour_red": ("red", "红"),
     "report.colour_yellow": ("yellow", "黄"),
@@ -1085,8 +1091,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "show.kind.milestone": ("milestone", "节点任务"),
     "show.kind.activity": ("ongoing activity", "持续性工作"),
     "show.point": (
-        "Point {number}. {title} · section {section}. {section_title}",
-        "第{number}条 {title} · 第{section}部分 {section_title}",
+        "Point {number}. {title} · {section}",
+        "第{number}条 {title} · {section}",
     ),
     "show.owner": ("lead: {owner}", "责任部门：{owner}"),
     "show.renamed": ("formerly {ids}", "曾用编号 {ids}"),
@@ -1306,7 +1312,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
     "pv.no_such_file": ("no such file", "文件不存在"),
     # --- labels --------------------------------------------------------------------------------
-    "label.section_n": ("Section {n}", "第{n}部分"),
+    "label.section_heading": ("Section {n}: {title}", "{n}、{title}"),
     "label.or_more": (" or more", "以上"),
     "label.goal_count": ("goal {goal} {unit}{or_more}", "目标 {goal}{unit}{or_more}"),
     "label.goal_due": ("due {due}", "{due} 前完成"),

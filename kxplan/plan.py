@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -109,7 +109,12 @@ class Target:
     renamed_from: tuple[str, ...] = ()
     line: int = 0
 
-    def to_dict(self) -> dict:
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every id entries of this target may be stored under: the current one, then the old ones."""
+        return (self.id, *self.renamed_from)
+
+    def to_dict(self) -> dict[str, Any]:
         """The target as plain JSON-ready data (``plan show --json``; ``show --json`` adds to it)."""
         return {
             "id": self.id,
@@ -181,7 +186,7 @@ class Plan:
         """Old target ids (``renamed_from``) mapped to the current id."""
         return {old: target.id for target in self.targets() for old in target.renamed_from}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The plan model as plain JSON-ready data, in plan order."""
         return {
             "plan": {
@@ -201,7 +206,7 @@ class Plan:
         }
 
 
-def _point_dict(point: Point) -> dict:
+def _point_dict(point: Point) -> dict[str, Any]:
     return {
         "number": point.number,
         "title": point.title,
@@ -354,7 +359,7 @@ def _scan_events(text: str) -> list[_Refusal]:
     found = []
     for event in yaml.parse(text, Loader=_SafeComposer):
         mark = event.start_mark
-        line, column = mark.line + 1, mark.column + 1
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             found.append(_Refusal(line, column, None, t("pv.alias")))
         tag = getattr(event, "tag", None)
@@ -394,7 +399,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
 def _shape(node: Node) -> str:
     """A scalar's text, or a short stand-in for a list or mapping, for messages."""
     if isinstance(node, ScalarNode):
-        return node.value.strip()
+        text: str = node.value
+        return text.strip()
     return "[…]" if isinstance(node, SequenceNode) else "{…}"
 
 
@@ -486,8 +492,8 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             self.add(node, t("pv.expected_text", field=name))
             return None
+        value: str = node.value
         if _plain(node) and node.tag != _STR:
-            value = node.value
             if node.tag == _NULL:
                 if required:
                     self.add(node, t("pv.empty_value", field=name))
@@ -498,7 +504,7 @@ class _Builder:
             else:
                 self.add(node, t("pv.yaml11_number", field=name, value=value))
             return None
-        value = node.value.strip()
+        value = value.strip()
         if not value:
             if required:
                 self.add(node, t("pv.empty_value", field=name))

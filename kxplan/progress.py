@@ -4,6 +4,18 @@
 (``DailyTotal``, aggregated by the store in SQL) and a date. It never reads the clock or the
 database, so every rule is a table-driven test. All arithmetic is Decimal; percentages are
 rounded half up (四舍五入) to one decimal.
+
+The status rules (docs/status-rules.md explains them for the office, with an example each):
+
+1. A day is judged at its end: a milestone due on or before ``as_of`` and not done is
+   ``overdue``; a count's expected pace counts ``as_of`` itself.
+2. The year closes: on the plan's last day a count below its goal is ``missed``, whatever
+   the thresholds say; a count at or above its goal is ``done``.
+3. Colours (``COLOURS``): red = missed, at_risk, overdue; yellow = behind, idle; green =
+   on_track, active, done; grey = pending. A point or section takes its worst colour — grey
+   never outranks green — and, as its status, the worst status of that colour (``worst``).
+   三色预警 (``Summary.warnings``) is every red and yellow target; the summary boxes count
+   the same statuses (``Summary.counts``), so the two always agree.
 """
 
 from __future__ import annotations
@@ -14,17 +26,43 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kxplan.entry import DailyTotal, Entry
-from kxplan.numbers import decimal_json, percent
-from kxplan.numbers import round1 as round1  # callers round with progress.round1
+from kxplan.numbers import decimal_json, percent, round1
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Point, Section, Target
 
-#: Every status, worst first. A point's or section's status is its worst target's.
-STATUSES = ("at_risk", "overdue", "behind", "idle", "pending", "on_track", "active", "done")
+#: Every status, worst first: red, then yellow, then green, then grey (not yet due), so that
+#: "the worst" of a point's targets is its worst colour and, within it, its worst status.
+#: This is also the order of the summary boxes of a report.
+STATUSES = (
+    "missed",
+    "at_risk",
+    "overdue",
+    "behind",
+    "idle",
+    "on_track",
+    "active",
+    "done",
+    "pending",
+)
+#: Each status's colour in the three-colour view (三色预警); grey is "not yet due".
+COLOURS = {
+    "missed": "red",
+    "at_risk": "red",
+    "overdue": "red",
+    "behind": "yellow",
+    "idle": "yellow",
+    "on_track": "green",
+    "active": "green",
+    "done": "green",
+    "pending": "grey",
+}
+#: The colours, worst first; the first two are the warnings (三色预警).
+COLOUR_ORDER = ("red", "yellow", "green", "grey")
+WARNING_COLOURS = ("red", "yellow")
 _RANK = {status: index for index, status in enumerate(STATUSES)}
 #: An activity is active, and any target recent (not stale), when it has an entry in the
 #: 90 days ending on as_of (``window_start``).
@@ -66,6 +104,16 @@ def elapsed(as_of: date) -> Decimal:
 def clamp(day: date, year: int) -> date:
     """A date moved into the plan year (a 2019 plan viewed in 2026 sees 31 December 2019)."""
     return max(date(year, 1, 1), min(day, date(year, 12, 31)))
+
+
+def last_day(year: int) -> date:
+    """The plan year's last day (31 December): the day the year closes."""
+    return date(year, 12, 31)
+
+
+def year_closed(as_of: date) -> bool:
+    """Whether ``as_of`` is the plan year's last day, when what is not done is missed (rule 2)."""
+    return as_of >= last_day(as_of.year)
 
 
 def window_start(as_of: date) -> date:
@@ -133,23 +181,38 @@ class TargetProgress:
     expected_by_quarter: tuple[Decimal, ...] = ()
     done_on: date | None = None
 
+    @property
+    def colour(self) -> str:
+        """red / yellow / green / grey (``COLOURS``)."""
+        return COLOURS[self.status]
+
 
 @dataclass(frozen=True)
 class PointProgress:
-    """A work point and its targets; its status is its worst target's."""
+    """A work point and its targets; its status is its targets' roll-up (``worst``)."""
 
     point: Point
     status: str
     targets: tuple[TargetProgress, ...]
 
+    @property
+    def colour(self) -> str:
+        """red / yellow / green / grey (``COLOURS``)."""
+        return COLOURS[self.status]
+
 
 @dataclass(frozen=True)
 class SectionProgress:
-    """A section and its points; its status is its worst point's."""
+    """A section and its points; its status is its points' roll-up (``worst``)."""
 
     section: Section
     status: str
     points: tuple[PointProgress, ...]
+
+    @property
+    def colour(self) -> str:
+        """red / yellow / green / grey (``COLOURS``)."""
+        return COLOURS[self.status]
 
 
 @dataclass(frozen=True)
@@ -169,6 +232,26 @@ class Summary:
         """Every target's progress in plan order."""
         return [target for point in self.points() for target in point.targets]
 
+    def colour_counts(self) -> dict[str, int]:
+        """How many targets have each colour (``COLOUR_ORDER``), from the same ``counts``."""
+        totals = {colour: 0 for colour in COLOUR_ORDER}
+        for status, number in self.counts.items():
+            totals[COLOURS[status]] += number
+        return totals
+
+    def warnings(self) -> list[TargetProgress]:
+        """三色预警: every red target, then every yellow one, each group in plan order.
+
+        Exactly the targets the red and yellow summary boxes count (both read ``status``).
+        """
+        targets = self.targets()
+        return [
+            progress
+            for colour in WARNING_COLOURS
+            for progress in targets
+            if progress.colour == colour
+        ]
+
     def only(self, section: int | None = None, point: int | None = None) -> Summary:
         """The part of the summary for one section and/or one point, with counts recomputed."""
         sections = []
@@ -185,7 +268,11 @@ class Summary:
 
 
 def worst(statuses: Iterable[str]) -> str:
-    """The worst of several statuses (``done`` when there are none)."""
+    """The roll-up of several statuses: the worst colour, and the worst status of that colour.
+
+    Grey (not yet due) never outranks green: {done, pending, active} rolls up to ``active``;
+    only statuses that are all ``pending`` roll up to ``pending``. ``done`` when there are none.
+    """
     return min(statuses, key=_RANK.__getitem__, default="done")
 
 
@@ -208,14 +295,24 @@ def expected(target: Target, as_of: date) -> Decimal:
     return before + (target.schedule[quarter - 1] - before) * days_in / length
 
 
-def count_status(actual: Decimal, goal: Decimal, expect: Decimal, plan: Plan) -> str:
-    """done / on_track / behind / at_risk for a count target (gap = (expected − actual) / goal).
+def count_status(
+    actual: Decimal, goal: Decimal, expect: Decimal, plan: Plan, *, closed: bool = False
+) -> str:
+    """done / on_track / behind / at_risk — or missed — for a count (gap = (expected − actual) / goal).
 
-    The gap is compared as ``expected − actual ≤ threshold × goal`` so that a gap of exactly
-    the threshold is never pushed over it by a division.
+    At or above the goal is ``done`` (an ``or_more`` goal too). Once the year is ``closed``
+    (``year_closed``), anything below the goal is ``missed``, whatever the thresholds say:
+    9,514 of 10,000 on 31 December is not on track, it is not done. Before that, the gap is
+    compared as ``expected − actual ≤ threshold × goal`` so that a gap of exactly the
+    threshold is never pushed over it by a division.
+
+    Public so that whatever else is judged against a goal (a unit's allocation) is judged by
+    the same rule.
     """
     if actual >= goal:
         return "done"
+    if closed:
+        return "missed"
     shortfall = expect - actual
     if shortfall <= plan.on_track * goal:
         return "on_track"
@@ -270,7 +367,8 @@ def target_progress(
 ) -> TargetProgress:
     """One target's progress from its (date-sorted, ≤ as_of) daily totals.
 
-    ``stale`` flags a count target not yet done, or an activity, with no entry in the 90 days
+    ``as_of`` is judged at its end (rule 1): a milestone done on it is done, one due on it and
+    not done is overdue. ``stale`` flags a count target not yet done, or an activity, with no entry in the 90 days
     ending on ``as_of``; an activity with an entry in them is active. A milestone is never
     stale: one entry completes it, and until then its status (pending, overdue) already says
     what is missing.
@@ -283,7 +381,7 @@ def target_progress(
         assert target.due is not None
         if done_on is not None:
             status = "done"
-        elif target.due < as_of:
+        elif target.due <= as_of:
             status = "overdue"
         else:
             status = "pending"
@@ -309,7 +407,7 @@ def _count_progress(
     actual = sum((total.amount for total in totals), Decimal(0))
     expect = expected(target, as_of)
     gap = (expect - actual) / goal
-    status = count_status(actual, goal, expect, plan)
+    status = count_status(actual, goal, expect, plan, closed=year_closed(as_of))
     current = quarter_of(as_of)
     amounts = [Decimal(0)] * 4
     for total in totals:
@@ -345,10 +443,11 @@ def _count_progress(
     )
 
 
-def to_json(summary: Summary) -> dict:
+def to_json(summary: Summary) -> dict[str, Any]:
     """The summary as JSON-ready data in plan order (the ``kxplan status --json`` shape).
 
-    ``actual`` is exact; ``expected``, ``projection`` and ``needed_per_quarter`` are rounded
+    ``summary`` counts targets per status and ``colours`` per colour; ``warnings`` lists the
+    ids of the red, then yellow targets (三色预警) — the same sets. ``actual`` is exact; ``expected``, ``projection`` and ``needed_per_quarter`` are rounded
     half up to one decimal; fields a kind does not have are None. Status keys never translate.
     """
     plan = summary.plan
@@ -364,10 +463,19 @@ def to_json(summary: Summary) -> dict:
             },
         },
         "as_of": summary.as_of.isoformat(),
+        "year_closed": year_closed(summary.as_of),
         "targets": [_target_json(progress) for progress in summary.targets()],
-        "points": [{"number": p.point.number, "status": p.status} for p in summary.points()],
-        "sections": [{"number": s.section.number, "status": s.status} for s in summary.sections],
+        "points": [
+            {"number": p.point.number, "status": p.status, "colour": p.colour}
+            for p in summary.points()
+        ],
+        "sections": [
+            {"number": s.section.number, "status": s.status, "colour": s.colour}
+            for s in summary.sections
+        ],
         "summary": dict(summary.counts),
+        "colours": summary.colour_counts(),
+        "warnings": [progress.target.id for progress in summary.warnings()],
     }
 
 
@@ -375,7 +483,7 @@ def _rounded(value: Decimal | None) -> int | float | None:
     return None if value is None else decimal_json(round1(value))
 
 
-def _target_json(progress: TargetProgress) -> dict:
+def _target_json(progress: TargetProgress) -> dict[str, Any]:
     target = progress.target
     return {
         "id": target.id,
@@ -388,6 +496,7 @@ def _target_json(progress: TargetProgress) -> dict:
         "expected": _rounded(progress.expected),
         "percent": decimal_json(progress.percent),
         "status": progress.status,
+        "colour": progress.colour,
         "projection": _rounded(progress.projection),
         "needed_per_quarter": _rounded(progress.needed_per_quarter),
         "stale": progress.stale,
@@ -404,13 +513,12 @@ def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
     Only tests call it: they build totals from plain entries without a database, and check
     ``Store.daily_totals`` against it. The commands always read the store's aggregate.
     """
-    sums: dict[tuple[str, date], list] = {}
+    sums: dict[tuple[str, date], tuple[Decimal, int]] = {}
     for entry in entries:
         if entry.void is not None:
             continue
-        cell = sums.setdefault((entry.target, entry.date), [Decimal(0), 0])
-        cell[0] += entry.amount or Decimal(0)
-        cell[1] += 1
+        amount, count = sums.get((entry.target, entry.date), (Decimal(0), 0))
+        sums[entry.target, entry.date] = (amount + (entry.amount or Decimal(0)), count + 1)
     return [
         DailyTotal(target, day, amount, count)
         for (target, day), (amount, count) in sorted(sums.items())

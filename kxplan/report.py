@@ -53,14 +53,17 @@ Top-level variables (fields of ``ReportContext``):
 - ``quarter_start``, ``quarter_end``, ``as_of``, ``report_date``: ISO dates.
 - ``known_at``: the known-at timestamp as given, or ``""``. ``known_at_text``: it, or the
   words for "everything recorded".
-- ``status_counts``: list of ``StatusCount``, one per status that occurs, worst first.
+- ``status_counts``: list of ``StatusCount``, one per status that occurs, worst first (red,
+  yellow, green, then grey: ``progress.STATUSES``).
+- ``colour_counts``: list of ``ColourCount``, one per colour (red, yellow, green, grey), zeros
+  included; red and yellow count exactly the targets listed in ``warnings``.
 - ``total_targets``: the number of targets.
 - ``goals``: list of ``TargetRow`` — every count target, in plan order.
 - ``sections``: list of ``SectionRow`` in plan order.
 - ``next_quarter_name``: the next quarter's name, or ``""`` after Q4.
 - ``next_milestones``: list of ``TargetRow`` — milestones due in the next quarter.
-- ``warnings``: list of ``TargetRow`` — targets at risk or overdue (red), then behind
-  (yellow), each group in plan order.
+- ``warnings``: list of ``TargetRow`` — 三色预警: every red target (missed, at risk, overdue),
+  then every yellow one (behind, idle), each group in plan order (``Summary.warnings``).
 - ``corrections``: list of ``CorrectionRow`` in (entry date, entry id) order.
 - ``corrections_note``: one sentence stating the corrections rule for this report.
 - ``entry_cap``: the most entries listed per point.
@@ -68,6 +71,8 @@ Top-level variables (fields of ``ReportContext``):
   its SHA-256. ``entries_used``: non-voided entries dated up to ``as_of`` behind the figures.
 
 ``StatusCount``: ``key``, ``label``, ``colour``, ``count``.
+
+``ColourCount``: ``colour``, ``label`` (红 / red …), ``count``.
 
 ``SectionRow``: ``number``, ``heading`` (numbered title), ``title``, ``status``,
 ``status_label``, ``colour``, ``points`` (list of ``PointRow``).
@@ -105,9 +110,9 @@ when it is an http/https URL, else ``""``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -118,6 +123,7 @@ from kxplan.errors import InputError
 from kxplan.messages import CATALOG, get_language, t
 from kxplan.numbers import format_number, percent, round1
 from kxplan.progress import (
+    COLOURS,
     STATUSES,
     Summary,
     TargetProgress,
@@ -125,7 +131,7 @@ from kxplan.progress import (
     quarter_bounds,
     summarise,
 )
-from kxplan.text import display_text, goal_text
+from kxplan.text import chinese_numeral, display_text, goal_text, section_heading
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -139,19 +145,6 @@ FORMATS = ("md", "html")
 TEMPLATE_NAMES = {"md": "report.md.j2", "html": "report.html.j2"}
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
-#: three-colour view: red / yellow / green, grey for not yet due
-COLOURS = {
-    "at_risk": "red",
-    "overdue": "red",
-    "behind": "yellow",
-    "idle": "yellow",
-    "pending": "grey",
-    "on_track": "green",
-    "active": "green",
-    "done": "green",
-}
-_WARNING_ORDER = (("at_risk", "overdue"), ("behind",))
-_CN_DIGITS = "零一二三四五六七八九"
 _HUNDRED = Decimal(100)
 
 
@@ -167,7 +160,16 @@ class ReportStore(Protocol):
         self, year: int, *, as_of: date | None = None, known_at: str | None = None
     ) -> list[DailyTotal]: ...
 
-    def entries(self, year: int, **filters: Any) -> list[Entry]: ...
+    def entries(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]: ...
 
     def voids(
         self,
@@ -450,6 +452,15 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
+class ColourCount:
+    """How many targets have one colour of the three-colour view (grey: not yet due)."""
+
+    colour: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Every variable the report templates use (documented in the module docstring)."""
 
@@ -470,6 +481,7 @@ class ReportContext:
     known_at: str
     known_at_text: str
     status_counts: list[StatusCount]
+    colour_counts: list[ColourCount]
     total_targets: int
     goals: list[TargetRow]
     sections: list[SectionRow]
@@ -492,6 +504,7 @@ class ReportContext:
 CONTEXT_CLASSES = (
     ReportContext,
     StatusCount,
+    ColourCount,
     SectionRow,
     PointRow,
     TargetRow,
@@ -567,11 +580,10 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
                 )
             )
         section = section_progress.section
-        numeral = chinese_numeral(section.number) if lang == "zh" else str(section.number)
         sections.append(
             SectionRow(
                 number=section.number,
-                heading=t("report.section_heading", n=numeral, title=section.title),
+                heading=section_heading(section.number, section.title),
                 title=section.title,
                 status=section_progress.status,
                 status_label=status_label(section_progress.status),
@@ -581,7 +593,7 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
         )
 
     ordered = [rows[tp.target.id] for tp in summary.targets()]
-    warnings = [row for group in _WARNING_ORDER for row in ordered if row.status in group]
+    warnings = [rows[tp.target.id] for tp in summary.warnings()]
     next_name = ""
     next_milestones: list[TargetRow] = []
     if quarter < 4:
@@ -620,6 +632,10 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
             StatusCount(key, status_label(key), COLOURS[key], summary.counts[key])
             for key in STATUSES
             if summary.counts.get(key)
+        ],
+        colour_counts=[
+            ColourCount(colour, t(f"report.colour_{colour}"), number)
+            for colour, number in summary.colour_counts().items()
         ],
         total_targets=len(ordered),
         goals=[row for row in ordered if row.kind == "count"],
@@ -661,17 +677,6 @@ def quarter_name(year: int, quarter: int) -> str:
     return t("report.quarter_name", year=year, q=q)
 
 
-def chinese_numeral(number: int) -> str:
-    """1–99 in Chinese numerals (一, 十, 十五, 二十三); other numbers as digits."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    if tens == 0:
-        return _CN_DIGITS[ones]
-    prefix = "" if tens == 1 else _CN_DIGITS[tens]
-    return prefix + "十" + (_CN_DIGITS[ones] if ones else "")
-
-
 def format_percent(value: Decimal) -> str:
     """A percentage rounded half up to one decimal: ``60.0%``."""
     return f"{round1(value)}%"
@@ -685,31 +690,31 @@ def _target_row(
     progress: TargetProgress, as_of: date, quarter_entries: int, quarter_amount: Decimal
 ) -> TargetRow:
     target = progress.target
-    common = {
-        "id": target.id,
-        "kind": target.kind,
-        "title": target.title,
-        "status": progress.status,
-        "status_label": status_label(progress.status),
-        "colour": COLOURS[progress.status],
-        "goal_text": goal_text(target, "report.goal_count"),
-        "quarter_entries": quarter_entries,
-        "last_entry": progress.last_entry.isoformat() if progress.last_entry else "",
-    }
+    common = TargetRow(
+        id=target.id,
+        kind=target.kind,
+        title=target.title,
+        status=progress.status,
+        status_label=status_label(progress.status),
+        colour=COLOURS[progress.status],
+        goal_text=goal_text(target, "report.goal_count"),
+        quarter_entries=quarter_entries,
+        last_entry=progress.last_entry.isoformat() if progress.last_entry else "",
+    )
     if target.kind == "milestone":
-        return TargetRow(
-            **common,
+        return replace(
+            common,
             due=target.due.isoformat() if target.due else "",
             done_on=progress.done_on.isoformat() if progress.done_on else "",
         )
     if target.kind != "count" or target.goal is None:
-        return TargetRow(**common)
+        return common
     goal = target.goal
     actual = progress.actual or Decimal(0)
     expected = progress.expected or Decimal(0)
     done = progress.percent if progress.percent is not None else percent(actual, goal)
-    return TargetRow(
-        **common,
+    return replace(
+        common,
         goal=format_number(goal),
         unit=target.unit or "",
         quarter_amount=format_number(quarter_amount),

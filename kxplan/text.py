@@ -3,7 +3,9 @@
 One definition of the control characters serves everything: plan text values and recorded
 entries refuse them (``CONTROL_RE``, ``ONE_LINE_CONTROL_RE``); a report removes them from
 what is already stored (``display_text``). ``goal_text`` is a target's commitment in words,
-the same in ``plan show``, ``show``, ``add``, ``plan diff`` and the report.
+the same in ``plan show``, ``show``, ``add``, ``plan diff`` and the report; ``section_heading``
+is a section's official label (一、全面强化……), the same in ``status``, ``plan show``, ``show``
+and the report.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kxplan.messages import t
+from kxplan.messages import get_language, t
 from kxplan.numbers import format_number
 
 if TYPE_CHECKING:
@@ -47,3 +49,27 @@ def goal_text(target: Target, count_key: str = "label.goal_count") -> str:
     if target.kind == "milestone" and target.due is not None:
         return t("label.goal_due", due=target.due.isoformat())
     return t("label.goal_activity")
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1–99 in Chinese numerals (一, 十, 十五, 二十三); other numbers as digits."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _CN_DIGITS[ones]
+    prefix = "" if tens == 1 else _CN_DIGITS[tens]
+    return prefix + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def section_number(number: int) -> str:
+    """A section's number as the plan's documents write it: 一, 二 … in Chinese, 1, 2 … in English."""
+    return chinese_numeral(number) if get_language() == "zh" else str(number)
+
+
+def section_heading(number: int, title: str) -> str:
+    """A section's official label: ``一、全面强化政治引领……`` / ``Section 1: …``."""
+    return t("label.section_heading", n=section_number(number), title=title)

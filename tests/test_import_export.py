@@ -465,15 +465,15 @@ def test_no_progress_bar_when_piped(
 def test_a_database_created_meanwhile_by_someone_else_is_imported_into(
     kx: Any, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kxplan.store
+    from kxplan.store.sqlite import dbfile
 
     def racing(staging: Path, path: Path) -> bool:
         # another clerk records (creating the database) while this import builds its own
         kx("record", "p1.visits", "7")
         return original(staging, path)
 
-    original = kxplan.store.publish_new
-    monkeypatch.setattr(kxplan.store, "publish_new", racing)
+    original = dbfile.publish_new
+    monkeypatch.setattr(dbfile, "publish_new", racing)
     path = copy("good.csv", tmp_path)
     result = kx("import", str(path))
     assert result.exit_code == 0, result.stderr

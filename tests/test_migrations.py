@@ -12,13 +12,8 @@ from typing import Any
 import pytest
 from test_store import draft
 
-from kxplan.store import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Store,
-    _apply_migrations,
-)
+from kxplan.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from kxplan.store.sqlite.schema import MIGRATIONS, apply_migrations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA_FIXTURES = sorted(
@@ -60,7 +55,7 @@ def built_up_to(path: Path, version: int) -> sqlite3.Connection:
     """An empty database with migrations 1…``version`` applied, as that kxplan created it."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
-    _apply_migrations(conn, upto=version)
+    apply_migrations(conn, upto=version)
     conn.execute("COMMIT")
     return conn
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -198,9 +198,20 @@ MAY26 = date(2019, 5, 26)  # day 146: expected 4 of 10
         (MAY26, "1.4", {}, "at_risk"),  # gap 0.26
         (MAY26, "10", {}, "done"),
         (MAY26, "12", {}, "done"),  # more than the goal (或以上)
-        (date(2019, 12, 31), "9.9", {}, "on_track"),  # last day, gap 0.01
-        (date(2019, 12, 31), "7.5", {}, "behind"),  # gap exactly 0.25
-        (date(2019, 12, 31), "7", {}, "at_risk"),
+        (date(2019, 12, 30), "9.9", {}, "on_track"),  # the day before the last, gap ≈ 0.007
+        (date(2019, 12, 30), "7.5", {}, "behind"),
+        (date(2019, 12, 30), "7", {}, "at_risk"),
+        # rule 2: the year closes on its last day — below the goal is missed, whatever the gap
+        (date(2019, 12, 31), "9.9", {}, "missed"),  # gap 0.01 would be on track
+        (date(2019, 12, 31), "9.999", {}, "missed"),
+        (date(2019, 12, 31), "7.5", {}, "missed"),
+        (date(2019, 12, 31), "0", {}, "missed"),
+        (date(2019, 12, 31), "10", {}, "done"),
+        (date(2019, 12, 31), "11", {}, "done"),
+        (date(2019, 12, 31), "9.9", {"on_track": "0.5", "behind": "0.9"}, "missed"),
+        # leap year: 30 December is day 365 of 366, not the last
+        (date(2020, 12, 30), "9.9", {}, "on_track"),
+        (date(2020, 12, 31), "9.9", {}, "missed"),
         # thresholds from the plan
         (MAR14, "1", {"on_track": "0.05", "behind": "0.15"}, "behind"),
         (MAR14, "1.5", {"on_track": "0.05", "behind": "0.15"}, "on_track"),
@@ -209,7 +220,7 @@ MAY26 = date(2019, 5, 26)  # day 146: expected 4 of 10
     ],
 )
 def test_count_status(as_of: date, actual: str, thresholds: dict[str, str], status: str) -> None:
-    totals = [total(date(2019, 1, 10), actual)] if D(actual) else []
+    totals = [total(date(as_of.year, 1, 10), actual)] if D(actual) else []
     result = one(count(), totals, as_of, **thresholds)
     assert result.status == status
     assert result.actual == D(actual)
@@ -318,7 +329,8 @@ DUE = date(2019, 6, 30)
     ("entries", "as_of", "status", "done_on"),
     [
         ([], date(2019, 1, 1), "pending", None),
-        ([], DUE, "pending", None),  # due today is not yet overdue
+        ([], DUE - timedelta(days=1), "pending", None),
+        ([], DUE, "overdue", None),  # rule 1: judged at the end of the as-of day
         ([], date(2019, 7, 1), "overdue", None),
         ([], date(2019, 12, 31), "overdue", None),
         ([date(2019, 6, 20)], date(2019, 6, 19), "pending", None),  # entry after as_of
@@ -335,6 +347,73 @@ def test_milestone_status(
     result = one(milestone(due=DUE), totals, as_of)
     assert (result.status, result.done_on, result.stale) == (status, done_on, False)
     assert result.actual is result.expected is result.percent is result.projection is None
+
+
+@pytest.mark.parametrize(
+    ("due", "entries", "as_of", "status"),
+    [
+        # leap day: due on 29 February 2020
+        (date(2020, 2, 29), [], date(2020, 2, 28), "pending"),
+        (date(2020, 2, 29), [], date(2020, 2, 29), "overdue"),
+        (date(2020, 2, 29), [date(2020, 2, 29)], date(2020, 2, 29), "done"),
+        (date(2020, 2, 29), [], date(2020, 3, 1), "overdue"),
+        # due on the last day: overdue when the year closes, not 待办
+        (date(2019, 12, 31), [], date(2019, 12, 30), "pending"),
+        (date(2019, 12, 31), [], date(2019, 12, 31), "overdue"),
+        (date(2019, 12, 31), [date(2019, 12, 31)], date(2019, 12, 31), "done"),
+        (date(2020, 12, 31), [], date(2020, 12, 31), "overdue"),
+    ],
+)
+def test_milestone_due_on_the_as_of_day_is_overdue(
+    due: date, entries: list[date], as_of: date, status: str
+) -> None:
+    totals = [total(day, "0", tid="p1.milestone") for day in entries]
+    assert one(milestone(due=due), totals, as_of).status == status
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "as_of", "status"),
+    [
+        ("count", "6", "4", date(2019, 12, 31), "done"),  # 6 under the old id + 4 = the goal
+        ("count", "6", "3", date(2019, 12, 31), "missed"),
+        ("count", "6", "3", date(2019, 12, 30), "on_track"),
+        ("milestone", "0", None, date(2019, 6, 30), "done"),  # done under its old id
+        ("milestone", None, None, date(2019, 6, 30), "overdue"),
+    ],
+)
+def test_rules_count_entries_recorded_under_renamed_from_ids(
+    kind: str, old: str | None, new: str | None, as_of: date, status: str
+) -> None:
+    target = Target(
+        id="p1.new",
+        kind=kind,
+        title="t",
+        point=1,
+        goal=D(10) if kind == "count" else None,
+        unit="x" if kind == "count" else None,
+        due=date(2019, 6, 30) if kind == "milestone" else None,
+        renamed_from=("p1.old",),
+    )
+    totals = []
+    if old is not None:
+        totals.append(total(date(2019, 6, 30), old, tid="p1.old"))
+    if new is not None:
+        totals.append(total(date(2019, 7, 1), new, tid="p1.new"))
+    assert one(target, totals, as_of).status == status
+
+
+@pytest.mark.parametrize(
+    ("as_of", "closed"),
+    [
+        (date(2019, 1, 1), False),
+        (date(2019, 12, 30), False),
+        (date(2019, 12, 31), True),
+        (date(2020, 12, 30), False),  # day 365 of a leap year
+        (date(2020, 12, 31), True),
+    ],
+)
+def test_year_closed(as_of: date, closed: bool) -> None:
+    assert progress.year_closed(as_of) is closed
 
 
 def test_voided_milestone_entry_leaves_it_undone() -> None:
@@ -429,6 +508,32 @@ def test_quarter_amounts_and_cumulative() -> None:
 # --- roll-up ---------------------------------------------------------------------------------------
 
 
+def test_every_status_has_one_colour_and_the_order_is_by_colour() -> None:
+    assert set(progress.COLOURS) == set(progress.STATUSES)
+    assert set(progress.COLOURS.values()) == set(progress.COLOUR_ORDER)
+    ranks = [progress.COLOUR_ORDER.index(progress.COLOURS[s]) for s in progress.STATUSES]
+    assert ranks == sorted(ranks)  # worst first: red, yellow, green, grey
+    assert progress.WARNING_COLOURS == ("red", "yellow")
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [
+        ("missed", "red"),
+        ("at_risk", "red"),
+        ("overdue", "red"),
+        ("behind", "yellow"),
+        ("idle", "yellow"),
+        ("on_track", "green"),
+        ("active", "green"),
+        ("done", "green"),
+        ("pending", "grey"),
+    ],
+)
+def test_colours(status: str, colour: str) -> None:
+    assert progress.COLOURS[status] == colour
+
+
 @pytest.mark.parametrize(
     ("statuses", "worst"),
     [
@@ -437,11 +542,20 @@ def test_quarter_amounts_and_cumulative() -> None:
         (("done", "on_track"), "on_track"),
         (("done", "active"), "active"),
         (("active", "on_track"), "on_track"),
-        (("on_track", "pending"), "pending"),
+        # rule 3: grey (not yet due) never outranks green
+        (("on_track", "pending"), "on_track"),
+        (("done", "pending"), "done"),
+        (("done", "pending", "active"), "active"),
+        (("pending",), "pending"),
+        (("pending", "pending"), "pending"),
+        # yellow outranks green and grey; red outranks everything
         (("pending", "idle"), "idle"),
+        (("done", "idle"), "idle"),
         (("idle", "behind"), "behind"),
         (("behind", "overdue"), "overdue"),
         (("overdue", "at_risk"), "at_risk"),
+        (("at_risk", "missed"), "missed"),
+        (("pending", "missed", "done"), "missed"),
         (("done", "active", "pending", "idle", "on_track"), "idle"),
     ],
 )
@@ -459,34 +573,77 @@ def test_points_and_sections_roll_up_in_plan_order() -> None:
         total(date(2019, 6, 20), "0", tid="p3.outreach", n=3),
     ]
     summary = progress.summarise(plan, totals, date(2019, 7, 1))
-    assert [(tp.target.id, tp.status) for tp in summary.targets()] == [
-        ("p1.stations", "at_risk"),  # expected 5 + 3/92, actual 2
-        ("p1.review", "done"),
-        ("p2.societies", "behind"),  # expected 4·182/365 ≈ 1.99, actual 1: gap 0.249
-        ("p2.rating", "idle"),
-        ("p3.festival", "pending"),
-        ("p3.outreach", "active"),
+    assert [(tp.target.id, tp.status, tp.colour) for tp in summary.targets()] == [
+        ("p1.stations", "at_risk", "red"),  # expected 5 + 3/92, actual 2
+        ("p1.review", "done", "green"),
+        ("p2.societies", "behind", "yellow"),  # expected 4·182/365 ≈ 1.99, actual 1: gap 0.249
+        ("p2.rating", "idle", "yellow"),
+        ("p3.festival", "pending", "grey"),
+        ("p3.outreach", "active", "green"),
     ]
-    assert [(p.point.number, p.status) for p in summary.points()] == [
-        (1, "at_risk"),
-        (2, "behind"),
-        (3, "pending"),
+    assert [(p.point.number, p.status, p.colour) for p in summary.points()] == [
+        (1, "at_risk", "red"),
+        (2, "behind", "yellow"),
+        (3, "active", "green"),  # {pending, active}: grey never outranks green
     ]
     assert [(s.section.number, s.status) for s in summary.sections] == [
         (1, "at_risk"),
-        (2, "pending"),
+        (2, "active"),
     ]
     assert list(summary.counts) == list(progress.STATUSES)
     assert summary.counts == {
+        "missed": 0,
         "at_risk": 1,
         "overdue": 0,
         "behind": 1,
         "idle": 1,
-        "pending": 1,
         "on_track": 0,
         "active": 1,
         "done": 1,
+        "pending": 1,
     }
+    assert summary.colour_counts() == {"red": 1, "yellow": 2, "green": 2, "grey": 1}
+
+
+def test_a_point_all_pending_is_pending_and_its_section_too() -> None:
+    plan = load(DATA / "small.yaml")
+    summary = progress.summarise(plan, [], date(2019, 1, 1)).only(point=3)
+    assert [tp.status for tp in summary.targets()] == ["pending", "idle"]
+    only_festival = progress.summarise(
+        plan, [total(date(2019, 1, 1), "0", tid="p3.outreach")], date(2019, 1, 1)
+    ).only(point=3)
+    assert [tp.status for tp in only_festival.targets()] == ["pending", "active"]
+    assert only_festival.points()[0].status == "active"
+    milestone_plan = make_plan(milestone("p1.a", date(2019, 6, 30)), milestone("p1.b"))
+    pending = progress.summarise(milestone_plan, [], date(2019, 5, 1))
+    assert [p.status for p in pending.points()] == ["pending"]
+    assert [s.status for s in pending.sections] == ["pending"]
+
+
+@pytest.mark.parametrize("as_of", [date(2019, 3, 31), date(2019, 6, 30), date(2019, 12, 31)])
+def test_warnings_are_exactly_the_red_and_yellow_boxes(as_of: date) -> None:
+    plan = load(DATA / "small.yaml")
+    totals = [
+        total(date(2019, 2, 1), "2", tid="p1.stations"),
+        total(date(2019, 3, 1), "1", tid="p2.societies"),
+        total(date(2019, 3, 20), "0", tid="p3.outreach"),
+    ]
+    summary = progress.summarise(plan, totals, as_of)
+    warnings = summary.warnings()
+    colours = summary.colour_counts()
+    assert len(warnings) == colours["red"] + colours["yellow"]
+    assert sorted(w.status for w in warnings) == sorted(
+        status
+        for status, number in summary.counts.items()
+        for _ in range(number)
+        if progress.COLOURS[status] in ("red", "yellow")
+    )
+    reds = [w for w in warnings if w.colour == "red"]
+    assert warnings[: len(reds)] == reds  # red first, then yellow, each in plan order
+    order = [tp.target.id for tp in summary.targets()]
+    for group in (reds, warnings[len(reds) :]):
+        ids = [w.target.id for w in group]
+        assert ids == sorted(ids, key=order.index)
 
 
 def test_only_filters_and_recounts() -> None:
@@ -513,7 +670,17 @@ def test_to_json_shape_and_numbers() -> None:
         total(date(2019, 6, 1), "0", tid="p1.review"),
     ]
     data = progress.to_json(progress.summarise(plan, totals, date(2019, 6, 30)))
-    assert list(data) == ["plan", "as_of", "targets", "points", "sections", "summary"]
+    assert list(data) == [
+        "plan",
+        "as_of",
+        "year_closed",
+        "targets",
+        "points",
+        "sections",
+        "summary",
+        "colours",
+        "warnings",
+    ]
     assert data["plan"] == {
         "org": "Test Association",
         "title": "Test plan 2019",
@@ -534,6 +701,7 @@ def test_to_json_shape_and_numbers() -> None:
         "expected": 5,
         "percent": 35,
         "status": "behind",  # gap 0.15
+        "colour": "yellow",
         "projection": 7.1,  # 3.5 × 365 / 181 = 7.058…
         "needed_per_quarter": 3.3,  # 6.5 over Q3 and Q4 = 3.25, half up
         "stale": False,
@@ -549,13 +717,20 @@ def test_to_json_shape_and_numbers() -> None:
     assert review["due"] == "2019-06-30"
     assert societies["expected"] == 2  # 4 × 181/365 = 1.98…
     assert (societies["actual"], societies["percent"], societies["status"]) == (0, 0, "at_risk")
+    assert data["year_closed"] is False
     assert data["points"] == [
-        {"number": 1, "status": "behind"},
-        {"number": 2, "status": "at_risk"},  # p2.societies: 0 of 4 at half-year
-        {"number": 3, "status": "idle"},
+        {"number": 1, "status": "behind", "colour": "yellow"},
+        {"number": 2, "status": "at_risk", "colour": "red"},  # p2.societies: 0 of 4 at half-year
+        {"number": 3, "status": "idle", "colour": "yellow"},
     ]
-    assert data["sections"] == [{"number": 1, "status": "at_risk"}, {"number": 2, "status": "idle"}]
+    assert data["sections"] == [
+        {"number": 1, "status": "at_risk", "colour": "red"},
+        {"number": 2, "status": "idle", "colour": "yellow"},
+    ]
     assert data["summary"]["done"] == 1 and sum(data["summary"].values()) == 6
+    assert data["summary"]["missed"] == 0
+    assert data["colours"] == {"red": 1, "yellow": 3, "green": 1, "grey": 1}
+    assert data["warnings"] == ["p2.societies", "p1.stations", "p2.rating", "p3.outreach"]
 
 
 # --- review fixes: purity, parsers, any goal size --------------------------------------------

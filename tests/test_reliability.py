@@ -597,7 +597,8 @@ def test_an_import_killed_at_random_moments_is_all_or_nothing(
         pytest.skip("needs /proc/locks to see the importer's write lock")
     from kxplan.entry import validate
     from kxplan.plan import load
-    from kxplan.store import Store, remove_database
+    from kxplan.store import Store
+    from kxplan.store.sqlite.dbfile import remove_database
 
     rng = random.Random(SEED)
     print(f"\ncrash during import (existing db): {IMPORT_ROWS} rows, {CRASH_ROUNDS} rounds")
@@ -645,7 +646,7 @@ def test_an_import_into_a_new_database_killed_leaves_no_half_database(
     """
     if not Path("/proc/locks").exists():
         pytest.skip("needs /proc/locks to see the importer's write lock")
-    from kxplan.store import remove_database
+    from kxplan.store.sqlite.dbfile import remove_database
 
     rng = random.Random(SEED + 1)
     rounds_n = max(3, CRASH_ROUNDS - 1) if not LONG else CRASH_ROUNDS

@@ -113,7 +113,7 @@ def story_db(tmp_path: Path) -> Path:
 
 STORY = """\
 p1.workstations · 新认定市级院士专家工作站
-第1条 院士专家工作站 · 第1部分 创新驱动 · 责任部门：学会部
+第1条 院士专家工作站 · 一、创新驱动 · 责任部门：学会部
   新认定市级院士专家工作站10家以上。启动实施“院士之家”建设。
 
 计数 · 目标 10家以上 · 季度安排（季末累计）：2/5/8/10 · 曾用编号 p1.stations
@@ -136,7 +136,7 @@ p1.workstations · 新认定市级院士专家工作站
 
 STORY_EN = """\
 p1.workstations · 新认定市级院士专家工作站
-Point 1. 院士专家工作站 · section 1. 创新驱动 · lead: 学会部
+Point 1. 院士专家工作站 · Section 1: 创新驱动 · lead: 学会部
   新认定市级院士专家工作站10家以上。启动实施“院士之家”建设。
 
 count · goal 10 家 or more · schedule (cumulative at quarter ends): 2/5/8/10 · formerly p1.stations

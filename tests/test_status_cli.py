@@ -104,18 +104,18 @@ MIDYEAR = """\
 Test plan 2019 · as of 2019-06-30 · 49.6% of the year gone
 Target                              Done / goal  Progress           Expected  Status   Note
 ────────────────────────────────────────────────────────────────────────────────────────────
-Section 1 Innovation                                                          behind
+Section 1: Innovation                                                         behind
   1. Workstations                                                             behind
     New expert workstations       3/10 stations  ███░░░░░░░ 30.0%          5  behind
     Workstation review               done 06-20                    due 06-30  done
   2. Societies                                                                behind
     Model societies               1/4 societies  ██░░░░░░░░ 25.0%          2  behind   stale
     Star rating of societies           none yet                               idle     stale
-Section 2 Science literacy                                                    pending
-  3. Science festival                                                         pending
+Section 2: Science literacy                                                   active
+  3. Science festival                                                         active
     Science festival                                               due 09-30  pending
     Outreach in schools       3 entries · 06-01                               active
-6 targets: 1 done, 0 on track, 2 behind, 0 at risk, 0 overdue, 1 pending, 1 active, 1 idle; 2 with no entry in 90 days
+6 targets: 2 behind, 1 idle, 1 active, 1 done, 1 pending; 2 with no entry in 90 days
 """
 
 
@@ -130,18 +130,18 @@ AUTUMN = """\
 Test plan 2019 · as of 2019-10-15 · 78.9% of the year gone
 Target                              Done / goal  Progress           Expected  Status   Note
 ────────────────────────────────────────────────────────────────────────────────────────────
-Section 1 Innovation                                                          at risk
+Section 1: Innovation                                                         at risk
   1. Workstations                                                             at risk
     New expert workstations       3/10 stations  ███░░░░░░░ 30.0%        8.3  at risk  stale
     Workstation review               done 06-20                    due 06-30  done
   2. Societies                                                                at risk
     Model societies               1/4 societies  ██░░░░░░░░ 25.0%        3.2  at risk  stale
     Star rating of societies           none yet                               idle     stale
-Section 2 Science literacy                                                    overdue
+Section 2: Science literacy                                                   overdue
   3. Science festival                                                         overdue
     Science festival                                               due 09-30  overdue
     Outreach in schools       3 entries · 06-01                               idle     stale
-6 targets: 1 done, 0 on track, 0 behind, 2 at risk, 1 overdue, 0 pending, 0 active, 2 idle; 4 with no entry in 90 days
+6 targets: 2 at risk, 1 overdue, 2 idle, 1 done; 4 with no entry in 90 days
 """
 
 
@@ -155,11 +155,19 @@ def test_first_and_last_day(small_db: Path) -> None:
     first = run(SMALL, small_db, "--as-of", "2019-01-01").stdout
     assert "as of 2019-01-01 · 0.3% of the year gone" in first
     assert "0/10 stations  ░░░░░░░░░░ 0.0%          0  on track" in first
-    assert "6 targets: 0 done, 2 on track, 0 behind, 0 at risk, 0 overdue, 2 pending" in first
+    assert "6 targets: 2 idle, 2 on track, 2 pending" in first
     last = run(SMALL, small_db, "--as-of", "2019-12-31").stdout
     assert "as of 2019-12-31 · 100.0% of the year gone" in last
-    # the entry of 11-20 now counts: 9 of 10, expected 10 → gap 0.10, on track
-    assert "9/10 stations  █████████░ 90.0%         10  on track" in last
+    # the entry of 11-20 now counts: 9 of 10 — the year has closed, so missed (a gap of
+    # 0.10 would be on track any other day)
+    assert "9/10 stations  █████████░ 90.0%         10  missed" in last
+    assert (
+        "Section 1: Innovation                                                         missed"
+        in last
+    )
+    assert "6 targets: 2 missed, 1 overdue, 2 idle, 1 done; 3 with no entry in 90 days" in last
+    eve = run(SMALL, small_db, "--as-of", "2019-12-30").stdout
+    assert "9/10 stations  █████████░ 90.0%         10  on track" in eve
 
 
 def test_today_outside_the_plan_year_is_clamped_with_a_notice(small_db: Path) -> None:
@@ -180,17 +188,17 @@ def test_today_outside_the_plan_year_is_clamped_with_a_notice(small_db: Path) ->
 def test_filters(small_db: Path) -> None:
     section = run(SMALL, small_db, "--section", "2").stdout.splitlines()
     assert section[1:] == [
-        "Target                            Done / goal  Progress   Expected  Status   Note",
-        "─" * 81,
-        "Section 2 Science literacy                                          pending",
-        "  3. Science festival                                               pending",
-        "    Science festival                                     due 09-30  pending",
-        "    Outreach in schools     3 entries · 06-01                       active",
-        "2 targets: 0 done, 0 on track, 0 behind, 0 at risk, 0 overdue, 1 pending, 1 active, 0 idle",
+        "Target                             Done / goal  Progress   Expected  Status   Note",
+        "─" * 82,
+        "Section 2: Science literacy                                          active",
+        "  3. Science festival                                                active",
+        "    Science festival                                      due 09-30  pending",
+        "    Outreach in schools      3 entries · 06-01                       active",
+        "2 targets: 1 active, 1 pending",
     ]
     point = run(SMALL, small_db, "--point", "2", "--section", "1").stdout
     assert "Model societies" in point and "Workstations" not in point
-    assert "  2. Societies" in point and "Section 1 Innovation" in point
+    assert "  2. Societies" in point and "Section 1: Innovation" in point
 
 
 @pytest.mark.parametrize(
@@ -251,7 +259,8 @@ def test_terminal_gets_colour_and_words(small_db: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(Env, "is_terminal", staticmethod(lambda stream=None: True))
     coloured = run(SMALL, small_db, COLUMNS="100").stdout
     assert "\x1b[33mbehind\x1b[0m" in coloured  # colour and the word
-    assert "\x1b[1;32mdone\x1b[0m" in coloured
+    assert "\x1b[32mdone\x1b[0m" in coloured
+    assert "\x1b[36mpending\x1b[0m" in coloured
     plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
     assert plain == MIDYEAR
     no_color = run(SMALL, small_db, COLUMNS="100", NO_COLOR="1").stdout
@@ -265,16 +274,16 @@ ZH_TABLE = """\
 测试市科协2019年工作要点 · 截至 2019-06-30 · 时间进度 49.6%
 目标                                          完成/目标  进度               序时进度  状态      备注
 ────────────────────────────────────────────────────────────────────────────────────────────────────
-第1部分 深入实施创新驱动助力工程，着力服                                              略有滞后
-务科技创新提档升级
-  1. 深化院士智力助推科技创新                                                         略有滞后
+一、深入实施创新驱动助力工程，着力服务科                                              已逾期
+技创新提档升级
+  1. 深化院士智力助推科技创新                                                         已逾期
     新认定市级院士专家工作站                    3/10 家  ███░░░░░░░ 30.0%          5  略有滞后
-    启动实施“院士之家”建设，推动市、县                                     限6月30日  待办
+    启动实施“院士之家”建设，推动市、县                                     限6月30日  今日到期
     （市、区）领导联系院士制度，积极支持
     南湖院士楼、秀洲院士馆、桐乡院士智慧
     谷等院士平台建设
     院士专家工作站绩效考核、认证管理      1 条 · 4月2日                               进行中
-共 3 个目标：已完成 0，进度正常 0，略有滞后 1，严重滞后 0，已逾期 0，待办 1，进行中 1，停滞 0
+共 3 个目标：已逾期 1，略有滞后 1，进行中 1
 """
 
 
@@ -286,7 +295,7 @@ def test_chinese_table(zh_db: Path) -> None:
 
 def test_chinese_columns_line_up(zh_db: Path) -> None:
     lines = run(ZH, zh_db).stdout.splitlines()
-    words = ("略有滞后", "待办", "进行中", "状态")
+    words = ("略有滞后", "已逾期", "今日到期", "进行中", "状态")
     starts = []
     for line in lines[1:-1]:
         for word in words:
@@ -300,12 +309,15 @@ def test_chinese_columns_line_up(zh_db: Path) -> None:
 def test_english_interface_on_a_chinese_plan(zh_db: Path) -> None:
     result = run(ZH, zh_db, "--as-of", "2019-06-30", KXPLAN_LANG="en")
     assert (
-        "    新认定市级院士专家工作站                     3/10 家  ███░░░░░░░ 30.0%"
-        in result.stdout
+        "    新认定市级院士专家工作站                   3/10 家  ███░░░░░░░ 30.0%" in result.stdout
     )
-    assert "Section 1 深入实施" in result.stdout
+    assert "Section 1: 深入实施" in result.stdout
     assert "1 entry · 04-02" in result.stdout
-    assert "due 06-30  pending" in result.stdout
+    assert "due 06-30  due today" in result.stdout  # today is its due day: JSON says overdue
+    earlier = run(ZH, zh_db, "--as-of", "2019-06-29", KXPLAN_LANG="en")
+    assert "due 06-30  pending" in earlier.stdout
+    history = run(ZH, zh_db, "--as-of", "2019-06-30", KXPLAN_LANG="en", KXPLAN_TODAY="2019-07-05")
+    assert "due 06-30  overdue" in history.stdout  # not today: the status word itself
 
 
 # --- JSON -------------------------------------------------------------------------------------------
@@ -315,7 +327,17 @@ def test_json_shape(small_db: Path) -> None:
     result = run(SMALL, small_db, "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["plan", "as_of", "targets", "points", "sections", "summary"]
+    assert list(data) == [
+        "plan",
+        "as_of",
+        "year_closed",
+        "targets",
+        "points",
+        "sections",
+        "summary",
+        "colours",
+        "warnings",
+    ]
     assert data["plan"]["org"] == "Test Association" and data["plan"]["year"] == 2019
     assert data["as_of"] == "2019-06-30"
     assert [t["id"] for t in data["targets"]] == [
@@ -337,6 +359,7 @@ def test_json_shape(small_db: Path) -> None:
         "expected",
         "percent",
         "status",
+        "colour",
         "projection",
         "needed_per_quarter",
         "stale",
@@ -358,20 +381,23 @@ def test_json_shape(small_db: Path) -> None:
     assert outreach["actual"] is None and outreach["status"] == "active"
     assert outreach["entries"] == 3 and outreach["last_entry"] == "2019-06-01"
     assert data["points"] == [
-        {"number": 1, "status": "behind"},
-        {"number": 2, "status": "behind"},
-        {"number": 3, "status": "pending"},
+        {"number": 1, "status": "behind", "colour": "yellow"},
+        {"number": 2, "status": "behind", "colour": "yellow"},
+        {"number": 3, "status": "active", "colour": "green"},  # {pending, active}
     ]
     assert data["summary"] == {
+        "missed": 0,
         "at_risk": 0,
         "overdue": 0,
         "behind": 2,
         "idle": 1,
-        "pending": 1,
         "on_track": 0,
         "active": 1,
         "done": 1,
+        "pending": 1,
     }
+    assert data["colours"] == {"red": 0, "yellow": 3, "green": 2, "grey": 1}
+    assert data["warnings"] == ["p1.stations", "p2.societies", "p2.rating"]
 
 
 def test_json_numbers_are_numbers_and_round_half_up(tmp_path: Path) -> None:
@@ -389,7 +415,8 @@ def test_json_numbers_are_numbers_and_round_half_up(tmp_path: Path) -> None:
 
 def test_json_status_keys_never_translate(zh_db: Path) -> None:
     data = json.loads(run(ZH, zh_db, "--json", KXPLAN_LANG="zh").stdout)
-    assert [t["status"] for t in data["targets"]] == ["behind", "pending", "active"]
+    # the milestone is due today (2019-06-30): the table says 今日到期, JSON says overdue
+    assert [t["status"] for t in data["targets"]] == ["behind", "overdue", "active"]
     assert data["plan"]["title"] == "测试市科协2019年工作要点"
     assert "\\u" not in run(ZH, zh_db, "--json").stdout
 
@@ -397,7 +424,7 @@ def test_json_status_keys_never_translate(zh_db: Path) -> None:
 def test_json_filtered(small_db: Path) -> None:
     data = json.loads(run(SMALL, small_db, "--json", "--point", "3").stdout)
     assert [t["id"] for t in data["targets"]] == ["p3.festival", "p3.outreach"]
-    assert data["points"] == [{"number": 3, "status": "pending"}]
+    assert data["points"] == [{"number": 3, "status": "active", "colour": "green"}]
     assert sum(data["summary"].values()) == 2
 
 
@@ -459,8 +486,9 @@ def test_status_and_show_take_only_yyyy_mm_dd(small_db: Path, command: str) -> N
 # --- start-up budget: what a command imports ----------------------------------------------------
 
 #: Modules whose import alone would break the start-up budget of status and record
-#: (bench/startup.py): the rich table renderer, the report's templates, the schema builder.
-HEAVY = ("rich", "jinja2", "sqlite_utils")
+#: (bench/startup.py): the rich table renderer, the report's templates, the schema builder,
+#: the PostgreSQL driver (loaded only for a postgresql:// location).
+HEAVY = ("rich", "jinja2", "sqlite_utils", "psycopg")
 _PROBE = """\
 import sys
 sys.argv[1:] = {args!r}
@@ -490,11 +518,11 @@ def imported_heavy(args: list[str], plan: Path, db: Path) -> str:
     return result.stderr.rsplit("HEAVY", 1)[1].strip()
 
 
-def test_status_imports_no_rich_jinja2_or_sqlite_utils(small_db: Path) -> None:
+def test_status_imports_no_rich_jinja2_sqlite_utils_or_psycopg(small_db: Path) -> None:
     assert imported_heavy(["status"], SMALL, small_db) == ""
     assert imported_heavy(["status", "--json"], SMALL, small_db) == ""
 
 
-def test_record_imports_no_rich_jinja2_or_sqlite_utils(small_db: Path) -> None:
+def test_record_imports_no_rich_jinja2_sqlite_utils_or_psycopg(small_db: Path) -> None:
     args = ["record", "p1.stations", "2", "--date", "2019-06-01", "--item", "A station"]
     assert imported_heavy(args, SMALL, small_db) == ""

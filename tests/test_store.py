@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from kxplan.entry import DailyTotal, Draft
+from kxplan.entry import DailyTotal, Draft, timestamp
 from kxplan.errors import DatabaseError, ExitCode, InputError
-from kxplan.store import APPLICATION_ID, SCHEMA_VERSION, Store, timestamp
+from kxplan.store import APPLICATION_ID, SCHEMA_VERSION, Store
 
 T0 = datetime(2019, 5, 10, 8, 0, tzinfo=UTC)
 

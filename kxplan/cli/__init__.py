@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from kxplan import __version__
 from kxplan.cli import i18n
 from kxplan.cli.env import Env, early_language
+from kxplan.cli.typer_private import ClickException, is_no_args_help
 from kxplan.errors import DatabaseError, ExitCode, KxplanError, PlanError
 from kxplan.messages import set_language, t
 
@@ -33,20 +34,34 @@ class KxplanGroup(TyperGroup):
     stderr line and exit 2; Ctrl-C → exit 130 with nothing written.
     """
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         i18n.install()
         i18n.localise_completion_options(self)
-        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        argv = list(args or sys.argv[1:])
         set_language(early_language(argv, os.environ))
         completing = "_KXPLAN_COMPLETE" in os.environ  # shell completion: stay lean, no rich
         if not completing and (not argv or "--help" in argv or "-h" in argv):
             i18n.localise_help_render()
+        options: dict[str, Any] = {
+            "prog_name": prog_name,
+            "complete_var": complete_var,
+            "windows_expand_args": windows_expand_args,
+            **extra,
+        }
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, standalone_mode=False, **options)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, standalone_mode=False, **options)
         except ClickException as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":
+            if is_no_args_help(exc):
                 sys.exit(int(ExitCode.USAGE))
             ctx = getattr(exc, "ctx", None)
             command = ctx.command_path if ctx is not None else "kxplan"
@@ -72,8 +87,9 @@ class KxplanGroup(TyperGroup):
         except Exception as exc:  # the last line of defence: one line, never a traceback
             if os.environ.get("KXPLAN_DEBUG"):
                 raise
-            sqlite3 = sys.modules.get("sqlite3")
-            if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+            from kxplan.store.interface import is_database_error
+
+            if is_database_error(exc):
                 path = getattr(ctx.obj, "db_path", "kxplan.db")
                 _report_error(DatabaseError(t("store.failed", path=path, reason=exc)))
                 raise typer.Exit(int(ExitCode.NO_DATABASE)) from None

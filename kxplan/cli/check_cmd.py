@@ -34,12 +34,12 @@ def check(
     """Check the plan and the database together; exit 1 when anything is wrong."""
     from kxplan import checks
     from kxplan.plan import check as check_plan
-    from kxplan.store import Store, sqlite_errors
+    from kxplan.store import Store, database_errors
 
     env: Env = ctx.obj
     plan, problems = check_plan(env.plan_path())
     facts = checks.plan_facts(plan) if plan is not None else {"year": None}
-    with sqlite_errors(env.db_path), Store.open(env.db_path, create=False) as store:
+    with database_errors(env.db_path), Store.open(env.db_path, create=False) as store:
         with store.read_snapshot():
             health = store.health_report(**facts)
     findings = checks.collect(problems, health, str(env.db_path))

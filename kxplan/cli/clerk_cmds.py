@@ -31,10 +31,12 @@ from kxplan.cli.common import (
     store_session,
     summary,
 )
-from kxplan.cli.output import echo, format_number, notice, print_json, shown, target_goal_text
+from kxplan.cli.output import echo, notice, print_json, shown
 from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.numbers import decimal_json, format_number, round1
+from kxplan.text import goal_text, section_heading
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
@@ -68,17 +70,11 @@ class _StoreRecorded:
 
     def counted(self, target_ids: tuple[str, ...], item: str) -> int | None:
         """The live entry that already counts ``item`` for the target, or None."""
-        # store.record checks this with one indexed SQL query inside its write; the store has
-        # no read-only query for it yet, so the target's live entries are scanned here.
-        for entry in self.store.entries(self.year, targets=target_ids):
-            if entry.item == item:
-                return entry.id
-        return None
+        return self.store.counted_item(self.year, target_ids, item)
 
     def done(self, target_ids: tuple[str, ...]) -> tuple[int, date] | None:
         """The first live entry of a milestone (it marks it done), or None."""
-        first = self.store.entries(self.year, targets=target_ids, limit=1)
-        return (first[0].id, first[0].date) if first else None
+        return self.store.first_entry(self.year, target_ids)
 
 
 def default_date(plan: Plan, today: date, store: Store | None, who: str) -> date | None:
@@ -237,8 +233,6 @@ def story_json(
 ) -> dict:
     """The ``show --json`` document (keys listed in ``help.opt.show_json``)."""
     from kxplan.entry import entry_dict
-    from kxplan.plan import decimal_json
-    from kxplan.progress import round1
 
     target = progress.target
 
@@ -307,8 +301,7 @@ def render_story(
         "show.point",
         number=point.number,
         title=point.title,
-        section=section.number,
-        section_title=section.title,
+        section=section_heading(section.number, section.title),
     )
     owner = target.owner or point.owner
     for line in fold(place + (" · " + t("show.owner", owner=owner) if owner else ""), width):
@@ -316,7 +309,7 @@ def render_story(
     for line in fold(point.text, width - 2):
         echo(f"  {line}")
     echo()
-    facts = [t(f"show.kind.{target.kind}"), target_goal_text(target)]
+    facts = [t(f"show.kind.{target.kind}"), goal_text(target)]
     if target.schedule:
         values = "/".join(format_number(value) for value in target.schedule)
         facts.append(t("show.schedule", values=values))
@@ -340,8 +333,6 @@ def render_story(
 
 def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     """Where the target stands on ``as_of``, with its status word (coloured on a terminal)."""
-    from kxplan.progress import round1
-
     target = progress.target
     status = paint(t(f"status.{progress.status}"), STATUS_STYLES[progress.status], colour)
     day = as_of.isoformat()
@@ -425,8 +416,6 @@ def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
     (█ done, ▒ still short of expected, ░ the rest up to the goal), or an activity's entries.
     A milestone has none.
     """
-    from kxplan.progress import round1
-
     target = progress.target
     if target.kind == "milestone":
         return []

@@ -87,10 +87,10 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
             notice(t("status.clamped", year=year, as_of=day.isoformat(), today=today.isoformat()))
         return day
     value = text.strip()
-    day = parse_day(value)
-    if day is None:
+    given = parse_day(value)
+    if given is None:
         raise InputError(t("status.bad_date", value=text))
-    if not first <= day <= last:
+    if not first <= given <= last:
         raise InputError(
             t(
                 "status.outside_year",
@@ -100,7 +100,7 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
                 last=last.isoformat(),
             )
         )
-    return day
+    return given
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -113,9 +113,9 @@ def store_session(env: Env, *, create: bool) -> Iterator[Store]:
     An SQLite failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line;
     the write it interrupted was rolled back.
     """
-    from kxplan.store import Store, sqlite_errors
+    from kxplan.store import Store, database_errors
 
-    with sqlite_errors(env.db_path), Store.open(env.db_path, create=create) as store:
+    with database_errors(env.db_path), Store.open(env.db_path, create=create) as store:
         if store.created:
             notice(t("store.created", path=env.db_path))
         yield store
@@ -126,24 +126,24 @@ def store_session(env: Env, *, create: bool) -> Iterator[Store]:
 
 def summary(store: Store, plan: Plan, target_id: str) -> str:
     """A target's total in one line: ``p4.workstations: 3/10 家 (30.0%)``."""
-    from kxplan.entry import format_amount, percent
+    from kxplan.numbers import format_number, percent
 
     target = plan.target(target_id)
     if target is None:
         return target_id
-    total, count = store.target_total(plan.year, (target.id, *target.renamed_from))
+    total, count = store.target_total(plan.year, target.ids)
     if target.kind == "count" and target.goal:
         return t(
             "record.summary_count",
             target=target.id,
-            total=format_amount(total),
-            goal=format_amount(target.goal),
+            total=format_number(total),
+            goal=format_number(target.goal),
             unit=target.unit or "",
             percent=percent(total, target.goal),
         )
     if target.kind == "milestone":
-        if count:
-            first = store.entries(plan.year, targets=(target.id, *target.renamed_from), limit=1)
-            return t("record.summary_milestone", target=target.id, date=first[0].date.isoformat())
+        first = store.first_entry(plan.year, target.ids) if count else None
+        if first is not None:
+            return t("record.summary_milestone", target=target.id, date=first[1].isoformat())
         return t("record.summary_milestone_open", target=target.id)
     return t("record.summary_activity", target=target.id, count=count)

@@ -20,12 +20,11 @@ import typer
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
 from kxplan.cli.output import echo, notice, print_json, shown
-from kxplan.errors import DatabaseError, InputError, UsageError
+from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
-    from kxplan.csvio import ImportResult
     from kxplan.entry import Entry
     from kxplan.plan import Plan
     from kxplan.tables import Table
@@ -35,7 +34,6 @@ _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IG
 _QUARTER_RE = re.compile(r"^(?:([0-9]{4})-?)?[Qq]([1-4])$")
 _FLEXIBLE = {"ignore_unknown_options": True, "allow_extra_args": True}
 _MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer: no entry id is beyond it
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _refuse_stray(command: str, values: list[str | None], extra: list[str]) -> None:
@@ -244,7 +242,7 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
     from rich.text import Text
 
     from kxplan.cli.env import console
-    from kxplan.entry import format_amount
+    from kxplan.numbers import format_number
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
     table.add_column(t("label.log.id"), justify="right", no_wrap=True)
@@ -262,7 +260,7 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
             f"#{entry.id}",
             entry.date.isoformat(),
             Text(shown(aliases.get(entry.target, entry.target))),
-            format_amount(entry.amount),
+            format_number(entry.amount),
             Text(shown(entry.item)),
             Text(shown(entry.note)),
             Text(shown(entry.unit)),
@@ -302,7 +300,7 @@ def import_(
     by: Annotated[str | None, by_option("help.opt.import_by")] = None,
 ) -> None:
     """Import entries from a CSV file, all or nothing, skipping rows imported before."""
-    from kxplan.csvio import ImportProblems, read_csv
+    from kxplan.csvio import ImportProblems, import_file, read_csv
 
     env: Env = ctx.obj
     plan = env.plan()
@@ -311,11 +309,22 @@ def import_(
     for text in table.notices:
         notice(text)
     try:
-        result = _run_import(env, plan, table, who, dry_run)
+        with _progress(table) as progress:
+            result = import_file(
+                env.db_path,
+                plan,
+                table,
+                today=env.today,
+                by=who,
+                dry_run=dry_run,
+                progress=progress,
+            )
     except ImportProblems as exc:
         for problem in exc.problems:
             sys.stderr.write(f"{shown(str(problem))}\n")
         raise
+    if result.created:
+        notice(t("store.created", path=env.db_path))
     if result.voided:
         notice(t("import.voided_skipped", file=file, count=result.voided))
     key = "import.dry_run" if dry_run else "import.done"
@@ -323,54 +332,6 @@ def import_(
         notice(t("import.no_rows", file=file))
     else:
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
-
-
-def _run_import(env: Env, plan: Plan, table: Table, who: str, dry_run: bool) -> ImportResult:
-    """Import into the database, building a new one beside its final name when there is none."""
-    from kxplan.csvio import import_rows
-    from kxplan.store import (
-        Store,
-        database_exists,
-        publish_new,
-        remove_database,
-        remove_stale_staging,
-        sqlite_errors,
-        staging_path,
-    )
-
-    path = Path(env.db_path)
-    exists = path.is_dir() or database_exists(path)
-    options: dict[str, Any] = {"today": env.today, "by": who}
-    with sqlite_errors(path), _progress(table) as progress:
-        options["progress"] = progress
-        if dry_run and not exists:
-            return import_rows(None, plan, table, **options)
-        if exists:
-            with Store.open(path, create=False) as store:
-                return import_rows(store, plan, table, dry_run=dry_run, **options)
-        # A new database is built beside its final name and linked into place only when the
-        # whole import succeeded, so a refused import leaves no database behind.
-        if not path.absolute().parent.is_dir():
-            raise DatabaseError(t("store.no_directory", path=path))
-        remove_stale_staging(path)
-        staging = staging_path(path)
-        try:
-            try:
-                building = Store.open(staging, create=True)
-            except DatabaseError as exc:  # name the user's path, not the hidden staging file
-                raise DatabaseError(exc.message.replace(str(staging), str(path))) from None
-            with building as store:
-                result = import_rows(store, plan, table, **options)
-            if result.rows == 0 or publish_new(staging, path):
-                if result.rows:
-                    notice(t("store.created", path=path))
-                return result
-        finally:
-            remove_database(staging)
-    # Another process created the database meanwhile: import into it; rows it already has
-    # from this file are skipped by their import keys.
-    with sqlite_errors(path), Store.open(path, create=False) as store:
-        return import_rows(store, plan, table.again(), today=env.today, by=who)
 
 
 def _progress(table: Table) -> Any:
@@ -464,12 +425,9 @@ def _check_out(out: Path, env: Env, *, force: bool) -> None:
         return
     if not out.is_file():
         raise InputError(t("export.out_not_a_file", path=out))
-    try:
-        with open(out, "rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
-    except OSError:
-        header = b""  # unreadable: writing it fails later with the OS's reason
-    if header == _SQLITE_HEADER:
+    from kxplan.store import is_sqlite_file
+
+    if is_sqlite_file(out):  # unreadable: writing it fails later with the OS's reason
         raise InputError(t("export.out_is_sqlite", path=out))
     if not force:
         raise InputError(t("export.out_exists", path=out))

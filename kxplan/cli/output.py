@@ -7,9 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
-from kxplan.messages import t
-from kxplan.numbers import format_number as format_number  # re-exported for the commands
-from kxplan.text import goal_text as target_goal_text
+from kxplan.text import goal_text, section_heading
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -49,13 +47,9 @@ def plan_tree(plan: Plan) -> None:
 
     tree = Tree(f"[bold]{escape(plan.title)}[/] · {escape(plan.org)} · {plan.year}")
     for section in plan.sections:
-        branch = tree.add(
-            f"[bold]{t('label.section_n', n=section.number)} {escape(section.title)}[/]"
-        )
+        branch = tree.add(f"[bold]{escape(section_heading(section.number, section.title))}[/]")
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
-                leaf.add(
-                    f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
-                )
+                leaf.add(f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})")
     console().print(tree)

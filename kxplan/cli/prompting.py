@@ -218,8 +218,8 @@ class AddDialogue:
         """Step 1: a work point by number, or a search; None when the clerk went back."""
         points = self.plan.points()
         self.io.say(t("add.points_heading"))
-        for point in points:
-            self.io.say(f"{point.number:>4}. {point.title}")
+        for listed in points:
+            self.io.say(f"{listed.number:>4}. {listed.title}")
         while True:
             text = self.io.ask(t("add.prompt", question=t("add.ask_point"))).strip()
             if not text:
@@ -287,12 +287,10 @@ class AddDialogue:
 
     def list_targets(self, numbered: Sequence[tuple[int, Target]]) -> None:
         """The numbered lines of a target list: number, id, title and commitment."""
-        from kxplan.cli.output import target_goal_text
+        from kxplan.text import goal_text
 
         for number, target in numbered:
-            line = t(
-                "add.target_line", id=target.id, title=target.title, goal=target_goal_text(target)
-            )
+            line = t("add.target_line", id=target.id, title=target.title, goal=goal_text(target))
             self.io.say(f"{number:>4}. {line}")
 
     def chosen(self, target: Target) -> Target:
@@ -383,7 +381,7 @@ class AddDialogue:
     def show_summary(self, draft: Draft, target: Target) -> None:
         """The entry about to be written, one aligned field a line."""
         from kxplan.cli.term import cell_width
-        from kxplan.entry import format_amount
+        from kxplan.numbers import format_number
 
         rows: list[tuple[str, str]] = [
             (t("label.log.target"), f"{target.id}  {target.title}"),
@@ -392,7 +390,7 @@ class AddDialogue:
         ]
         if target.kind == "count":
             rows.append(
-                (t("label.log.amount"), f"{format_amount(draft.amount)} {target.unit or ''}")
+                (t("label.log.amount"), f"{format_number(draft.amount)} {target.unit or ''}")
             )
         if target.kind == "milestone":
             rows.append(("", t("add.milestone_done_on")))

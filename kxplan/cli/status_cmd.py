@@ -20,6 +20,7 @@ from kxplan.cli.term import STATUS_STYLES, Cell, output_width, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number, round1
+from kxplan.text import section_heading
 
 if TYPE_CHECKING:
     from kxplan.entry import DailyTotal
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from kxplan.progress import Summary, TargetProgress
 
 BAR_WIDTH = 10
-#: Order of the counts in the one-line summary under the table.
-SUMMARY_ORDER = ("done", "on_track", "behind", "at_risk", "overdue", "pending", "active", "idle")
 
 
 @app.command("status", help=t("help.status"))
@@ -72,7 +71,7 @@ def status(
     if as_json:
         print_json(progress.to_json(summary))
     else:
-        render(summary)
+        render(summary, env.today)
 
 
 def check_filters(plan: Plan, section: int | None, point: int | None) -> None:
@@ -127,8 +126,12 @@ def table_lines(rows: list[tuple[int, list[Cell]]], width: int, colour: bool) ->
     return term.table_lines(header, right, rows, width, colour)
 
 
-def render(summary: Summary) -> None:
-    """Print the heading, the grouped table and the one-line summary to stdout."""
+def render(summary: Summary, today: date | None = None) -> None:
+    """Print the heading, the grouped table and the one-line summary to stdout.
+
+    A milestone due on ``today`` and not done is ``overdue`` (rule 1: a day is judged at its
+    end); when the table is for today it says 今日到期 (due today) instead, in the same colour.
+    """
     from kxplan.progress import elapsed
 
     colour = use_colour()
@@ -140,11 +143,17 @@ def render(summary: Summary) -> None:
     def status_cell(key: str) -> Cell:
         return Cell(t(f"status.{key}"), STATUS_STYLES[key])
 
+    def target_status_cell(progress: TargetProgress) -> Cell:
+        due = progress.target.due
+        if progress.status == "overdue" and due == summary.as_of == today:
+            return Cell(t("status.due_today"), STATUS_STYLES[progress.status])
+        return status_cell(progress.status)
+
     rows: list[tuple[int, list[Cell]]] = []
     blank = [Cell("")] * 3
     for section_progress in summary.sections:
         section = section_progress.section
-        title = f"{t('label.section_n', n=section.number)} {section.title}"
+        title = section_heading(section.number, section.title)
         rows.append(
             (0, [Cell(title, "bold"), *blank, status_cell(section_progress.status), Cell("")])
         )
@@ -171,7 +180,7 @@ def render(summary: Summary) -> None:
                             Cell(actual_text(progress)),
                             Cell(bar_text(progress)),
                             Cell(expected_text(progress)),
-                            status_cell(progress.status),
+                            target_status_cell(progress),
                             stale,
                         ],
                     )
@@ -222,10 +231,16 @@ def expected_text(progress: TargetProgress) -> str:
 
 
 def summary_line(summary: Summary) -> str:
-    """``43 targets: 5 done, 10 on track, …; 7 with no entry in 90 days``."""
+    """``43 targets: 2 overdue, 1 behind, 30 active, 10 done; 7 with no entry in 90 days``.
+
+    The statuses that occur, worst first (``progress.STATUSES``: red, yellow, green, grey).
+    """
+    from kxplan.progress import STATUSES
+
     items = t("status.summary_sep").join(
         t("status.summary_item", count=summary.counts[key], status=t(f"status.{key}"))
-        for key in SUMMARY_ORDER
+        for key in STATUSES
+        if summary.counts[key]
     )
     targets = summary.targets()
     line = t("status.summary", total=len(targets), counts=items)

@@ -18,21 +18,16 @@ import unicodedata
 from typing import Any, NamedTuple
 
 from kxplan.cli.env import Env
+from kxplan.progress import COLOURS
 
 GAP = "  "
 MIN_TITLE_WIDTH = 16
 DEFAULT_WIDTH = 100
-#: Status colours; the word is always printed too, so colour is never the only signal.
-STATUS_STYLES = {
-    "at_risk": "bold red",
-    "overdue": "bold red",
-    "behind": "yellow",
-    "idle": "yellow",
-    "pending": "cyan",
-    "on_track": "green",
-    "active": "green",
-    "done": "bold green",
-}
+#: The terminal style of each colour of the three-colour view (``progress.COLOURS``); the
+#: status word is always printed too, so colour is never the only signal.
+COLOUR_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "grey": "cyan"}
+#: Each status's style, from its colour: one definition for ``status``, ``show`` and reports.
+STATUS_STYLES = {status: COLOUR_STYLES[colour] for status, colour in COLOURS.items()}
 _SGR = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 #: Closing punctuation that must not begin a folded line (避头点).
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)]}%")

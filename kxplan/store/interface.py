@@ -1,0 +1,400 @@
+"""The store as every engine provides it: ``Store``, the plain data it answers with, its rules.
+
+``Store`` is the seam between kxplan and a database engine. Commands, reports, imports and
+checks call only the methods declared here; an engine (``kxplan.store.sqlite``, the embedded
+default; PostgreSQL through psycopg 3 later) implements the abstract ones with its own SQL,
+connection handling and files. mypy checks each engine against this class, so an engine that
+stops matching it fails ``make lint``.
+
+The rules that hold whatever the engine are written here once, over the engine's primitives
+and inside its write transaction (so concurrent clerks cannot both pass a check):
+
+- an entry is appended, never changed; an item is counted once per target and a milestone
+  done once (``record``), old ids of a renamed target included (``Target.ids``);
+- a void needs a reason and a live entry, and voids it once (``void``).
+
+``Store.open(location)`` chooses the engine from the location: today every location is an
+SQLite file.
+"""
+
+from __future__ import annotations
+
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from kxplan.entry import (
+    Entry,
+    Void,
+    duplicate_item_problem,
+    milestone_done_problem,
+    timestamp,
+)
+from kxplan.errors import DatabaseError, InputError
+from kxplan.messages import t
+from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from kxplan.entry import DailyTotal, Draft, ImportState
+    from kxplan.plan import Plan
+
+R = TypeVar("R")
+
+EntryRow = tuple[
+    int, str, str, int | None, str | None, str | None, str | None, str, str | None, str, str | None
+]
+"""An entry as an engine inserts it: ``(plan_year, target, date, amount_milli, item, note,
+unit, by, evidence, recorded_at, import_key)`` — dates ISO text, amounts integer thousandths."""
+
+
+@dataclass
+class Health:
+    """What ``kxplan check`` asks the database, as plain data; ``kxplan.checks`` judges it.
+
+    Data lists hold non-voided entries of the checked plan year only (a voided entry no longer
+    counts, so it is never a problem); target ids are mapped through ``renamed_from``.
+    """
+
+    quick_check: str
+    schema_version: int
+    application_id: int
+    damaged: bool = False
+    """The file's structure is damaged (not just rows breaking a CHECK, NOT NULL or type rule)."""
+    year: int | None = None
+    """The plan year whose entries were checked (None: only the database itself)."""
+    other_years: list[tuple[int, int]] = field(default_factory=list)
+    """(plan year, number of entries) for years other than the checked one."""
+    orphans: list[tuple[str, list[int]]] = field(default_factory=list)
+    """(stored target id, entry ids) for ids neither in the plan nor a ``renamed_from``."""
+    bad_dates: list[tuple[int, str]] = field(default_factory=list)
+    """(entry id, date) for dates that are not a day of the plan year."""
+    milestones_twice: list[tuple[str, list[int]]] = field(default_factory=list)
+    """(milestone id, entry ids) for milestones with more than one entry."""
+    duplicate_items: list[tuple[str, str, list[int]]] = field(default_factory=list)
+    """(target id, item, entry ids) for an item counted more than once."""
+    dangling_voids: list[tuple[int, int]] = field(default_factory=list)
+    """(void id, entry id) for voids whose entry does not exist (any year)."""
+    expected_schema_version: int = SCHEMA_VERSION
+    """The schema version this kxplan writes (the engine's latest migration)."""
+    expected_application_id: int = APPLICATION_ID
+    """The application id this kxplan's databases carry."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A verified backup: where it is and what it holds (equal to the source snapshot)."""
+
+    path: Path
+    entries: int
+    voids: int
+    schema_version: int
+    integrity: str = "ok"
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is an engine's own failure (``sqlite3.Error``), not a kxplan bug."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+
+
+def engine_for(location: Path | str) -> type[Store]:
+    """The engine class that holds the database at ``location``: today always SQLite."""
+    from kxplan.store.sqlite.engine import SqliteStore
+
+    return SqliteStore
+
+
+@contextmanager
+def database_errors(location: Path | str) -> Iterator[None]:
+    """An engine failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line.
+
+    A write it interrupted was rolled back by its transaction.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
+        raise DatabaseError(t("store.failed", path=location, reason=exc)) from None
+
+
+class Store(ABC):
+    """A kxplan database: ``Store.open(location, create=...)``; use it as a context manager.
+
+    ``created`` says whether opening it created it. Entries and voids are append-only; every
+    write runs in one transaction and waits (``kxplan.store.retry``) while another writer
+    holds the database.
+    """
+
+    created: bool = False
+
+    # opening and closing (class methods: every engine overrides all four) ---------------------
+    @classmethod
+    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> Store:
+        """Open the database at ``location`` with the engine it names (``engine_for``).
+
+        Create it when missing if ``create``; upgrade an older schema unless ``upgrade`` is
+        false (``backup`` copies a database as it is). Raise ``DatabaseError`` (one line,
+        nothing changed) when it is missing and ``create`` is false, or is not a kxplan
+        database.
+        """
+        return engine_for(location).open(location, create=create, upgrade=upgrade)
+
+    @classmethod
+    def open_read_only(cls, location: Path | str) -> Store | None:
+        """A store that only reads the existing database at ``location``; None when there is none.
+
+        For shell completion: never creates, migrates or locks anything, prints nothing.
+        """
+        return engine_for(location).open_read_only(location)
+
+    @classmethod
+    def exists(cls, location: Path | str) -> bool:
+        """Whether something is at ``location`` that ``open`` must judge (a database, or not)."""
+        return engine_for(location).exists(location)
+
+    @classmethod
+    def create_with(
+        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+    ) -> R | None:
+        """Create the database at ``location`` holding what ``fill`` writes, or nothing at all.
+
+        ``fill`` writes into a new database no one else sees; only when it returns and
+        ``keep(result)`` is true does the database appear at ``location`` (a failed or empty
+        import leaves no database behind). Return ``fill``'s result, or None when another
+        process created a database there meanwhile: ``fill``'s work is then discarded and the
+        caller writes into the existing one.
+        """
+        return engine_for(location).create_with(location, fill, keep)
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # transactions ----------------------------------------------------------------------------
+    @abstractmethod
+    def write_transaction(self, *, bulk: bool = False) -> AbstractContextManager[Store]:
+        """One write transaction, all or nothing, waiting while another writer holds the lock.
+
+        ``bulk`` prepares it for many inserts (``import``).
+        """
+
+    @abstractmethod
+    def read_snapshot(self) -> AbstractContextManager[Store]:
+        """One read transaction: every query inside sees the same moment while writers run."""
+
+    # writes: the rules every engine keeps ------------------------------------------------------
+    def record(self, plan: Plan, draft: Draft, by: str, *, now: datetime | None = None) -> Entry:
+        """Append one validated entry (``draft.by`` if given, else ``by``); return it with its id.
+
+        Raise ``InputError`` when the item is already counted for the target, or the milestone
+        is already done (checked under the write lock, so concurrent clerks cannot both pass).
+        """
+        who = draft.by or by
+        recorded_at = timestamp(now)
+        target = plan.target(draft.target)
+        ids = target.ids if target is not None else (draft.target,)
+        with self.write_transaction():
+            if draft.kind == "count" and draft.item is not None:
+                earlier = self.counted_item(plan.year, ids, draft.item)
+                if earlier is not None:
+                    raise InputError(duplicate_item_problem(draft, earlier))
+            elif draft.kind == "milestone":
+                done = self.first_entry(plan.year, ids)
+                if done is not None:
+                    raise InputError(milestone_done_problem(draft, done[0], done[1].isoformat()))
+            entry_id = self.insert_entry(
+                (
+                    plan.year,
+                    draft.target,
+                    draft.date.isoformat(),
+                    draft.amount_milli,
+                    draft.item,
+                    draft.note,
+                    draft.unit,
+                    who,
+                    draft.evidence,
+                    recorded_at,
+                    None,
+                )
+            )
+        return Entry(
+            id=entry_id,
+            plan_year=plan.year,
+            target=draft.target,
+            date=draft.date,
+            amount=draft.amount,
+            item=draft.item,
+            note=draft.note,
+            unit=draft.unit,
+            by=who,
+            evidence=draft.evidence,
+            recorded_at=recorded_at,
+        )
+
+    def void(self, entry_id: int, reason: str, by: str, *, now: datetime | None = None) -> Void:
+        """Void an entry once, with a reason; raise ``InputError`` for unknown or voided entries."""
+        reason = reason.strip()
+        if not reason:
+            raise InputError(t("void.reason_required"))
+        recorded_at = timestamp(now)
+        with self.write_transaction():
+            entry = self.entry(entry_id)
+            if entry is None:
+                raise InputError(t("void.unknown", id=entry_id))
+            if entry.void is not None:
+                earlier = entry.void
+                raise InputError(
+                    t(
+                        "void.already",
+                        id=entry_id,
+                        void=earlier.id,
+                        by=earlier.by,
+                        at=earlier.recorded_at,
+                        reason=earlier.reason,
+                    )
+                )
+            void_id = self.insert_void(entry_id, reason, by, recorded_at)
+        return Void(id=void_id, entry_id=entry_id, reason=reason, by=by, recorded_at=recorded_at)
+
+    # writes: the engine's primitives (called inside ``write_transaction``) ---------------------
+    @abstractmethod
+    def insert_entry(self, row: EntryRow) -> int:
+        """Insert one entry row; return its id."""
+
+    @abstractmethod
+    def insert_void(self, entry_id: int, reason: str, by: str, recorded_at: str) -> int:
+        """Insert one void row; return its id."""
+
+    @abstractmethod
+    def insert_rows(self, rows: Iterable[EntryRow]) -> int:
+        """Insert prepared entry rows in bulk (``import``); return how many."""
+
+    # reads -----------------------------------------------------------------------------------
+    @abstractmethod
+    def counted_item(self, year: int, target_ids: Iterable[str], item: str) -> int | None:
+        """The first live entry that counts ``item`` for one of these target ids, or None."""
+
+    @abstractmethod
+    def first_entry(self, year: int, target_ids: Iterable[str]) -> tuple[int, date] | None:
+        """(id, date) of the first live entry, by (date, id), of these target ids, or None.
+
+        For a milestone: the entry that marks it done.
+        """
+
+    @abstractmethod
+    def import_state(self, year: int) -> ImportState:
+        """The import keys, counted items and done targets of a year, read in a few queries."""
+
+    @abstractmethod
+    def entry(self, entry_id: int) -> Entry | None:
+        """One entry with its void (if any), or None."""
+
+    @abstractmethod
+    def entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Entries of a year in (date, id) order, filtered; voided ones only if asked.
+
+        With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
+        ignored: an entry voided later counts as not voided.
+        """
+
+    @abstractmethod
+    def daily_totals(
+        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+    ) -> list[DailyTotal]:
+        """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
+
+        Target ids are as stored (old ids are not mapped). With ``known_at``, entries and
+        voids recorded after it are ignored.
+        """
+
+    @abstractmethod
+    def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
+        """The sum and count of non-voided entries recorded for these target ids in a year."""
+
+    @abstractmethod
+    def voids(
+        self, year: int, *, recorded_after: str | None = None, recorded_until: str | None = None
+    ) -> list[tuple[Void, Entry]]:
+        """Voids of a year's entries in ``recorded_at`` order (after is exclusive, until inclusive)."""
+
+    @abstractmethod
+    def count_entries(
+        self, year: int, *, known_at: str | None = None, include_voided: bool = False
+    ) -> int:
+        """How many entries a year has (non-voided unless asked), as known at ``known_at``."""
+
+    @abstractmethod
+    def last_entry_by(self, user: str, year: int, *, include_voided: bool = False) -> Entry | None:
+        """The entry this user recorded last in a year (non-voided unless asked), or None."""
+
+    @abstractmethod
+    def units(self, year: int) -> list[str]:
+        """The distinct organisational units used in a year, sorted."""
+
+    @abstractmethod
+    def last_unit_by(self, user: str) -> str | None:
+        """The unit of the latest entry this user recorded with one, or None."""
+
+    @abstractmethod
+    def years(self) -> list[int]:
+        """The plan years that have entries, sorted."""
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+
+    # checks and backups ------------------------------------------------------------------------
+    @abstractmethod
+    def health_report(
+        self,
+        year: int | None,
+        known_ids: Iterable[str] = (),
+        aliases: dict[str, str] | None = None,
+        milestones: Iterable[str] = (),
+    ) -> Health:
+        """The database's health and, for a plan ``year``, the entries a plan cannot account for.
+
+        ``known_ids`` are the plan's target ids, ``aliases`` its old ids (``renamed_from``)
+        mapped to the current ones, ``milestones`` the current ids of its milestones. With
+        ``year`` None (no usable plan) only the database itself is checked. Call inside
+        ``read_snapshot()`` so every answer comes from the same moment.
+        """
+
+    @abstractmethod
+    def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:
+        """Copy the database to ``dest`` consistently, verify the copy, then give it its name.
+
+        An existing ``dest`` is refused unless ``force``; a failed backup leaves nothing.
+        """

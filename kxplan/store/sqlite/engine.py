@@ -1,0 +1,621 @@
+"""``SqliteStore``: the embedded default engine — one SQLite file, its connection and queries.
+
+Opening a database:
+
+1. inspects the file without writing (``dbfile.inspect``): anything that is not a kxplan
+   database, or one newer than this kxplan, is refused with one line and never modified;
+2. connects read-write with ``foreign_keys=ON``, a 10 s ``busy_timeout`` and
+   ``synchronous=FULL`` — with WAL every commit is synced to the disk before it is
+   acknowledged, so an acknowledged entry survives an application crash *and* a power loss
+   (docs/reliability.md gives the measured cost: a fraction of a millisecond per record);
+3. when the file is new or older than ``SCHEMA_VERSION`` (unless ``upgrade=False``, as for
+   ``backup``), switches it to WAL (persistent, so readers never block the writer) and applies
+   the migrations (``schema.apply_migrations``) in one ``BEGIN IMMEDIATE`` transaction.
+   ``PRAGMA user_version`` is the authoritative schema version, so checking it costs a pragma.
+
+Every write runs in ``BEGIN IMMEDIATE`` and retries while another writer holds the lock
+(``kxplan.store.retry``), so concurrent clerks never see "database is locked". Amounts are
+stored as exact integer thousandths.
+
+The measured hot paths (``record``, the aggregates of ``status`` and reports, ``import``'s
+bulk insert) use the stdlib connection directly: plain indexed SELECTs, one INSERT, one
+``executemany``; sqlite-utils serves the schema and migrations only.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kxplan.entry import DailyTotal, Entry, ImportState, Void, amount_from_milli
+from kxplan.errors import DatabaseError, KxplanError, OutputError
+from kxplan.messages import t
+from kxplan.store.interface import BackupResult, EntryRow, Health, Store
+from kxplan.store.retry import deadline_after, retry
+from kxplan.store.sqlite import dbfile
+from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
+from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
+from kxplan.store.sqlite.sql import (
+    ENTRY_COLUMNS,
+    INSERT_ENTRY,
+    LIVE,
+    VOID_COLUMNS,
+    entry_from_row,
+    marks,
+    void_from_row,
+)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an SQLite error means another connection holds the lock (worth retrying)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def _write_failure(exc: sqlite3.OperationalError, path: Path) -> KxplanError:
+    """The one-line error for a write that could not start or commit: busy, disk full, or other."""
+    if is_busy(exc):
+        return DatabaseError(t("store.locked", path=path, reason=exc))
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL or "full" in str(exc):
+        return OutputError(t("store.disk_full", path=path))
+    return DatabaseError(t("store.failed", path=path, reason=exc))
+
+
+class SqliteStore(Store):
+    """A kxplan database in one SQLite file (``conn`` is its stdlib connection)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, created: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.created = created
+
+    # opening -----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> SqliteStore:
+        """Open the database file ``location`` (see ``Store.open`` and the module)."""
+        path = Path(location)
+        version = inspect(path)
+        if version is None and not create:
+            raise DatabaseError(t("store.missing", path=path))
+        if version is None and not path.absolute().parent.is_dir():
+            raise DatabaseError(t("store.no_directory", path=path))
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise DatabaseError(t("store.cannot_open", path=path, reason=exc)) from None
+        store = cls(conn, path, created=version is None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            if version is None or (upgrade and version < SCHEMA_VERSION):
+                store.created = store._retry_busy(store._migrate)
+            elif store.schema_version() > SCHEMA_VERSION:  # upgraded in a WAL not yet checkpointed
+                raise DatabaseError(
+                    t(
+                        "store.too_new",
+                        path=path,
+                        version=store.schema_version(),
+                        known=SCHEMA_VERSION,
+                    )
+                )
+        except sqlite3.Error as exc:
+            conn.close()
+            raise DatabaseError(t("store.cannot_open", path=path, reason=exc)) from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def open_read_only(cls, location: Path | str) -> SqliteStore | None:
+        """A store that only reads the existing database file, or None when there is none.
+
+        For shell completion, which must never create, migrate or lock a database, nor leave
+        files behind: a read-only connection to a WAL database creates ``-wal`` and ``-shm``
+        files it cannot remove, so when no ``-wal`` file exists (no writer has the database
+        open) the file is read as ``immutable``, else with ``mode=ro``. The file is not
+        inspected: a query on something that is not a kxplan database raises
+        ``sqlite3.Error``, and a connection that cannot be made raises ``DatabaseError``;
+        neither prints anything.
+        """
+        path = Path(location)
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        writing = Path(f"{path}-wal").exists()
+        uri = path.absolute().as_uri() + ("?mode=ro" if writing else "?immutable=1")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(t("store.cannot_open", path=path, reason=exc)) from None
+        return cls(conn, path, created=False)
+
+    @classmethod
+    def exists(cls, location: Path | str) -> bool:
+        """Whether ``location`` is a directory or holds content (a non-empty file or its WAL)."""
+        path = Path(location)
+        return path.is_dir() or dbfile.database_exists(path)
+
+    @classmethod
+    def create_with(
+        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+    ) -> R | None:
+        """Build the new database beside its final name, then link it into place (``Store``).
+
+        The leftovers of killed builds are removed first; the staging file gets a fresh name,
+        so a killed build is never published by a later one. An error names ``location``,
+        never the hidden staging file.
+        """
+        path = Path(location)
+        if not path.absolute().parent.is_dir():
+            raise DatabaseError(t("store.no_directory", path=path))
+        dbfile.remove_stale_staging(path)
+        staging = dbfile.staging_path(path)
+        try:
+            try:
+                building = cls.open(staging, create=True)
+            except DatabaseError as exc:
+                raise DatabaseError(exc.message.replace(str(staging), str(path))) from None
+            with building as store:
+                result = fill(store)
+            if not keep(result) or dbfile.publish_new(staging, path):
+                return result
+            return None
+        finally:
+            dbfile.remove_database(staging)
+
+    def _retry_busy(self, step: Callable[[], T]) -> T:
+        """Run an idempotent step again while SQLite answers "busy" without waiting.
+
+        Switching a new file to WAL while another process creates it can fail at once with
+        "database is locked" (SQLite refuses to wait where waiting could deadlock).
+        """
+
+        def attempt() -> T:
+            try:
+                return step()
+            except sqlite3.OperationalError:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+        return retry(
+            attempt, retry_on=sqlite3.OperationalError, transient=is_busy, deadline=deadline_after()
+        )
+
+    def _migrate(self) -> bool:
+        """Create or upgrade the schema in one write transaction (re-checked under the lock).
+
+        Return True when this call created the database (another process may have won the
+        race to create it, and then nothing is left to do).
+        """
+        # WAL is persistent in the file. Where a filesystem cannot do WAL, SQLite keeps the
+        # rollback journal: slower for concurrent readers, still correct.
+        self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        with self._write():
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self.schema_version()
+            if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables(self.conn)):
+                raise DatabaseError(t("store.foreign", path=self.path))
+            if version > SCHEMA_VERSION:
+                raise DatabaseError(
+                    t("store.too_new", path=self.path, version=version, known=SCHEMA_VERSION)
+                )
+            if version < SCHEMA_VERSION:
+                apply_migrations(self.conn)
+            return version == 0
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    # transactions -------------------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` (retried while locked) … ``COMMIT``."""
+        conn = self.conn
+        deadline = deadline_after()
+        try:
+            retry(
+                lambda: conn.execute("BEGIN IMMEDIATE"),
+                retry_on=sqlite3.OperationalError,
+                transient=is_busy,
+                deadline=deadline,
+            )
+        except sqlite3.OperationalError as exc:
+            raise _write_failure(exc, self.path) from None
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            # Only a rollback-journal database (no WAL) can be busy at COMMIT; retrying keeps
+            # the transaction, giving up rolls it back.
+            retry(
+                lambda: conn.execute("COMMIT"),
+                retry_on=sqlite3.OperationalError,
+                transient=is_busy,
+                deadline=deadline,
+            )
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _write_failure(exc, self.path) from None
+
+    @contextmanager
+    def write_transaction(self, *, bulk: bool = False) -> Iterator[SqliteStore]:
+        """A write transaction for a batch of writes (``import``): all or nothing.
+
+        ``bulk`` gives this connection a 64 MiB page cache, so a large import does not
+        thrash the indexes (the random ``import_key`` index above all).
+        """
+        if bulk:
+            self.conn.execute("PRAGMA cache_size = -65536")
+        with self._write():
+            yield self
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[SqliteStore]:
+        """One read transaction, so a report sees a consistent snapshot while writers run."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    # writes ------------------------------------------------------------------------------------------
+    # `kxplan record` is a measured hot path: Store.record runs counted_item / first_entry (one
+    # indexed SELECT each) and insert_entry inside BEGIN IMMEDIATE on this connection.
+    def insert_entry(self, row: EntryRow) -> int:
+        """Insert one entry row; return its id."""
+        entry_id = self.conn.execute(INSERT_ENTRY, row).lastrowid
+        assert entry_id is not None
+        return entry_id
+
+    def insert_void(self, entry_id: int, reason: str, by: str, recorded_at: str) -> int:
+        """Insert one void row; return its id."""
+        void_id = self.conn.execute(
+            'INSERT INTO voids (entry_id, reason, "by", recorded_at) VALUES (?, ?, ?, ?)',
+            (entry_id, reason, by, recorded_at),
+        ).lastrowid
+        assert void_id is not None
+        return void_id
+
+    def insert_rows(self, rows: Iterable[EntryRow]) -> int:
+        """Insert prepared entry rows (the bulk path of ``import``); return how many.
+
+        Call inside ``write_transaction()``. This is the measured bulk hot path: one
+        ``executemany`` on the raw connection, no per-row Python here.
+        """
+        before = self.conn.total_changes
+        self.conn.executemany(INSERT_ENTRY, rows)
+        return self.conn.total_changes - before
+
+    # reads ------------------------------------------------------------------------------------------
+    def counted_item(self, year: int, target_ids: Iterable[str], item: str) -> int | None:
+        """The first live entry that counts ``item`` for one of these target ids, or None."""
+        ids = tuple(target_ids)
+        row = self.conn.execute(
+            f"SELECT e.id FROM entries e WHERE e.plan_year = ? AND e.target IN ({marks(ids)})"
+            f" AND e.item = ? AND {LIVE} ORDER BY e.id LIMIT 1",
+            (year, *ids, item),
+        ).fetchone()
+        return row[0] if row else None
+
+    def first_entry(self, year: int, target_ids: Iterable[str]) -> tuple[int, date] | None:
+        """(id, date) of the first live entry, by (date, id), of these target ids, or None."""
+        ids = tuple(target_ids)
+        row = self.conn.execute(
+            f"SELECT e.id, e.date FROM entries e WHERE e.plan_year = ? AND e.target IN ({marks(ids)})"
+            f" AND {LIVE} ORDER BY e.date, e.id LIMIT 1",
+            (year, *ids),
+        ).fetchone()
+        return (row[0], date.fromisoformat(row[1])) if row else None
+
+    def import_state(self, year: int) -> ImportState:
+        """The import keys, counted items and done targets of a year, loaded in three queries."""
+        state = ImportState()
+        conn = self.conn
+        state.keys = {
+            row[0]
+            for row in conn.execute(
+                "SELECT import_key FROM entries WHERE plan_year = ? AND import_key IS NOT NULL",
+                (year,),
+            )
+        }
+        for entry_id, target, item in conn.execute(
+            f"SELECT e.id, e.target, e.item FROM entries e WHERE e.plan_year = ?"
+            f" AND e.item IS NOT NULL AND {LIVE} ORDER BY e.id",
+            (year,),
+        ):
+            state.items.setdefault((target, item), entry_id)
+        for entry_id, target, day in conn.execute(
+            f"SELECT e.id, e.target, e.date FROM entries e WHERE e.plan_year = ? AND {LIVE}"
+            " AND e.amount_milli IS NULL ORDER BY e.date, e.id",
+            (year,),
+        ):
+            state.done.setdefault(target, (entry_id, day))
+        return state
+
+    def entry(self, entry_id: int) -> Entry | None:
+        """One entry with its void (if any), or None."""
+        row = self.conn.execute(
+            f"SELECT {ENTRY_COLUMNS}, {VOID_COLUMNS} FROM entries e"
+            " LEFT JOIN voids v ON v.entry_id = e.id WHERE e.id = ?",
+            (entry_id,),
+        ).fetchone()
+        return entry_from_row(row) if row else None
+
+    def entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Entries of a year in (date, id) order, filtered; voided ones only if asked.
+
+        With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
+        ignored: an entry voided later counts as not voided.
+        """
+        if targets is not None and limit is not None and len(set(targets)) > 1:
+            # One query per id, merged: each reads its first ``limit`` rows from the target
+            # index, where one ``IN`` query would sort every matching entry of the period.
+            per_target = [
+                self.entries(
+                    year,
+                    target=one,
+                    date_from=date_from,
+                    date_to=date_to,
+                    unit=unit,
+                    include_voided=include_voided,
+                    known_at=known_at,
+                    limit=limit,
+                )
+                for one in sorted(set(targets))
+                if target is None or one == target
+            ]
+            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
+            return list(islice(merged, limit))
+        join = "LEFT JOIN voids v ON v.entry_id = e.id"
+        params: list[Any] = []
+        if known_at is not None:
+            join += " AND v.recorded_at <= ?"
+            params.append(known_at)
+        where = ["e.plan_year = ?"]
+        params.append(year)
+        if target is not None:
+            where.append("e.target = ?")
+            params.append(target)
+        if targets is not None:
+            wanted = sorted(set(targets))
+            if not wanted:
+                return []
+            where.append(f"e.target IN ({marks(wanted)})")
+            params.extend(wanted)
+        if date_from is not None:
+            where.append("e.date >= ?")
+            params.append(date_from.isoformat())
+        if date_to is not None:
+            where.append("e.date <= ?")
+            params.append(date_to.isoformat())
+        if unit is not None:
+            where.append("e.unit = ?")
+            params.append(unit)
+        if known_at is not None:
+            where.append("e.recorded_at <= ?")
+            params.append(known_at)
+        if not include_voided:
+            where.append("v.id IS NULL")
+        sql = (
+            f"SELECT {ENTRY_COLUMNS}, {VOID_COLUMNS} FROM entries e {join}"
+            f" WHERE {' AND '.join(where)} ORDER BY e.date, e.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [entry_from_row(row) for row in self.conn.execute(sql, params)]
+
+    def daily_totals(
+        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+    ) -> list[DailyTotal]:
+        """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
+
+        Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped).
+        With ``known_at``, entries and voids recorded after it are ignored.
+
+        Without ``known_at`` (every report and ``status``) this is all entries minus the
+        voided ones, each grouped in SQL: the first is read from the covering index alone,
+        the second from the (few) voids; no per-entry look-up into ``voids``. ``known_at``
+        needs ``recorded_at`` of every entry, so that form reads the table.
+        """
+        if known_at is None:
+            return self._daily_totals_now(year, as_of)
+        sql = (
+            "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
+            " WHERE e.plan_year = ?"
+        )
+        params: list[Any] = [year]
+        if as_of is not None:
+            sql += " AND e.date <= ?"
+            params.append(as_of.isoformat())
+        sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
+        sql += " AND v.recorded_at <= ?) AND e.recorded_at <= ?"
+        params += [known_at, known_at]
+        sql += " GROUP BY e.target, e.date ORDER BY e.target, e.date"
+        return [_daily_total(row) for row in self.conn.execute(sql, params)]
+
+    def _daily_totals_now(self, year: int, as_of: date | None) -> list[DailyTotal]:
+        """``daily_totals`` without ``known_at``: grouped entries minus grouped voided entries."""
+        day = " AND e.date <= ?" if as_of is not None else ""
+        params: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
+        # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
+        sql = (
+            "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
+            " FROM (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
+            f" count(*) AS n FROM entries e WHERE e.plan_year = ?{day}"
+            " GROUP BY e.target, e.date) AS a"
+            " LEFT JOIN (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
+            " count(*) AS n FROM voids v CROSS JOIN entries e ON e.id = v.entry_id"
+            f" WHERE e.plan_year = ?{day} GROUP BY e.target, e.date) AS b"
+            " ON b.target = a.target AND b.date = a.date"
+            " WHERE a.n > coalesce(b.n, 0) ORDER BY a.target, a.date"
+        )
+        return [_daily_total(row) for row in self.conn.execute(sql, params + params)]
+
+    def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
+        """The sum and count of non-voided entries recorded for these target ids in a year."""
+        ids = sorted(set(targets))
+        if not ids:
+            return Decimal(0), 0
+        row = self.conn.execute(
+            "SELECT coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
+            f" WHERE e.plan_year = ? AND e.target IN ({marks(ids)}) AND {LIVE}",
+            (year, *ids),
+        ).fetchone()
+        return amount_from_milli(row[0]) or Decimal(0), row[1]
+
+    def voids(
+        self, year: int, *, recorded_after: str | None = None, recorded_until: str | None = None
+    ) -> list[tuple[Void, Entry]]:
+        """Voids of a year's entries in ``recorded_at`` order (after is exclusive, until inclusive)."""
+        where = ["e.plan_year = ?"]
+        params: list[Any] = [year]
+        if recorded_after is not None:
+            where.append("v.recorded_at > ?")
+            params.append(recorded_after)
+        if recorded_until is not None:
+            where.append("v.recorded_at <= ?")
+            params.append(recorded_until)
+        # CROSS JOIN keeps voids the outer loop (its recorded_at index gives the order and
+        # the bounds); a plain JOIN lets SQLite scan the year's entries looking for voids.
+        sql = (
+            f"SELECT {ENTRY_COLUMNS}, {VOID_COLUMNS} FROM voids v"
+            f" CROSS JOIN entries e ON e.id = v.entry_id"
+            f" WHERE {' AND '.join(where)} ORDER BY v.recorded_at, v.id"
+        )
+        result = []
+        for row in self.conn.execute(sql, params):
+            void = void_from_row(row[11:])
+            assert void is not None
+            result.append((void, entry_from_row(row)))
+        return result
+
+    def count_entries(
+        self, year: int, *, known_at: str | None = None, include_voided: bool = False
+    ) -> int:
+        """How many entries a year has (non-voided unless asked), as known at ``known_at``."""
+        sql = "SELECT count(*) FROM entries e WHERE e.plan_year = ?"
+        params: list[Any] = [year]
+        if known_at is not None:
+            sql += " AND e.recorded_at <= ?"
+            params.append(known_at)
+        if not include_voided:
+            sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
+            if known_at is not None:
+                sql += " AND v.recorded_at <= ?"
+                params.append(known_at)
+            sql += ")"
+        count: int = self.conn.execute(sql, params).fetchone()[0]
+        return count
+
+    def last_entry_by(self, user: str, year: int, *, include_voided: bool = False) -> Entry | None:
+        """The entry this user recorded last in a year (non-voided unless asked), or None."""
+        live = "" if include_voided else " AND v.id IS NULL"
+        row = self.conn.execute(
+            f"SELECT {ENTRY_COLUMNS}, {VOID_COLUMNS} FROM entries e"
+            ' LEFT JOIN voids v ON v.entry_id = e.id WHERE e."by" = ? AND e.plan_year = ?'
+            f"{live} ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1",
+            (user, year),
+        ).fetchone()
+        return entry_from_row(row) if row else None
+
+    def units(self, year: int) -> list[str]:
+        """The distinct organisational units used in a year, sorted."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT unit FROM entries WHERE plan_year = ? AND unit IS NOT NULL ORDER BY unit",
+                (year,),
+            )
+        ]
+
+    def last_unit_by(self, user: str) -> str | None:
+        """The unit of the latest entry this user recorded with one, or None."""
+        row = self.conn.execute(
+            'SELECT unit FROM entries WHERE "by" = ? AND unit IS NOT NULL ORDER BY id DESC LIMIT 1',
+            (user,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def years(self) -> list[int]:
+        """The plan years that have entries, sorted."""
+        return [
+            row[0] for row in self.conn.execute("SELECT DISTINCT plan_year FROM entries ORDER BY 1")
+        ]
+
+    def quick_check(self) -> str:
+        """SQLite's ``PRAGMA quick_check``: ``ok`` or the first problems found."""
+        from kxplan.store.sqlite.health import quick_check
+
+        return quick_check(self.conn)
+
+    def schema_version(self) -> int:
+        """The schema version of the open database (``PRAGMA user_version``)."""
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    # checks and backups ----------------------------------------------------------------------------
+    def health_report(
+        self,
+        year: int | None,
+        known_ids: Iterable[str] = (),
+        aliases: dict[str, str] | None = None,
+        milestones: Iterable[str] = (),
+    ) -> Health:
+        """The database's health (``kxplan.store.sqlite.health``); call inside ``read_snapshot()``."""
+        from kxplan.store.sqlite.health import health_report
+
+        return health_report(self.conn, year, known_ids, aliases, milestones)
+
+    def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:
+        """Copy the database with SQLite's online backup API (``kxplan.store.sqlite.backup``)."""
+        from kxplan.store.sqlite.backup import backup
+
+        return backup(self.conn, self.path, self.read_snapshot(), Path(dest), force=force)
+
+
+def _daily_total(row: tuple[str, str, int, int]) -> DailyTotal:
+    return DailyTotal(
+        target=row[0], date=date.fromisoformat(row[1]), amount=Decimal(row[2]) / 1000, count=row[3]
+    )

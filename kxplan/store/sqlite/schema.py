@@ -1,0 +1,131 @@
+"""The SQLite schema: its DDL, the migrations that build it, and what identifies the file.
+
+``PRAGMA user_version`` is the schema version and ``PRAGMA application_id`` says the file is
+kxplan's. Migrations run through ``sqlite_utils.Migrations`` (which records each applied step in
+``_sqlite_migrations``); sqlite-utils costs ~150 ms to import, so it is imported only when a
+migration actually runs. Never edit a released step: add the next one, with a fixture of the
+schema it upgrades (``tests/fixtures/schema_vN.sql``, checked by ``tests/test_migrations.py``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+APPLICATION_ID = 0x4B58504C  # "KXPL"
+SCHEMA_VERSION = 2
+SQLITE_MAGIC = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file."""
+
+_SCHEMA_V1 = """
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    plan_year INTEGER NOT NULL CHECK (plan_year BETWEEN 1900 AND 2999),
+    target TEXT NOT NULL CHECK (length(target) BETWEEN 1 AND 200),
+    date TEXT NOT NULL
+        CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+               AND substr(date, 1, 4) = CAST(plan_year AS TEXT)),
+    amount_milli INTEGER CHECK (amount_milli IS NULL OR amount_milli > 0),
+    item TEXT,
+    note TEXT,
+    unit TEXT,
+    "by" TEXT NOT NULL,
+    evidence TEXT,
+    recorded_at TEXT NOT NULL
+        CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    import_key TEXT UNIQUE
+) STRICT;
+CREATE TABLE voids (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id),
+    reason TEXT NOT NULL CHECK (length(reason) > 0),
+    "by" TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+        CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z')
+) STRICT;
+CREATE INDEX entries_year_target_date ON entries (plan_year, target, date);
+CREATE INDEX entries_year_date ON entries (plan_year, date);
+CREATE INDEX entries_recorded_at ON entries (recorded_at);
+CREATE INDEX voids_entry_id ON voids (entry_id);
+CREATE INDEX voids_recorded_at ON voids (recorded_at);
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'kxplan entries are append-only: void the entry instead'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'kxplan entries are append-only: void the entry instead'); END;
+CREATE TRIGGER voids_no_update BEFORE UPDATE ON voids
+BEGIN SELECT RAISE(ABORT, 'kxplan voids are append-only'); END;
+CREATE TRIGGER voids_no_delete BEFORE DELETE ON voids
+BEGIN SELECT RAISE(ABORT, 'kxplan voids are append-only'); END;
+"""
+
+
+def _statements(script: str) -> list[str]:
+    """Split a DDL script into statements (triggers keep their inner ``;``)."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+def _migrate_1_initial(db: Any) -> None:
+    """Schema 1: entries and voids, their indexes and the append-only triggers."""
+    for statement in _statements(_SCHEMA_V1):
+        db.execute(statement)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+
+
+# Schema 2 (issue 7, report scale). The report sums every entry of the year per (target,
+# date): a covering index answers that from the index alone, in (target, date) order, with
+# no table lookups and no sort. ``id`` sits between ``date`` and ``amount_milli`` so the
+# index keeps exactly the (target, date, id) order of the index it replaces: ``entries(…,
+# target=…)``, the milestone check of ``record`` and ``log --target`` read "the first
+# entries by (date, id)" straight from it (an index ending in ``amount_milli`` would order
+# ties by amount, and those queries would fall back to scanning the whole year by date).
+# The partial item index makes the "item already counted" check of ``record`` (and the
+# duplicate-item check of ``kxplan check``) a seek instead of a scan of the target's entries.
+_SCHEMA_V2 = """
+CREATE INDEX entries_year_target_date_id_amount
+    ON entries (plan_year, target, date, id, amount_milli);
+DROP INDEX entries_year_target_date;
+CREATE INDEX entries_year_target_item ON entries (plan_year, target, item)
+    WHERE item IS NOT NULL;
+"""
+
+
+def _migrate_2_report_indexes(db: Any) -> None:
+    """Schema 2: a covering index for daily totals (replacing the target index), an item index."""
+    for statement in _statements(_SCHEMA_V2):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 2")
+
+
+# (version, sqlite-utils migration name, step). Each step ends by setting user_version.
+# Never edit a released step: add the next one (tests/fixtures/schema_vN.sql guard this).
+MIGRATIONS: tuple[tuple[int, str, Any], ...] = (
+    (1, "0001_initial", _migrate_1_initial),
+    (2, "0002_report_indexes", _migrate_2_report_indexes),
+)
+assert MIGRATIONS[-1][0] == SCHEMA_VERSION
+
+
+def apply_migrations(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
+    """Apply the pending migrations (up to schema ``upto``) with ``sqlite_utils.Migrations``.
+
+    The caller holds a ``BEGIN IMMEDIATE`` transaction; sqlite-utils wraps each step in a
+    savepoint inside it, so an upgrade is applied whole or not at all. ``upto`` lets the
+    migration tests build every older schema exactly as a released kxplan did.
+    """
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    migrations = Migrations("kxplan")
+    for number, name, step in MIGRATIONS:
+        if version < number <= upto:
+            migrations(name=name)(step)
+    db = Database(conn, recursive_triggers=False, execute_plugins=False, strict=True)
+    migrations.apply(db)
