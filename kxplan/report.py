@@ -278,7 +278,7 @@ def load_report_data(
         for target in plan.targets():
             entries[target.id] = store.entries(
                 year,
-                targets=[target.id, *target.renamed_from],
+                targets=target.ids,
                 date_from=start,
                 date_to=as_of,
                 known_at=known_at,

@@ -11,7 +11,7 @@ import contextlib
 import re
 import sys
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
-_QUARTER_RE = re.compile(r"^(?:([0-9]{4})-?)?[Qq]([1-4])$")
 _FLEXIBLE = {"ignore_unknown_options": True, "allow_extra_args": True}
 _MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer: no entry id is beyond it
 
@@ -152,18 +151,14 @@ def void(
 
 def quarter_range(text: str, year: int) -> tuple[date, date]:
     """The first and last day of a quarter written ``2019Q2`` (or ``Q2`` for the plan year)."""
-    match = _QUARTER_RE.match(text.strip())
-    if not match:
+    from kxplan.progress import parse_quarter, quarter_bounds
+
+    parsed = parse_quarter(text, year)
+    if parsed is None:
         raise InputError(t("log.bad_quarter", value=text, year=year))
-    quarter_year = int(match.group(1) or year)
-    if quarter_year != year:
+    if parsed[0] != year:
         raise InputError(t("log.quarter_year", value=text, year=year))
-    quarter = int(match.group(2))
-    first = date(year, 3 * quarter - 2, 1)
-    last = (
-        date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - timedelta(days=1)
-    )
-    return first, last
+    return quarter_bounds(*parsed)
 
 
 def _target_filter(plan: Plan, text: str) -> tuple[str, ...]:
@@ -172,7 +167,7 @@ def _target_filter(plan: Plan, text: str) -> tuple[str, ...]:
     found, problem = Validator(plan, date(plan.year, 1, 1)).target(text)
     if found is None:
         raise InputError(problem or t("entry.target_required"))
-    return (found.id, *found.renamed_from)
+    return found.ids
 
 
 @app.command("log", help=t("help.log"))

@@ -207,7 +207,7 @@ class AddDialogue:
         """False (saying why) for a milestone already marked done, as ``record`` refuses it."""
         if target.kind != "milestone":
             return True
-        done = self.recorded.done(_ids(target))
+        done = self.recorded.done(target.ids)
         if done is None:
             return True
         entry_id, day = done
@@ -342,7 +342,7 @@ class AddDialogue:
         def check(text: str) -> tuple[str | None, str | None]:
             value, problem = clean_text("item", text)
             if problem is None and value is not None:
-                earlier = self.recorded.counted(_ids(target), value)
+                earlier = self.recorded.counted(target.ids, value)
                 if earlier is not None:
                     problem = t("entry.duplicate_item", target=target.id, item=value, id=earlier)
             return value, problem
@@ -410,8 +410,3 @@ class AddDialogue:
             self.io.say(f"  {label}{pad}  {lines[0]}".rstrip())
             for more in lines[1:]:
                 self.io.say(f"  {' ' * width}  {more}".rstrip())
-
-
-def _ids(target: Target) -> tuple[str, ...]:
-    """A target's current id and its old ids: entries under either count for it."""
-    return (target.id, *target.renamed_from)

@@ -22,6 +22,9 @@ label constants set                    "env var", "required" translated         
 ``typer._completion_classes.           completion help (a target's title) printed   tests/test_completion.py::
 _sanitize_help_text`` replaced         as plain text: typer's version imports rich  test_completion_does_not_import_rich,
                                        (~100 ms on every TAB in zsh and fish)       test_zsh_shows_titles_as_descriptions
+``typer.main.get_command_from_info``,  the lazy command tree: ``KxplanGroup``       tests/test_status_cli.py::
+``get_group_from_info`` and the app's  builds only the invoked command from the     test_record_loads_only_its_own_command_module,
+``registered_commands/groups``         app's registrations (``build_command``)      tests/test_help.py (every command's --help)
 click's English usage-error wording    re-worded from the catalogue                 tests/test_cli_errors.py::
 (``i18n._USAGE_PATTERNS``)             (``i18n.usage_message``)                     test_a_usage_error_is_one_translated_line,
                                                                                     tests/data/corpus/cli/record-missing-target.yaml
@@ -41,6 +44,7 @@ from typer.core import TyperCommand, TyperGroup
 
 __all__ = [
     "ClickException",
+    "build_command",
     "is_no_args_help",
     "plain_completion_help",
     "set_help_labels",
@@ -112,3 +116,27 @@ def plain_completion_help() -> None:
 
 def _same(text: str) -> str:
     return text
+
+
+def build_command(app: Any, name: str) -> Any:
+    """The click command (or group) ``name`` registered on the typer ``app``, built alone.
+
+    typer's ``get_command(app)`` builds every registered command's parameters; the lazy command
+    tree builds only the one invoked, with the app's settings.
+    """
+    import typer.main
+
+    for group in app.registered_groups:
+        if group.name == name:
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
+    info = next(info for info in app.registered_commands if info.name == name)
+    return typer.main.get_command_from_info(
+        info,
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+    )

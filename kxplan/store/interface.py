@@ -331,12 +331,17 @@ class Store(ABC):
 
     @abstractmethod
     def daily_totals(
-        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
     ) -> list[DailyTotal]:
         """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
 
-        Target ids are as stored (old ids are not mapped). With ``known_at``, entries and
-        voids recorded after it are ignored.
+        Target ids are as stored (old ids are not mapped); ``targets`` keeps only these ids.
+        With ``known_at``, entries and voids recorded after it are ignored.
         """
 
     @abstractmethod

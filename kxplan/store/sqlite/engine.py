@@ -447,20 +447,29 @@ class SqliteStore(Store):
         return [entry_from_row(row) for row in self.conn.execute(sql, params)]
 
     def daily_totals(
-        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
     ) -> list[DailyTotal]:
         """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
 
-        Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped).
-        With ``known_at``, entries and voids recorded after it are ignored.
+        Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped);
+        ``targets`` keeps only these ids. With ``known_at``, entries and voids recorded after
+        it are ignored.
 
         Without ``known_at`` (every report and ``status``) this is all entries minus the
         voided ones, each grouped in SQL: the first is read from the covering index alone,
         the second from the (few) voids; no per-entry look-up into ``voids``. ``known_at``
         needs ``recorded_at`` of every entry, so that form reads the table.
         """
+        ids = None if targets is None else sorted(set(targets))
+        if ids is not None and not ids:
+            return []
         if known_at is None:
-            return self._daily_totals_now(year, as_of)
+            return self._daily_totals_now(year, as_of, ids)
         sql = (
             "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
             " WHERE e.plan_year = ?"
@@ -469,16 +478,24 @@ class SqliteStore(Store):
         if as_of is not None:
             sql += " AND e.date <= ?"
             params.append(as_of.isoformat())
+        if ids is not None:
+            sql += f" AND e.target IN ({marks(ids)})"
+            params += ids
         sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
         sql += " AND v.recorded_at <= ?) AND e.recorded_at <= ?"
         params += [known_at, known_at]
         sql += " GROUP BY e.target, e.date ORDER BY e.target, e.date"
         return [_daily_total(row) for row in self.conn.execute(sql, params)]
 
-    def _daily_totals_now(self, year: int, as_of: date | None) -> list[DailyTotal]:
+    def _daily_totals_now(
+        self, year: int, as_of: date | None, ids: list[str] | None
+    ) -> list[DailyTotal]:
         """``daily_totals`` without ``known_at``: grouped entries minus grouped voided entries."""
         day = " AND e.date <= ?" if as_of is not None else ""
         params: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
+        if ids is not None:
+            day += f" AND e.target IN ({marks(ids)})"
+            params += ids
         # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
         sql = (
             "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
