@@ -913,8 +913,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
-        "Import entries from a CSV file; all rows or none, rows imported before are skipped.\n\nThe header row names the columns, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。\n\n表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
+        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+    ),
+    "help.import_columns": (
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
     ),
     "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
     "help.opt.dry_run": (

@@ -277,14 +277,15 @@ def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bo
 
 
 def _import_help() -> str:
+    """The alias table shown after the options of ``import --help``."""
     from kxplan.entry import FIELDS
     from kxplan.normalise import IGNORED_COLUMNS, alias_lines
 
     columns = "\n".join(f"  {line}" for line in alias_lines(FIELDS))
-    return t("help.import", columns=columns, ignored=", ".join(IGNORED_COLUMNS))
+    return t("help.import_columns", columns=columns, ignored=", ".join(IGNORED_COLUMNS))
 
 
-@app.command("import", help=_import_help())
+@app.command("import", help=t("help.import"), epilog=_import_help())
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
