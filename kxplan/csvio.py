@@ -46,7 +46,7 @@ from kxplan.entry import (
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number
-from kxplan.tables import Row, Table, read_file, read_header
+from kxplan.tables import Row, Table, read_header
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -182,11 +182,24 @@ def _looks_gb(data: bytes) -> bool:
     )
 
 
+MAX_CSV_BYTES = 1 << 30
+"""The largest import file read (1 GiB, about 10 million rows): it is held in memory."""
+_READ_REFUSALS = {
+    "missing": "csv.not_found",
+    "directory": "csv.is_directory",
+    "special": "csv.not_regular",
+    "too_large": "csv.too_large",
+    "unreadable": "csv.unreadable",
+}
+
+
 def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = None) -> CsvTable:
     """Read an import file's header and rows; raise ``InputError`` for file-level problems."""
     name = str(path)
     if data is None:
-        data = read_file(path)
+        from kxplan.paths import read_input
+
+        data = read_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=name)
     text, used, detected = decode(data, name, encoding)
     if not text.strip():
         raise InputError(t("csv.empty", file=name, columns=",".join(FIELDS)))

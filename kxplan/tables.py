@@ -15,7 +15,6 @@ left empty marks a column the import reads past, but a value under it is a probl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Protocol
 
 from kxplan.entry import FIELDS
@@ -51,22 +50,6 @@ class Table(Protocol):
     def again(self) -> Table:
         """The same file read afresh (rows can be iterated once)."""
         ...
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def read_file(path: Path) -> bytes:
-    """An import file's bytes; ``InputError`` naming the file when it cannot be read."""
-    name = str(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(t("csv.not_found", file=name)) from None
-    except IsADirectoryError:
-        raise InputError(t("csv.is_directory", file=name)) from None
-    except OSError as exc:
-        raise InputError(t("csv.unreadable", file=name, reason=exc.strerror or exc)) from None
 
 
 # --- the header --------------------------------------------------------------------------------

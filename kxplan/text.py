@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 #: paragraph separators (U+2028/2029: line breaks for some readers, not for others), the
 #: bidirectional embeddings, overrides and isolates that make text read differently from what
 #: it is ("Trojan source"), and U+FEFF (a byte-order mark inside text is invisible).
-CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+#: Lone surrogates (U+D800–DFFF) are bytes that were not UTF-8 in an argument or the
+#: environment (``--note $'caf\\xe9'``): refused too, as text that cannot be stored.
+CONTROL_CHARS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+)
+#: Characters that came from bytes that were not UTF-8 (Python's surrogate escapes).
+NOT_UTF8_RE = re.compile("[\ud800-\udfff]")
 #: In text that may span lines (a note, a plan text): any control character.
 CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 #: In one-line text (an item, a unit, a name): tab and line feed too.

@@ -32,7 +32,7 @@ from kxplan.cli.common import (
     store_session,
     summary,
 )
-from kxplan.cli.output import echo, notice, print_json, shown
+from kxplan.cli.output import committed, echo, notice, print_json, shown
 from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
 from kxplan.errors import InputError
 from kxplan.messages import t
@@ -132,6 +132,7 @@ def add(
         return
     with store_session(env, create=True) as store:
         entry = store.record(plan, draft, who)
+        committed(t("record.stored", id=entry.id, target=entry.target))
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
 
 
@@ -393,6 +394,7 @@ def undo(
                 notice(t("undo.kept"))
                 return
         done = store.void(entry.id, UNDO_REASON, who)
+        committed(t("void.stored", id=entry.id, void=done.id))
         current = plan.aliases().get(entry.target, entry.target)
         echo(
             t(

@@ -19,7 +19,7 @@ import typer
 
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
-from kxplan.cli.output import echo, notice, print_json, shown
+from kxplan.cli.output import committed, echo, notice, print_json, shown
 from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
 
@@ -99,6 +99,7 @@ def record(
     who = draft.by or default_by()
     with store_session(env, create=True) as store:
         entry = store.record(plan, draft, who)
+        committed(t("record.stored", id=entry.id, target=entry.target))
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
 
 
@@ -135,6 +136,7 @@ def void(
     # Voiding needs an entry, so it never creates a database.
     with store_session(env, create=False) as store:
         done = store.void(number, text, who)
+        committed(t("void.stored", id=number, void=done.id))
         entry = store.entry(number)
         assert entry is not None
         target = plan.aliases().get(entry.target, entry.target)
@@ -321,6 +323,8 @@ def import_(
         raise
     if result.created:
         notice(t("store.created", path=env.db_path))
+    if result.added and not dry_run:
+        committed(t("import.done", file=file, added=result.added, skipped=result.skipped))
     if result.voided:
         notice(t("import.voided_skipped", file=file, count=result.voided))
     key = "import.dry_run" if dry_run else "import.done"
@@ -379,8 +383,6 @@ def export(
     kind = fmt.strip().lower()
     if kind not in ("csv", "json"):
         raise InputError(t("export.bad_format", value=fmt))
-    if out is not None and out.is_dir():
-        raise InputError(t("export.out_is_directory", path=out))
     plan = env.plan()
     if out is not None:
         _check_out(out, env, force=force)
@@ -404,26 +406,27 @@ def export(
     notice(t("export.done", count=len(entries), path=out))
 
 
+_EXPORT_REFUSALS = {
+    "directory": "export.out_is_directory",
+    "special": "export.out_not_a_file",
+    "database": "export.out_is_database",
+    "plan": "export.out_is_plan",
+    "foreign": "export.out_is_sqlite",
+    "exists": "export.out_exists",
+}
+
+
 def _check_out(out: Path, env: Env, *, force: bool) -> None:
-    """Refuse an ``--out`` that would destroy data; an existing file only with ``force``.
+    """Refuse an ``--out`` that would destroy data (``kxplan.paths.check_output``): the
+    database or its journals, the plan file, any SQLite database, anything but a regular
+    file; an existing file only with ``force``."""
+    from kxplan.paths import check_output
 
-    Never the database or its journals, the plan file, any SQLite database, or anything but
-    a regular file (``/dev/null`` would be replaced by a file).
-    """
-    where = out.resolve()
-    database = {Path(env.db_path).absolute(), Path(env.db_path).resolve()}
-    journals = {Path(f"{db}{suffix}") for db in database for suffix in ("-wal", "-shm", "-journal")}
-    if where in database or where in journals:
-        raise InputError(t("export.out_is_database", path=out))
-    if where == env.plan_path().resolve():
-        raise InputError(t("export.out_is_plan", path=out))
-    if not out.exists():
-        return
-    if not out.is_file():
-        raise InputError(t("export.out_not_a_file", path=out))
-    from kxplan.store import is_sqlite_file
-
-    if is_sqlite_file(out):  # unreadable: writing it fails later with the OS's reason
-        raise InputError(t("export.out_is_sqlite", path=out))
-    if not force:
-        raise InputError(t("export.out_exists", path=out))
+    check_output(
+        out,
+        _EXPORT_REFUSALS,
+        plan=env.plan_path_or_none(),
+        db=env.db_path,
+        force=force,
+        replaceable="not-sqlite",
+    )

@@ -109,6 +109,9 @@ class Env:
             today=today_from(os.environ),
             cwd=Path.cwd(),
         )
+        from kxplan.paths import check_database
+
+        check_database(db_path, plan=env.plan_path_or_none())
         if lang is None:
             guessed = None
             try:
@@ -127,6 +130,13 @@ class Env:
         from kxplan.plan import find_default
 
         return find_default(self.cwd, self.today.year)
+
+    def plan_path_or_none(self) -> Path | None:
+        """The plan file when one can be found, else None (for checks that only protect it)."""
+        try:
+            return self.plan_path()
+        except Exception:  # noqa: BLE001 - no plan yet: nothing to protect
+            return None
 
     def plan(self) -> Plan:
         """The loaded, validated plan (cached)."""
