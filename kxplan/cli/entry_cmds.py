@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -19,9 +20,11 @@ import typer
 
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
-from kxplan.cli.output import committed, echo, notice, print_json, shown
+from kxplan.cli.output import committed, echo, notice, print_json
+from kxplan.cli.term import Cell, Column, Row, Table, output_width, use_colour
 from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
+from kxplan.text import shown
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
@@ -230,49 +233,59 @@ def log(
     if not entries:
         notice(t("log.none"))
         return
-    _log_table(entries, aliases, include_voided)
+    table = log_table(include_voided)
+    for line in table.render(
+        log_rows(entries, aliases, include_voided), output_width(), use_colour()
+    ):
+        echo(line)
 
 
-def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bool) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def log_table(include_voided: bool) -> Table:
+    """The ``log`` table: free text folds, ids, dates, amounts and names never do.
 
-    from kxplan.cli.env import console
+    Three spaces between columns and every line as wide as the table (as rich drew it first).
+    """
+    columns = [
+        Column(t("label.log.id"), right=True),
+        Column(t("label.log.date")),
+        Column(t("label.log.target")),
+        Column(t("label.log.amount"), right=True),
+        Column(t("label.log.item"), fold=True),
+        Column(t("label.log.note"), fold=True),
+        Column(t("label.log.unit"), fold=True),
+        Column(t("label.log.by")),
+    ]
+    if include_voided:
+        columns.append(Column(t("label.log.void"), fold=True))
+    return Table(columns, gap=3, trim=False)
+
+
+def log_rows(
+    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool
+) -> Iterator[Row]:
+    """One row per entry, stored text made safe (``shown``); voided entries dim and struck."""
     from kxplan.numbers import format_number
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
-    table.add_column(t("label.log.id"), justify="right", no_wrap=True)
-    table.add_column(t("label.log.date"), no_wrap=True)
-    table.add_column(t("label.log.target"), no_wrap=True)
-    table.add_column(t("label.log.amount"), justify="right", no_wrap=True)
-    table.add_column(t("label.log.item"), overflow="fold")
-    table.add_column(t("label.log.note"), overflow="fold")
-    table.add_column(t("label.log.unit"), overflow="fold")
-    table.add_column(t("label.log.by"), no_wrap=True)
-    if include_voided:
-        table.add_column(t("label.log.void"), overflow="fold")
     for entry in entries:
-        cells: list[Any] = [
-            f"#{entry.id}",
-            entry.date.isoformat(),
-            Text(shown(aliases.get(entry.target, entry.target))),
-            format_number(entry.amount),
-            Text(shown(entry.item)),
-            Text(shown(entry.note)),
-            Text(shown(entry.unit)),
-            Text(shown(entry.by)),
+        cells = [
+            Cell(f"#{entry.id}"),
+            Cell(entry.date.isoformat()),
+            Cell(shown(aliases.get(entry.target, entry.target))),
+            Cell(format_number(entry.amount)),
+            Cell(shown(entry.item)),
+            Cell(shown(entry.note)),
+            Cell(shown(entry.unit)),
+            Cell(shown(entry.by)),
         ]
-        style = None
+        style = ""
         if include_voided:
-            if entry.void is not None:
-                void = entry.void
-                cells.append(Text(t("label.log.voided", id=void.id, reason=shown(void.reason))))
-                style = "dim strike"
-            else:
-                cells.append("")
-        table.add_row(*cells, style=style)
-    console().print(table)
+            void = entry.void
+            text = (
+                "" if void is None else t("label.log.voided", id=void.id, reason=shown(void.reason))
+            )
+            cells.append(Cell(text))
+            style = "dim strike" if void is not None else ""
+        yield Row(cells, style=style)
 
 
 # --- import ------------------------------------------------------------------------------------

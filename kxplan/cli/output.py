@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
 from kxplan.messages import t
-from kxplan.text import goal_text, section_heading
+from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -188,18 +188,6 @@ def echo(text: str = "") -> None:
 def notice(text: str) -> None:
     """Write a line for people to stderr (notices, warnings)."""
     sys.stderr.write(text + "\n")
-
-
-def shown(text: str | None) -> str:
-    """Stored text safe for a terminal: line breaks and tabs as spaces, other control and
-    bidirectional-override characters as U+FFFD (ESC, BEL, CR… written by another tool)."""
-    if not text:
-        return ""
-    from kxplan.text import CONTROL_RE
-
-    for line_break in ("\r\n", "\r", "\n", "\t"):
-        text = text.replace(line_break, " ")
-    return CONTROL_RE.sub("\ufffd", text)
 
 
 def print_json(data: Any) -> None:
