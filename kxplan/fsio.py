@@ -69,13 +69,15 @@ def atomic_stream(path: Path) -> Iterator[BinaryIO]:
             stream = os.fdopen(handle, "wb")
         except OSError as exc:
             raise _write_failed(path, exc) from None
-        with stream:
-            try:
-                yield stream
-                stream.flush()
-                os.fsync(stream.fileno())
-            except OSError as exc:
-                raise _write_failed(path, exc) from None
+        try:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        finally:
+            _close_quietly(stream)  # after a failure: pending bytes are dropped with the file
         try:
             os.chmod(temp_name, _mode_for(path))
             os.replace(temp_name, path)
@@ -89,6 +91,13 @@ def atomic_stream(path: Path) -> Iterator[BinaryIO]:
                 os.unlink(temp_name)
             except OSError:
                 pass
+
+
+def _close_quietly(stream: BinaryIO) -> None:
+    try:
+        stream.close()
+    except OSError:
+        pass
 
 
 def _write_failed(path: Path, exc: OSError) -> OutputError:
