@@ -161,18 +161,24 @@ def _looks_gb(data: bytes) -> bool:
     )
 
 
+MAX_CSV_BYTES = 1 << 30
+"""The largest import file read (1 GiB, about 10 million rows): it is held in memory."""
+_READ_REFUSALS = {
+    "missing": "csv.not_found",
+    "directory": "csv.is_directory",
+    "special": "csv.not_regular",
+    "too_large": "csv.too_large",
+    "unreadable": "csv.unreadable",
+}
+
+
 def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = None) -> CsvTable:
     """Read an import file's header and rows; raise ``InputError`` for file-level problems."""
     name = str(path)
     if data is None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(t("csv.not_found", file=name)) from None
-        except IsADirectoryError:
-            raise InputError(t("csv.is_directory", file=name)) from None
-        except OSError as exc:
-            raise InputError(t("csv.unreadable", file=name, reason=exc.strerror or exc)) from None
+        from kxplan.paths import read_input
+
+        data = read_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=name)
     text, used, detected = decode(data, name, encoding)
     if not text.strip():
         raise InputError(t("csv.empty", file=name, columns=",".join(FIELDS)))

@@ -23,6 +23,7 @@ from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import decimal_json, format_number
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
+from kxplan.text import NOT_UTF8_RE
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ def clean_text(
     text = value.strip()
     if not text:
         return None, None
+    if NOT_UTF8_RE.search(text):
+        return None, t("entry.not_utf8", field=name)
     if name == "note":
         text = text.replace("\r\n", "\n")
         if _NOTE_CONTROL_RE.search(text):

@@ -105,8 +105,23 @@ def _write_failed(path: Path, exc: OSError) -> OutputError:
 
 
 def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
-    """Stage every file, then rename each into place; on any failure nothing is replaced."""
+    """Publish several files together: all replaced, or none (a report's .md and .html).
+
+    Every file is staged (written and synced beside its target) before any is renamed; each
+    previous version is kept under a hard link until all renames succeeded, so a rename that
+    fails half way puts the earlier ones back. A destination that is a device, FIFO or
+    folder is refused before anything is written (``kxplan.paths``). An interruption
+    (Ctrl-C, SIGTERM, SIGHUP) removes the temporary files.
+    """
+    from kxplan.paths import kind
+
+    files = list(files)
+    for path, _ in files:
+        if kind(path) in ("special", "directory"):
+            raise OutputError(t("io.not_regular", path=str(path)))
     staged: list[tuple[str, Path]] = []
+    kept: dict[Path, str | None] = {}  # destination → hard link to its previous version
+    done: list[Path] = []
     current = Path(".")
     try:
         for path, data in files:
@@ -120,9 +135,17 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(temp_name, _mode_for(path))
-        for temp_name, path in staged:
-            current = path
-            os.replace(temp_name, path)
+        if len(staged) > 1:
+            for _, path in staged:
+                kept[path] = _keep_previous(path)
+        try:
+            for temp_name, path in staged:
+                current = path
+                os.replace(temp_name, path)
+                done.append(path)
+        except BaseException:
+            _roll_back(done, kept)
+            raise
         for folder in {path.parent for _, path in staged}:
             fsync_folder(folder)
         staged = []
@@ -130,7 +153,40 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
         raise _write_failed(current, exc) from None
     finally:
         for temp_name, _ in staged:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                pass
+            _unlink(temp_name)
+        for link in kept.values():
+            if link is not None:
+                _unlink(link)
+
+
+def _keep_previous(path: Path) -> str | None:
+    """A hard link to the file now at ``path`` (None: there is none, or links are impossible)."""
+    if not path.is_file():
+        return None
+    link = str(path.with_name(f".{path.name}.{os.urandom(4).hex()}.old"))
+    try:
+        os.link(path, link)
+    except OSError:
+        return None
+    return link
+
+
+def _roll_back(done: list[Path], kept: dict[Path, str | None]) -> None:
+    """Undo the renames already made: previous versions back, new files removed."""
+    for path in done:
+        previous = kept.get(path)
+        try:
+            if previous is not None:
+                os.replace(previous, path)
+                kept[path] = None
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass

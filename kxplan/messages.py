@@ -1295,6 +1295,93 @@ CATALOG: dict[str, tuple[str, str]] = {
     "text.item_note_sep": ("; ", "；"),
     "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
     "pv.no_such_file": ("no such file", "文件不存在"),
+    # --- paths: what may be read and written (kxplan.paths) ---------------------------------
+    "path.db_not_a_file": (
+        "--db {path} is not a database file (in-memory and URI databases keep nothing); give a file name such as kxplan.db",
+        "--db {path} 不是数据库文件（内存数据库和 URI 不会保存任何内容）；请指定文件名，如 kxplan.db",
+    ),
+    "path.db_special": (
+        "--db {path} is not a regular file (a device, pipe or socket); kxplan keeps its database only in a regular file — give a file name",
+        "--db {path} 不是普通文件（而是设备、管道或套接字）；kxplan 只把数据库保存在普通文件中——请指定文件名",
+    ),
+    "path.db_is_plan": (
+        "--db {path} is the plan file; give the database another file name, such as kxplan.db",
+        "--db {path} 就是计划文件；请为数据库另选文件名，如 kxplan.db",
+    ),
+    "path.not_regular": (
+        "{path} is not a regular file (a device, pipe or socket); kxplan reads and writes only regular files — give a file name",
+        "{path} 不是普通文件（而是设备、管道或套接字）；kxplan 只读写普通文件——请指定文件名",
+    ),
+    "io.not_regular": (
+        "cannot write {path}: it is not a regular file (a device, pipe, socket or folder); nothing was written",
+        "无法写入 {path}：它不是普通文件（而是设备、管道、套接字或文件夹）；未写入任何内容",
+    ),
+    "backup.not_a_file": (
+        "{path} is not a regular file (a device, pipe or socket); give the backup a file name",
+        "{path} 不是普通文件（而是设备、管道或套接字）；请为备份指定文件名",
+    ),
+    "backup.is_plan": (
+        "{path} is the plan file; give the backup another file name",
+        "{path} 就是计划文件；请为备份另选文件名",
+    ),
+    "backup.not_kxplan": (
+        "{path} exists and is not a kxplan database, so even --force does not replace it; give the backup another file name",
+        "{path} 已存在且不是 kxplan 数据库，即使加 --force 也不会替换；请为备份另选文件名",
+    ),
+    "report.out_not_a_file": (
+        "{path} is not a regular file (a device, pipe, socket or folder); remove it or choose another folder with --out",
+        "{path} 不是普通文件（而是设备、管道、套接字或文件夹）；请删除它，或用 --out 另选文件夹",
+    ),
+    "report.out_is_plan": (
+        "{path} is the plan file; choose another folder with --out",
+        "{path} 就是计划文件；请用 --out 另选文件夹",
+    ),
+    "report.out_is_database": (
+        "{path} is the kxplan database; choose another folder with --out",
+        "{path} 是 kxplan 数据库；请用 --out 另选文件夹",
+    ),
+    "plan.is_directory": (
+        "plan file {path} is a directory; give a YAML file with --plan",
+        "计划文件 {path} 是目录；请用 --plan 指定 YAML 文件",
+    ),
+    "plan.not_regular": (
+        "plan file {path} is not a regular file (a device, pipe or socket); give a YAML file with --plan",
+        "计划文件 {path} 不是普通文件（而是设备、管道或套接字）；请用 --plan 指定 YAML 文件",
+    ),
+    "plan.too_large": (
+        "plan file {path} is larger than {limit}; a plan is at most {limit} — split it, or check that --plan names the plan",
+        "计划文件 {path} 超过 {limit}；计划最大为 {limit}——请拆分，或确认 --plan 指定的是计划文件",
+    ),
+    "pv.too_many_values": (
+        "the plan has more than {limit} YAML values; a plan is far smaller — check that this is the plan file",
+        "计划中的 YAML 值超过 {limit} 个；计划远没有这么大——请确认这是计划文件",
+    ),
+    "pv.too_many_targets": (
+        "the plan has {count} targets, more than the {limit} kxplan tracks; split it into several plans",
+        "计划有 {count} 个目标，超过 kxplan 可跟踪的 {limit} 个；请拆分为多个计划",
+    ),
+    "io.stdout_failed": (
+        "cannot write to standard output ({reason}); nothing was changed — run again with output to a file or terminal",
+        "无法写入标准输出（{reason}）；未作任何改动——请把输出重定向到文件或终端后重试",
+    ),
+    "error.after_commit": (
+        "saved, but afterwards",
+        "已保存，但随后",
+    ),
+    "record.stored": ("#{id} recorded ({target})", "#{id} 已登记（{target}）"),
+    "void.stored": ("#{id} voided (void #{void})", "#{id} 已作废（作废编号 #{void}）"),
+    "entry.not_utf8": (
+        "{field} holds bytes that are not UTF-8 text (a terminal or script in another encoding); type it again in UTF-8",
+        "{field} 含有不是 UTF-8 文本的字节（终端或脚本使用了其他编码）；请用 UTF-8 重新输入",
+    ),
+    "csv.not_regular": (
+        "{file} is not a regular file (a device, pipe or socket); save the data to a .csv file and import that",
+        "{file} 不是普通文件（而是设备、管道或套接字）；请把数据保存为 .csv 文件再导入",
+    ),
+    "csv.too_large": (
+        "{file} is larger than {limit}, the most one import reads; split it into several files",
+        "{file} 超过 {limit}（单次导入的上限）；请拆分为多个文件",
+    ),
     # --- labels --------------------------------------------------------------------------------
     "label.section_heading": ("Section {n}: {title}", "{n}、{title}"),
     "label.or_more": (" or more", "以上"),

@@ -18,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import Abort
 
 from kxplan import __version__
-from kxplan.cli import i18n
+from kxplan.cli import i18n, output
 from kxplan.cli.env import Env, early_language
 from kxplan.cli.typer_private import ClickException, build_command, is_no_args_help
 from kxplan.errors import DatabaseError, ExitCode, KxplanError, PlanError
@@ -60,8 +60,12 @@ class KxplanGroup(TyperGroup):
         }
         if not standalone_mode:
             return super().main(args, standalone_mode=False, **options)
+        output.begin()
         try:
             result = super().main(args, standalone_mode=False, **options)
+            output.flush()
+        except output.OutputFailed as failure:
+            sys.exit(output.finish(failure))
         except ClickException as exc:
             if is_no_args_help(exc):
                 sys.exit(int(ExitCode.USAGE))
@@ -70,9 +74,12 @@ class KxplanGroup(TyperGroup):
             message = i18n.usage_message(exc.format_message())
             sys.stderr.write(f"{command}: {t('usage.error', message=message, command=command)}\n")
             sys.exit(exc.exit_code)
-        except Abort:
+        except Abort as exc:
+            if output.is_committed():
+                output.say_committed()
+                sys.exit(0)
             sys.stderr.write(t("error.interrupted") + "\n")
-            sys.exit(int(ExitCode.INTERRUPTED))
+            sys.exit(_interrupted_status(exc))
         sys.exit(result if isinstance(result, int) else 0)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
@@ -113,15 +120,23 @@ class KxplanGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except KxplanError as exc:
-            _report_error(exc)
-            raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
-            sys.stderr.write(t("error.interrupted") + "\n")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, ClickException, Abort):
             raise
-        except Exception as exc:  # the last line of defence: one line, never a traceback
+        except (Exception, KeyboardInterrupt) as exc:
+            if output.is_committed():  # the write is stored: the exit status says so
+                problem = None
+                if isinstance(exc, KxplanError):
+                    problem = exc.message
+                elif not isinstance(exc, KeyboardInterrupt):
+                    problem = f"{type(exc).__name__}: {exc}"
+                output.say_committed(problem)
+                raise typer.Exit(0) from None
+            if isinstance(exc, KxplanError):
+                _report_error(exc)
+                raise typer.Exit(int(exc.exit_code)) from None
+            if isinstance(exc, KeyboardInterrupt):
+                sys.stderr.write(t("error.interrupted") + "\n")
+                raise typer.Exit(_interrupted_status(exc)) from None
             if os.environ.get("KXPLAN_DEBUG"):
                 raise
             from kxplan.store.interface import is_database_error
@@ -133,6 +148,27 @@ class KxplanGroup(TyperGroup):
             error = f"{type(exc).__name__}: {exc}"
             sys.stderr.write(f"{t('error.prefix')}: {t('error.unexpected', error=error)}\n")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop like Ctrl-C (temporary files removed, nothing half-written)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupted_status(exc: BaseException) -> int:
+    """130 for Ctrl-C; 128 + the signal number for SIGTERM (143) and SIGHUP (129)."""
+    while exc is not None:
+        if isinstance(exc, Terminated):
+            return 128 + exc.signum
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return int(ExitCode.INTERRUPTED)
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    raise Terminated(signum)
 
 
 _LISTING = "kxplan.listing_commands"
@@ -165,7 +201,7 @@ def _build(name: str) -> Any:
 
 def _report_error(exc: KxplanError) -> None:
     """Print a user error: its problems (if any), then one line; user text is made inert."""
-    from kxplan.cli.output import shown
+    from kxplan.text import shown
 
     if isinstance(exc, PlanError) and exc.problems:
         for problem in exc.problems:
@@ -254,5 +290,11 @@ def _import_modules(name: str) -> None:
 
 
 def run() -> None:
-    """Entry point for the console script."""
+    """Entry point for the console script: safe streams, SIGTERM/SIGHUP as Ctrl-C, the app."""
+    import signal
+
+    output.install_streams()
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_signal)
     app(prog_name="kxplan")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -19,9 +20,11 @@ import typer
 
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
-from kxplan.cli.output import echo, notice, print_json, shown
+from kxplan.cli.output import committed, echo, notice, print_json
+from kxplan.cli.term import Cell, Column, Row, Table, output_width, use_colour
 from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
+from kxplan.text import shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -101,6 +104,7 @@ def record(
     who = draft.by or default_by()
     with store_session(env, create=True) as store:
         entry = store.record(plan, draft, who)
+        committed(t("record.stored", id=entry.id, target=entry.target))
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
 
 
@@ -137,6 +141,7 @@ def void(
     # Voiding needs an entry, so it never creates a database.
     with store_session(env, create=False) as store:
         done = store.void(number, text, who)
+        committed(t("void.stored", id=number, void=done.id))
         entry = store.entry(number)
         assert entry is not None
         target = plan.aliases().get(entry.target, entry.target)
@@ -230,49 +235,59 @@ def log(
     if not entries:
         notice(t("log.none"))
         return
-    _log_table(entries, aliases, include_voided)
+    table = log_table(include_voided)
+    for line in table.render(
+        log_rows(entries, aliases, include_voided), output_width(), use_colour()
+    ):
+        echo(line)
 
 
-def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bool) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def log_table(include_voided: bool) -> Table:
+    """The ``log`` table: free text folds, ids, dates, amounts and names never do.
 
-    from kxplan.cli.env import console
+    Three spaces between columns and every line as wide as the table (as rich drew it first).
+    """
+    columns = [
+        Column(t("label.log.id"), right=True),
+        Column(t("label.log.date")),
+        Column(t("label.log.target")),
+        Column(t("label.log.amount"), right=True),
+        Column(t("label.log.item"), fold=True),
+        Column(t("label.log.note"), fold=True),
+        Column(t("label.log.unit"), fold=True),
+        Column(t("label.log.by")),
+    ]
+    if include_voided:
+        columns.append(Column(t("label.log.void"), fold=True))
+    return Table(columns, gap=3, trim=False)
+
+
+def log_rows(
+    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool
+) -> Iterator[Row]:
+    """One row per entry, stored text made safe (``shown``); voided entries dim and struck."""
     from kxplan.numbers import format_number
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
-    table.add_column(t("label.log.id"), justify="right", no_wrap=True)
-    table.add_column(t("label.log.date"), no_wrap=True)
-    table.add_column(t("label.log.target"), no_wrap=True)
-    table.add_column(t("label.log.amount"), justify="right", no_wrap=True)
-    table.add_column(t("label.log.item"), overflow="fold")
-    table.add_column(t("label.log.note"), overflow="fold")
-    table.add_column(t("label.log.unit"), overflow="fold")
-    table.add_column(t("label.log.by"), no_wrap=True)
-    if include_voided:
-        table.add_column(t("label.log.void"), overflow="fold")
     for entry in entries:
-        cells: list[Any] = [
-            f"#{entry.id}",
-            entry.date.isoformat(),
-            Text(shown(aliases.get(entry.target, entry.target))),
-            format_number(entry.amount),
-            Text(shown(entry.item)),
-            Text(shown(entry.note)),
-            Text(shown(entry.unit)),
-            Text(shown(entry.by)),
+        cells = [
+            Cell(f"#{entry.id}"),
+            Cell(entry.date.isoformat()),
+            Cell(shown(aliases.get(entry.target, entry.target))),
+            Cell(format_number(entry.amount)),
+            Cell(shown(entry.item)),
+            Cell(shown(entry.note)),
+            Cell(shown(entry.unit)),
+            Cell(shown(entry.by)),
         ]
-        style = None
+        style = ""
         if include_voided:
-            if entry.void is not None:
-                void = entry.void
-                cells.append(Text(t("label.log.voided", id=void.id, reason=shown(void.reason))))
-                style = "dim strike"
-            else:
-                cells.append("")
-        table.add_row(*cells, style=style)
-    console().print(table)
+            void = entry.void
+            text = (
+                "" if void is None else t("label.log.voided", id=void.id, reason=shown(void.reason))
+            )
+            cells.append(Cell(text))
+            style = "dim strike" if void is not None else ""
+        yield Row(cells, style=style)
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -314,6 +329,8 @@ def import_(
         raise
     if result.created:
         notice(t("store.created", path=env.db_path))
+    if result.added and not dry_run:
+        committed(t("import.done", file=file, added=result.added, skipped=result.skipped))
     if result.voided:
         notice(t("import.voided_skipped", file=file, count=result.voided))
     key = "import.dry_run" if dry_run else "import.done"
@@ -371,8 +388,6 @@ def export(
     kind = fmt.strip().lower()
     if kind not in ("csv", "json"):
         raise InputError(t("export.bad_format", value=fmt))
-    if out is not None and out.is_dir():
-        raise InputError(t("export.out_is_directory", path=out))
     plan = env.plan()
     if out is not None:
         _check_out(out, env, force=force)
@@ -420,26 +435,27 @@ def _write_export(
     return count
 
 
+_EXPORT_REFUSALS = {
+    "directory": "export.out_is_directory",
+    "special": "export.out_not_a_file",
+    "database": "export.out_is_database",
+    "plan": "export.out_is_plan",
+    "foreign": "export.out_is_sqlite",
+    "exists": "export.out_exists",
+}
+
+
 def _check_out(out: Path, env: Env, *, force: bool) -> None:
-    """Refuse an ``--out`` that would destroy data; an existing file only with ``force``.
+    """Refuse an ``--out`` that would destroy data (``kxplan.paths.check_output``): the
+    database or its journals, the plan file, any SQLite database, anything but a regular
+    file; an existing file only with ``force``."""
+    from kxplan.paths import check_output
 
-    Never the database or its journals, the plan file, any SQLite database, or anything but
-    a regular file (``/dev/null`` would be replaced by a file).
-    """
-    where = out.resolve()
-    database = {Path(env.db_path).absolute(), Path(env.db_path).resolve()}
-    journals = {Path(f"{db}{suffix}") for db in database for suffix in ("-wal", "-shm", "-journal")}
-    if where in database or where in journals:
-        raise InputError(t("export.out_is_database", path=out))
-    if where == env.plan_path().resolve():
-        raise InputError(t("export.out_is_plan", path=out))
-    if not out.exists():
-        return
-    if not out.is_file():
-        raise InputError(t("export.out_not_a_file", path=out))
-    from kxplan.store import is_sqlite_file
-
-    if is_sqlite_file(out):  # unreadable: writing it fails later with the OS's reason
-        raise InputError(t("export.out_is_sqlite", path=out))
-    if not force:
-        raise InputError(t("export.out_exists", path=out))
+    check_output(
+        out,
+        _EXPORT_REFUSALS,
+        plan=env.plan_path_or_none(),
+        db=env.db_path,
+        force=force,
+        replaceable="not-sqlite",
+    )

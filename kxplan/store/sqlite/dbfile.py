@@ -59,8 +59,13 @@ def inspect(path: Path) -> int | None:
     re-checks the version on its connection, and a creation re-checks everything under the
     write lock.
     """
-    if path.is_dir():
+    from kxplan.paths import kind
+
+    found = kind(path)
+    if found == "directory":
         raise DatabaseError(t("store.is_directory", path=path))
+    if found == "special":  # a device or FIFO is never opened, let alone replaced
+        raise DatabaseError(t("path.db_special", path=path))
     try:
         with open(path, "rb") as handle:
             head = handle.read(100)
