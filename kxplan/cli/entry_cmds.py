@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from kxplan.cli.env import Env
-    from kxplan.csvio import CsvTable
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.tables import Table
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -293,7 +293,16 @@ def log_rows(
 # --- import ------------------------------------------------------------------------------------
 
 
-@app.command("import", help=t("help.import"))
+def _import_help() -> str:
+    """The alias table shown after the options of ``import --help``."""
+    from kxplan.entry import FIELDS
+    from kxplan.normalise import IGNORED_COLUMNS, alias_lines
+
+    columns = "\n".join(f"  {line}" for line in alias_lines(FIELDS))
+    return t("help.import_columns", columns=columns, ignored=", ".join(IGNORED_COLUMNS))
+
+
+@app.command("import", help=t("help.import"), epilog=_import_help())
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
@@ -310,8 +319,8 @@ def import_(
     plan = env.plan()
     who = by_or_default(by)
     table = read_csv(file, encoding)
-    if table.detected:
-        notice(t("csv.detected", file=file, encoding=table.encoding))
+    for text in table.notices:
+        notice(text)
     try:
         with _progress(table) as progress:
             result = import_file(
@@ -340,7 +349,7 @@ def import_(
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
 
 
-def _progress(table: CsvTable) -> Any:
+def _progress(table: Table) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
