@@ -386,6 +386,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "diff.where_plan": ("plan", "计划"),
     "diff.where_section": ("section {n}", "第{n}部分"),
     "diff.where_point": ("point {n}", "第{n}条要点"),
+    "diff.where_unit": ("unit {id}", "单位 {id}"),
     "diff.added": ("{where}: added: {what}", "{where}: 新增：{what}"),
     "diff.removed": ("{where}: removed: {what}", "{where}: 删除：{what}"),
     "diff.renamed": ("{where}: renamed from {old}", "{where}: 由 {old} 改名"),
@@ -708,8 +709,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "日期为空；请按 YYYY-MM-DD 格式填写",
     ),
     "entry.date_format": (
-        'date must be written YYYY-MM-DD, not "{value}"',
-        '日期必须写成 YYYY-MM-DD，而不是 "{value}"',
+        'date "{value}" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',
+        '日期 "{value}" 无法识别；请写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日 的形式（后面可带时间）',
+    ),
+    "entry.date_serial": (
+        'date "{value}" is a number (an Excel date serial, i.e. {day}?); format the cell as a date or write it like 2019-07-04',
+        '日期 "{value}" 是一个数字（Excel 的日期序号，即 {day}？）；请把单元格设为日期格式，或写成 2019-07-04 的形式',
     ),
     "entry.date_invalid": (
         "date {value} is not a real date",
@@ -746,6 +751,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.amount_too_large": (
         "amount {value} is too large; the most one entry can record is {limit}",
         "数量 {value} 过大；单条记录最多为 {limit}",
+    ),
+    "entry.amount_separator": (
+        'amount "{value}" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200',
+        '数量 "{value}" 中的逗号不是千位分隔符；小数请用小数点（如 2.5），千位写成 1,200',
+    ),
+    "entry.target_title_mismatch": (
+        'target "{value}": the title after the id is not the plan\'s title of {target}; write the id {target} alone or choose it from the list',
+        '目标 "{value}"：编号后的名称与计划中 {target} 的名称不符；请只写编号 {target}，或从下拉列表中选择',
     ),
     "entry.amount_decimals": (
         "amount {value} has more than 3 decimal places; round it to at most 3",
@@ -853,29 +866,33 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} is not comma-separated; save it as CSV with commas",
         "{file} 不是逗号分隔的；请另存为逗号分隔的 CSV",
     ),
-    "csv.empty_column": (
-        "{file}:1: a header cell is empty; the columns are {columns}",
-        "{file}:1: 表头有空单元格；可用的列为 {columns}",
-    ),
     "csv.unknown_column": (
-        "{file}:1: unknown column {column!r}; the columns are {columns}",
-        "{file}:1: 未知的列 {column!r}；可用的列为 {columns}",
+        "{place}: unknown column {column!r}; the columns are {columns} or their Chinese names (see kxplan import --help)",
+        "{place}: 未知的列 {column!r}；可用的列为 {columns} 或其中文名称（见 kxplan import --help）",
     ),
     "csv.unknown_column_hint": (
-        "{file}:1: unknown column {column!r}; did you mean {hint!r}?",
-        "{file}:1: 未知的列 {column!r}；您是否要写 {hint!r}？",
+        "{place}: unknown column {column!r}; did you mean {hint!r}?",
+        "{place}: 未知的列 {column!r}；您是否要写 {hint!r}？",
     ),
     "csv.duplicate_column": (
-        "{file}:1: column {column!r} appears twice; keep one",
-        "{file}:1: 列 {column!r} 出现两次；只保留一个",
+        "{place}: column {column!r} appears twice; keep one",
+        "{place}: 列 {column!r} 出现两次；只保留一个",
+    ),
+    "csv.duplicate_field": (
+        "{place}: column {column!r} and column {first!r} are both {field}; keep one",
+        "{place}: 列 {column!r} 与列 {first!r} 都是 {field}；只保留一个",
     ),
     "csv.missing_columns": (
-        "{file}:1: missing column(s) {columns}; target and date are required",
-        "{file}:1: 缺少列 {columns}；target 和 date 是必需的",
+        "{place}: missing column(s) {columns}; target and date are required",
+        "{place}: 缺少列 {columns}；目标和日期两列是必需的",
     ),
     "csv.cell_count": (
         "{cells} cells but the header has {columns} columns",
         "有 {cells} 个单元格，但表头有 {columns} 列",
+    ),
+    "import.headerless_value": (
+        "a value in a column without a header; give the column a header or delete the value",
+        "该列没有表头却填了内容；请给这一列加上表头，或删除该内容",
     ),
     "import.duplicate_item": (
         'item "{item}" for {target} is already on line {line}',
@@ -921,15 +938,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "计数目标的数量（默认 1）；里程碑和持续性工作不填。",
     ),
     "help.opt.date": (
-        "When it happened, YYYY-MM-DD (default: today).",
-        "发生日期，YYYY-MM-DD（默认：今天）。",
+        "When it happened: 2019-07-04, 2019/7/4 or 2019年7月4日 (default: today).",
+        "发生日期：2019-07-04、2019/7/4 或 2019年7月4日（默认：今天）。",
     ),
     "help.opt.item": (
         "Name of the counted thing (each item is counted once).",
         "计入的具体事项名称（同一事项只计一次）。",
     ),
     "help.opt.note": ("Note (required for an activity).", "备注（持续性工作必填）。"),
-    "help.opt.unit": ("Organisational unit, e.g. 南湖区科协.", "单位，如 南湖区科协。"),
+    "help.opt.unit": (
+        "Organisational unit: its id, name or alias in the plan (e.g. xiuzhou or 秀洲区科协); stored as the unit's id.",
+        "单位：计划中的单位代码、名称或别名（如 xiuzhou 或 秀洲区科协）；按单位代码保存。",
+    ),
     "help.opt.by": (
         "Who records (default: the OS user).",
         "登记人（默认：系统用户名）。",
@@ -950,11 +970,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.opt.log_target": ("Only this target.", "只列出该目标。"),
     "help.opt.quarter": ("Only this quarter, e.g. 2019Q2.", "只列出该季度，如 2019Q2。"),
-    "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
+    "help.opt.log_unit": (
+        "Only entries of this unit (its id, name or alias).",
+        "只列出该单位的记录（单位代码、名称或别名）。",
+    ),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
-        "Import entries from CSV (columns target,date,amount,item,note,unit,by,evidence); all rows or none, rows imported before are skipped.\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 导入记录（列：target,date,amount,item,note,unit,by,evidence）；要么全部导入要么都不导入，此前导入过的行会跳过。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
+        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+    ),
+    "help.import_columns": (
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
     ),
     "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
     "help.opt.dry_run": (
@@ -1456,6 +1483,102 @@ CATALOG: dict[str, tuple[str, str]] = {
     "text.item_note_sep": ("; ", "；"),
     "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
     "pv.no_such_file": ("no such file", "文件不存在"),
+    # --- units and allocations (issue 14) ---------------------------------------------------
+    "pv.in.unit": ("unit", "单位"),
+    "pv.unit_id_pattern": (
+        "unit id {value!r} must be lowercase ASCII letters and digits, words joined by '-', starting with a letter (e.g. xiuzhou)",
+        "单位代码 {value!r} 只能由小写英文字母、数字和连字符“-”组成，并以字母开头（例如 xiuzhou）",
+    ),
+    "pv.unit_kind": (
+        "unit kind must be city, county, society or department, not {value!r}",
+        "单位的 kind 必须是 city、county、society 或 department，而不是 {value!r}",
+    ),
+    "pv.unit_name_repeated": (
+        "{field} {value!r} is already a name of this unit; remove it",
+        "{field} {value!r} 与本单位的代码、名称或别名重复；请删除",
+    ),
+    "pv.unit_name_taken": (
+        "{field} {value!r} is already used by unit {unit} (line {line}); each id, name and alias must lead to one unit",
+        "{field} {value!r} 已被单位 {unit} 使用（第 {line} 行）；每个代码、名称和别名只能对应一个单位",
+    ),
+    "pv.unit_name_long": (
+        "{field} is longer than {limit} characters; shorten it",
+        "{field} 超过 {limit} 个字符；请缩短",
+    ),
+    "pv.owner_not_unit": (
+        "owner {value!r} is not a unit of this plan; {hint}",
+        "owner {value!r} 不是本计划的单位；{hint}",
+    ),
+    "pv.unit_hint_nearest": (
+        "did you mean {suggestion}? (or add it under units:)",
+        "您是否想写 {suggestion}？（或在 units: 中添加该单位）",
+    ),
+    "pv.unit_hint_ids": (
+        "the plan's unit ids are {ids} (or add it under units:)",
+        "本计划的单位代码为 {ids}（或在 units: 中添加该单位）",
+    ),
+    "pv.allocation_empty": (
+        "allocation must list at least one unit, as unit-id: amount",
+        "allocation 至少要列出一个单位，写法为“单位代码: 数量”",
+    ),
+    "pv.allocation_no_units": (
+        "allocation names units, but the plan has no units: list; add one at the top of the plan (docs/plan-format.md)",
+        "allocation 要列出单位，但计划中没有 units: 列表；请在计划顶层添加（见 docs/plan-format.md）",
+    ),
+    "pv.allocation_not_id": (
+        "allocation is keyed by unit id: write {id}, not {value!r}",
+        "allocation 须用单位代码：请写 {id}，而不是 {value!r}",
+    ),
+    "pv.allocation_unknown": (
+        "allocation names unknown unit {value!r}; {hint}",
+        "allocation 中的单位 {value!r} 不在 units: 中；{hint}",
+    ),
+    "pv.allocation_whole": (
+        "allocation for {unit_id} is {value}, but this target counts whole {unit}; write a whole number",
+        "{unit_id} 的分解指标是 {value}，但该目标以整数{unit}计；请写整数",
+    ),
+    "unit.label": ("{name} ({id})", "{name}（{id}）"),
+    "add.units_heading": ("The plan's units:", "计划中的单位："),
+    "add.ask_plan_unit": (
+        "Unit: its number, id or name (optional; - for none)",
+        "单位：编号、代码或名称（可不填；输入 - 表示不填）",
+    ),
+    "check.unknown_unit": (
+        'unit "{unit}" (entries: {count}) is not a unit of the plan, so those entries count for no unit; {hint}',
+        "单位“{unit}”（{count} 条记录）不是计划中的单位，这些记录不计入任何单位；{hint}",
+    ),
+    "check.unit_nearest": (
+        "if it is {suggestion}, add it to that unit's aliases in the plan (entries are never rewritten)",
+        "如果它就是 {suggestion}，请在计划中把它加入该单位的 aliases（记录不会被改写）",
+    ),
+    "check.unit_no_nearest": (
+        "add it to the aliases of the unit it stands for, or add the unit under units: (entries are never rewritten)",
+        "请把它加入所指单位的 aliases，或在 units: 中添加该单位（记录不会被改写）",
+    ),
+    "plan.units_heading": ("Units", "单位"),
+    "plan.unit_aliases": (" · also: {aliases}", " · 别名：{aliases}"),
+    "plan.unit_kind.city": ("city association (its own work)", "市科协本级"),
+    "plan.unit_kind.county": ("county-level association", "县（市、区）科协"),
+    "plan.unit_kind.society": ("municipal society", "市级学（协）会"),
+    "plan.unit_kind.department": ("department of the city association", "市科协部门"),
+    "plan.allocation": (
+        "allocated: {shares}; total {total} (goal {goal} {unit})",
+        "分解：{shares}；合计 {total}（目标 {goal}{unit}）",
+    ),
+    "plan.allocation_share": ("{unit} {amount}", "{unit} {amount}"),
+    "plan.allocation_sep": (", ", "、"),
+    "unit.empty": (
+        "--unit is empty; give a unit's id, name or alias",
+        "--unit 为空；请输入单位代码、名称或别名",
+    ),
+    "unit.unknown_hint": (
+        'unknown unit "{value}"; did you mean {suggestion}?',
+        "未知的单位“{value}”；您是否想输入 {suggestion}？",
+    ),
+    "unit.unknown": (
+        'unknown unit "{value}"; type a unit\'s id, name or alias (ids: {ids})',
+        "未知的单位“{value}”；请输入单位代码、名称或别名（单位代码：{ids}）",
+    ),
     # --- paths: what may be read and written (kxplan.paths) ---------------------------------
     "path.db_not_a_file": (
         "--db {path} is not a database file (in-memory and URI databases keep nothing); give a file name such as kxplan.db",

@@ -34,7 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kxplan.entry import DailyTotal, Entry, ImportState, Void, amount_from_milli
+from kxplan.entry import DailyTotal, Entry, ImportState, UnitTotal, Void, amount_from_milli
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
 from kxplan.store.interface import (
@@ -397,13 +397,14 @@ class SqliteStore(Store):
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries of a year in (date, id) order, filtered; voided ones only if asked.
 
-        With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
+        ``unit`` keeps one stored unit text, ``units`` any of several. With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
         ignored: an entry voided later counts as not voided.
         """
         if targets is not None and limit is not None and len(set(targets)) > 1:
@@ -416,6 +417,7 @@ class SqliteStore(Store):
                     date_from=date_from,
                     date_to=date_to,
                     unit=unit,
+                    units=units,
                     include_voided=include_voided,
                     known_at=known_at,
                     limit=limit,
@@ -425,6 +427,41 @@ class SqliteStore(Store):
             ]
             merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
             return list(islice(merged, limit))
+        return list(
+            self.iter_entries(
+                year,
+                target=target,
+                targets=targets,
+                date_from=date_from,
+                date_to=date_to,
+                unit=unit,
+                units=units,
+                include_voided=include_voided,
+                known_at=known_at,
+                limit=limit,
+            )
+        )
+
+    def iter_entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Entry]:
+        """``entries`` one row at a time from the cursor: memory stays bounded at any size.
+
+        The rows come from the (date, id) index in order, so the first is ready before the
+        last is read (``log``, ``export``). Run it inside ``read_snapshot`` so every row is from
+        one moment.
+        """
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
@@ -438,7 +475,7 @@ class SqliteStore(Store):
         if targets is not None:
             wanted = sorted(set(targets))
             if not wanted:
-                return []
+                return
             where.append(f"e.target IN ({marks(wanted)})")
             params.extend(wanted)
         if date_from is not None:
@@ -450,6 +487,12 @@ class SqliteStore(Store):
         if unit is not None:
             where.append("e.unit = ?")
             params.append(unit)
+        if units is not None:
+            spellings = sorted(set(units))
+            if not spellings:
+                return
+            where.append(f"e.unit IN ({marks(spellings)})")
+            params.extend(spellings)
         if known_at is not None:
             where.append("e.recorded_at <= ?")
             params.append(known_at)
@@ -462,7 +505,8 @@ class SqliteStore(Store):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [entry_from_row(row) for row in self.conn.execute(sql, params)]
+        for row in self.conn.execute(sql, params):
+            yield entry_from_row(row)
 
     def daily_totals(
         self,
@@ -605,6 +649,68 @@ class SqliteStore(Store):
             )
         ]
 
+    def unit_counts(
+        self,
+        year: int,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+    ) -> list[tuple[str, int]]:
+        """Each stored unit text of a year with its non-voided entry count (a quarter's: the
+        (year, date) index)."""
+        sql = "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ? AND e.unit IS NOT NULL"
+        params: list[Any] = [year]
+        if date_from is not None:
+            sql += " AND e.date >= ?"
+            params.append(date_from.isoformat())
+        if date_to is not None:
+            sql += " AND e.date <= ?"
+            params.append(date_to.isoformat())
+        sql += _live_as_known(known_at, params)
+        sql += " GROUP BY e.unit ORDER BY e.unit"
+        return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
+
+    def unit_totals(
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[UnitTotal]:
+        """Per (stored unit, target, date) sums of non-voided entries (``targets``: the target
+        index is read, so only the allocated targets' entries are visited)."""
+        sql = (
+            "SELECT e.unit, e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*)"
+            " FROM entries e WHERE e.plan_year = ? AND e.unit IS NOT NULL"
+        )
+        params: list[Any] = [year]
+        for column, values in (("e.target", targets), ("e.unit", units)):
+            if values is None:
+                continue
+            wanted = sorted(set(values))
+            if not wanted:
+                return []
+            sql += f" AND {column} IN ({marks(wanted)})"
+            params.extend(wanted)
+        if as_of is not None:
+            sql += " AND e.date <= ?"
+            params.append(as_of.isoformat())
+        sql += _live_as_known(known_at, params)
+        sql += " GROUP BY e.unit, e.target, e.date ORDER BY e.unit, e.target, e.date"
+        return [
+            UnitTotal(
+                unit=row[0],
+                target=row[1],
+                date=date.fromisoformat(row[2]),
+                amount=Decimal(row[3]) / 1000,
+                count=row[4],
+            )
+            for row in self.conn.execute(sql, params)
+        ]
+
     def last_unit_by(self, user: str) -> str | None:
         """The unit of the latest entry this user recorded with one, or None."""
         row = self.conn.execute(
@@ -699,6 +805,17 @@ def _file(location: Location) -> Path:
     """The SQLite file a location names (a server URL never reaches this engine)."""
     assert not isinstance(location, ServerLocation), "SqliteStore needs a file path"
     return Path(location)
+
+
+def _live_as_known(known_at: str | None, params: list[Any]) -> str:
+    """The SQL condition that entry ``e`` is live — recorded and not voided as at ``known_at``."""
+    if known_at is None:
+        return f" AND {LIVE}"
+    params += [known_at, known_at]
+    return (
+        " AND e.recorded_at <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id AND v.recorded_at <= ?)"
+    )
 
 
 def _daily_total(row: tuple[str, str, int, int]) -> DailyTotal:
