@@ -605,3 +605,54 @@ def test_an_import_killed_while_it_writes_is_all_or_nothing(pg_db: str, big_csv:
     print(
         f"\nkill -9 during a {IMPORT_ROWS}-row PostgreSQL import: entries after each kill {outcomes}"
     )
+
+
+def test_a_clerks_unit_is_the_plans_unit_id(pg_db: str, clerk: Any) -> None:
+    """With units in the plan, add-clerk stores the unit id that record stores, whatever the
+    spelling given (name, alias, id)."""
+    plan = str(ROOT / "plans" / "2019.yaml")
+    login = f"nanhu_{secrets.token_hex(3)}"
+    added = CliRunner().invoke(
+        app(),
+        ["--plan", plan, "--db", pg_db, "db", "add-clerk", login, "--unit", "南湖区科协"],
+        env={**ENTRY_ENV, "KXPLAN_LANG": "en"},
+    )
+    assert added.exit_code == 0, added.stderr
+    assert sql(pg_db, "SELECT unit FROM kxplan_clerks WHERE login = %s", (login,)) == [("nanhu",)]
+    sql(pg_db, f"ALTER ROLE {login} PASSWORD 'pw-{login}'")
+    url = as_login(pg_db, login, f"pw-{login}")
+
+    def record(unit: str) -> Any:
+        return CliRunner().invoke(
+            app(),
+            [
+                "--plan",
+                plan,
+                "--db",
+                url,
+                "record",
+                "p14.workers-befriended",
+                "3",
+                "--date",
+                "2019-05-01",
+                "--unit",
+                unit,
+            ],
+            env={**ENTRY_ENV, "KXPLAN_LANG": "en"},
+        )
+
+    assert record("南湖区").exit_code == 0
+    assert record("nanhu").exit_code == 0
+    other = record("秀洲区科协")
+    assert (
+        other.exit_code == 1
+        and f"login {login} records and voids entries of unit nanhu only" in other.stderr
+    )
+    unknown = CliRunner().invoke(
+        app(),
+        ["--plan", plan, "--db", pg_db, "db", "add-clerk", "someone", "--unit", "南湖科学院"],
+        env={**ENTRY_ENV, "KXPLAN_LANG": "en"},
+    )
+    assert unknown.exit_code == 1 and "南湖科学院" in unknown.stderr
+    sql(pg_db, f"DROP OWNED BY {login}")
+    sql(pg_db, f"DROP ROLE {login}")

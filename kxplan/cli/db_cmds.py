@@ -64,6 +64,8 @@ def db_add_clerk(
         raise UsageError(t("db.clerk_unit_required"))
     if not isinstance(env.db_path, ServerLocation):
         raise InputError(t("db.clerk_needs_server", path=env.db_path))
+    if unit is not None:
+        unit = env.plan().unit_resolver().require(unit)  # the plan's unit id, as record stores it
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

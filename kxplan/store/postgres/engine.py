@@ -22,7 +22,6 @@ psycopg is imported here only, so SQLite start-up never pays for it.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -31,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kxplan.entry import DailyTotal, Entry, ImportState, Void, amount_from_milli
+from kxplan.entry import DailyTotal, Entry, ImportState, UnitTotal, Void, amount_from_milli
 from kxplan.errors import DatabaseError, InputError, KxplanError, OutputError
 from kxplan.messages import t
 from kxplan.store.interface import (
@@ -431,28 +430,43 @@ class PostgresStore(Store):
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries of a year in (date, id) order, filtered; voided ones only if asked."""
-        if targets is not None and limit is not None and len(set(targets)) > 1:
-            per_target = [
-                self.entries(
-                    year,
-                    target=one,
-                    date_from=date_from,
-                    date_to=date_to,
-                    unit=unit,
-                    include_voided=include_voided,
-                    known_at=known_at,
-                    limit=limit,
-                )
-                for one in sorted(set(targets))
-                if target is None or one == target
-            ]
-            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
-            return list(islice(merged, limit))
+        return list(
+            self.iter_entries(
+                year,
+                target=target,
+                targets=targets,
+                date_from=date_from,
+                date_to=date_to,
+                unit=unit,
+                units=units,
+                include_voided=include_voided,
+                known_at=known_at,
+                limit=limit,
+            )
+        )
+
+    def iter_entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Entry]:
+        """``entries`` one at a time: inside a transaction (``read_snapshot``) from a
+        server-side cursor, so memory stays bounded at any size."""
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
@@ -463,11 +477,13 @@ class PostgresStore(Store):
         if target is not None:
             where.append("e.target = %s")
             params.append(target)
-        if targets is not None:
-            wanted = sorted(set(targets))
+        for column, values in (("e.target", targets), ("e.unit", units)):
+            if values is None:
+                continue
+            wanted = sorted(set(values))
             if not wanted:
-                return []
-            where.append("e.target = ANY(%s)")
+                return
+            where.append(f"{column} = ANY(%s)")
             params.append(wanted)
         if date_from is not None:
             where.append("e.date >= %s")
@@ -490,7 +506,14 @@ class PostgresStore(Store):
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)
-        return [_entry(row) for row in self.conn.execute(sql, params)]
+        if not self._in_transaction():
+            yield from (_entry(row) for row in self.conn.execute(sql, params))
+            return
+        with self.conn.cursor(name="kxplan_entries") as cursor:
+            cursor.itersize = 2000
+            cursor.execute(sql, params)
+            for row in cursor:
+                yield _entry(row)
 
     def daily_totals(
         self,
@@ -604,6 +627,66 @@ class PostgresStore(Store):
             )
         ]
 
+    def unit_counts(
+        self,
+        year: int,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+    ) -> list[tuple[str, int]]:
+        """Each stored unit text of a year with its non-voided entry count, sorted by text."""
+        sql = "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = %s AND e.unit IS NOT NULL"
+        params: list[Any] = [year]
+        if date_from is not None:
+            sql += " AND e.date >= %s"
+            params.append(date_from)
+        if date_to is not None:
+            sql += " AND e.date <= %s"
+            params.append(date_to)
+        sql += _live_as_known(known_at, params)
+        sql += " GROUP BY e.unit ORDER BY e.unit"
+        return [(row[0], int(row[1])) for row in self.conn.execute(sql, params)]
+
+    def unit_totals(
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[UnitTotal]:
+        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``."""
+        sql = (
+            "SELECT e.unit, e.target, e.date, coalesce(sum(e.amount_milli), 0)::bigint, count(*)"
+            " FROM entries e WHERE e.plan_year = %s AND e.unit IS NOT NULL"
+        )
+        params: list[Any] = [year]
+        for column, values in (("e.target", targets), ("e.unit", units)):
+            if values is None:
+                continue
+            wanted = sorted(set(values))
+            if not wanted:
+                return []
+            sql += f" AND {column} = ANY(%s)"
+            params.append(wanted)
+        if as_of is not None:
+            sql += " AND e.date <= %s"
+            params.append(as_of)
+        sql += _live_as_known(known_at, params)
+        sql += " GROUP BY e.unit, e.target, e.date ORDER BY e.unit, e.target, e.date"
+        return [
+            UnitTotal(
+                unit=row[0],
+                target=row[1],
+                date=row[2],
+                amount=Decimal(row[3]) / 1000,
+                count=int(row[4]),
+            )
+            for row in self.conn.execute(sql, params)
+        ]
+
     def last_unit_by(self, user: str) -> str | None:
         """The unit of the latest entry this user recorded with one, or None."""
         row = self.conn.execute(
@@ -699,6 +782,14 @@ class PostgresStore(Store):
                     (*alias_params, year, wanted),
                 )
             ]
+        health.units = [
+            (row[0], int(row[1]))
+            for row in conn.execute(
+                "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = %s"
+                f" AND e.unit IS NOT NULL AND {LIVE} GROUP BY e.unit ORDER BY e.unit",
+                (year,),
+            )
+        ]
         health.duplicate_items = [
             (row[0], row[1], _ids(row[2]))
             for row in conn.execute(
@@ -794,6 +885,17 @@ def _entry(row: Sequence[Any]) -> Entry:
         evidence=row[9],
         recorded_at=row[10],
         void=void,
+    )
+
+
+def _live_as_known(known_at: str | None, params: list[Any]) -> str:
+    """The SQL condition that entry ``e`` is live — recorded and not voided as at ``known_at``."""
+    if known_at is None:
+        return f" AND {LIVE}"
+    params += [known_at, known_at]
+    return (
+        " AND e.recorded_at <= %s"
+        " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id AND v.recorded_at <= %s)"
     )
 
 
