@@ -78,7 +78,9 @@ def test_a_workbook_as_an_office_fills_it_in(kx: Any, tmp_path: Path) -> None:
         ("2019-03-08", "p2.outreach", None, "科普进社区"),
     ]
     again = kx("import", str(path))
-    assert again.stderr == f"{path}: imported 0 new entries; 5 rows were imported before and skipped\n"
+    assert (
+        again.stderr == f"{path}: imported 0 new entries; 5 rows were imported before and skipped\n"
+    )
 
 
 def test_the_same_rows_as_csv_and_as_xlsx_are_the_same_entries(kx: Any, tmp_path: Path) -> None:
@@ -97,7 +99,9 @@ def test_formulas_count_as_their_saved_values(kx: Any, tmp_path: Path) -> None:
     sheet = workbook.add_worksheet("登记")
     sheet.write_row(0, 0, HEADER)
     sheet.write_string(1, 0, "p1.visits")
-    sheet.write_formula(1, 1, '=DATE(2019,3,4)', workbook.add_format({"num_format": "yyyy-mm-dd"}), 43528)
+    sheet.write_formula(
+        1, 1, "=DATE(2019,3,4)", workbook.add_format({"num_format": "yyyy-mm-dd"}), 43528
+    )
     sheet.write_formula(1, 2, "=1+2", None, 3)
     sheet.write_formula(1, 4, '="来访"&"两次"', None, "来访两次")
     workbook.close()
@@ -114,7 +118,9 @@ def test_sheet_option_and_the_first_visible_sheet(kx: Any, tmp_path: Path) -> No
     second.append(HEADER)
     second.append(["p1.visits", datetime(2019, 3, 5), 2])
     path = save(workbook, tmp_path / "s.xlsx")
-    assert kx("import", str(path), "--dry-run").stderr.endswith("1 would be imported, 0 were imported before (dry run, nothing written)\n")
+    assert kx("import", str(path), "--dry-run").stderr.endswith(
+        "1 would be imported, 0 were imported before (dry run, nothing written)\n"
+    )
     assert kx("import", str(path)).exit_code == 0
     assert [r["date"] for r in log(kx)] == ["2019-03-05"]
     assert kx("import", str(path), "--sheet", "说明").exit_code == 0
@@ -134,7 +140,10 @@ def test_hostile_text_in_cells_is_kept_as_text(kx: Any, tmp_path: Path) -> None:
         "_x0041_ literal",
         "a | b",
     ]
-    rows = [["p1.visits", datetime(2019, 3, n + 1), 1, text, text, text, text, text] for n, text in enumerate(texts)]
+    rows = [
+        ["p1.visits", datetime(2019, 3, n + 1), 1, text, text, text, text, text]
+        for n, text in enumerate(texts)
+    ]
     workbook = book(rows)
     for line in workbook.active.iter_rows(min_row=2):
         for cell in line[3:]:
@@ -165,7 +174,7 @@ def test_every_problem_points_at_its_cell(kx: Any, db: Path, tmp_path: Path) -> 
     assert result.exit_code == 1
     f = str(path)
     assert result.stderr.splitlines() == [
-        f"{f}:'My data'!A2: unknown target id \"p1.visit\"; did you mean \"p1.visits\"?",
+        f'{f}:\'My data\'!A2: unknown target id "p1.visit"; did you mean "p1.visits"?',
         f"{f}:'My data'!B3: date \"7/4/2019\" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)",
         f"{f}:'My data'!C4: amount \"1,2\" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200",
         f"{f}:'My data'!B5: date \"43650\" is a number (an Excel date serial, i.e. 2019-07-04?); format the cell as a date or write it like 2019-07-04",
@@ -207,9 +216,13 @@ def _bad(kind: str, tmp_path: Path) -> tuple[str, bytes]:
     if kind == "corrupt":
         return "junk.xlsx", b"PK\x03\x04" + bytes(range(256)) * 40
     if kind == "bomb":
-        return "bomb.xlsx", _zip({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * (40 << 20)})
+        return "bomb.xlsx", _zip(
+            {"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * (40 << 20)}
+        )
     if kind == "ods":
-        return "sheet.ods", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"})
+        return "sheet.ods", _zip(
+            {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}
+        )
     if kind == "docx":
         return "report.xlsx", _zip({"word/document.xml": b"<x/>"})
     if kind == "pdf":
@@ -227,14 +240,32 @@ def _bad(kind: str, tmp_path: Path) -> tuple[str, bytes]:
 
 
 BAD = [
-    ("xls", "{f} is an old Excel 97–2003 workbook (.xls); open it in Excel and save it as .xlsx (File → Save As → Excel Workbook)"),
-    ("encrypted", "{f} is protected with a password; open it in Excel, clear the password (File → Info → Protect Workbook → Encrypt with Password), save it and import again"),
-    ("truncated", "{f} is a damaged or incomplete workbook (BadZipFile: File is not a zip file); open it in Excel and save it again, or ask for the file again"),
-    ("corrupt", "{f} is a damaged or incomplete workbook (BadZipFile: File is not a zip file); open it in Excel and save it again, or ask for the file again"),
-    ("bomb", "{f}: part xl/worksheets/sheet1.xml unpacks to 1020 times its size, which no workbook does (a zip bomb?); nothing was read"),
+    (
+        "xls",
+        "{f} is an old Excel 97–2003 workbook (.xls); open it in Excel and save it as .xlsx (File → Save As → Excel Workbook)",
+    ),
+    (
+        "encrypted",
+        "{f} is protected with a password; open it in Excel, clear the password (File → Info → Protect Workbook → Encrypt with Password), save it and import again",
+    ),
+    (
+        "truncated",
+        "{f} is a damaged or incomplete workbook (BadZipFile: File is not a zip file); open it in Excel and save it again, or ask for the file again",
+    ),
+    (
+        "corrupt",
+        "{f} is a damaged or incomplete workbook (BadZipFile: File is not a zip file); open it in Excel and save it again, or ask for the file again",
+    ),
+    (
+        "bomb",
+        "{f}: part xl/worksheets/sheet1.xml unpacks to 1020 times its size, which no workbook does (a zip bomb?); nothing was read",
+    ),
     ("ods", "{f} is an OpenDocument spreadsheet (.ods); save it as .xlsx and import that"),
     ("docx", "{f} is a zip archive but not an Excel workbook; import an .xlsx or .csv file"),
-    ("pdf", "{f} is a PDF document, not a spreadsheet; import the .xlsx or .csv file it was made from"),
+    (
+        "pdf",
+        "{f} is a PDF document, not a spreadsheet; import the .xlsx or .csv file it was made from",
+    ),
     ("html", "{f} is a web page (HTML), not a workbook; open it in Excel and save it as .xlsx"),
 ]
 
@@ -268,7 +299,9 @@ def test_a_part_that_does_not_parse_is_refused(kx: Any, db: Path, tmp_path: Path
     assert not db.exists()
 
 
-def test_more_unpacked_bytes_than_the_cap(kx: Any, db: Path, tmp_path: Path, monkeypatch: Any) -> None:
+def test_more_unpacked_bytes_than_the_cap(
+    kx: Any, db: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
     import kxplan.xlsxio
 
     monkeypatch.setattr(kxplan.xlsxio, "MAX_UNPACKED", 1000)
@@ -288,16 +321,24 @@ def test_more_rows_than_the_cap(kx: Any, db: Path, tmp_path: Path, monkeypatch: 
     rows = [["p1.visits", datetime(2019, 3, n), 1] for n in range(1, 6)]
     path = save(book(rows), tmp_path / "rows.xlsx")
     result = kx("import", str(path))
-    assert result.stderr == f"error: {path}: sheet '登记' has more than 3 rows; split it into several files\n"
+    assert (
+        result.stderr
+        == f"error: {path}: sheet '登记' has more than 3 rows; split it into several files\n"
+    )
     assert not db.exists()
 
 
-def test_a_cell_at_the_last_row_and_column_is_refused_quickly(kx: Any, db: Path, tmp_path: Path) -> None:
+def test_a_cell_at_the_last_row_and_column_is_refused_quickly(
+    kx: Any, db: Path, tmp_path: Path
+) -> None:
     workbook = book([["p1.visits", datetime(2019, 3, 4), 1]])
     workbook.active["XFD1048576"] = "x"
     path = save(workbook, tmp_path / "sparse.xlsx")
     result = kx("import", str(path))
-    assert result.stderr == f"error: {path}: sheet '登记' has more than 1000000 rows; split it into several files\n"
+    assert (
+        result.stderr
+        == f"error: {path}: sheet '登记' has more than 1000000 rows; split it into several files\n"
+    )
     assert not db.exists()
 
 
@@ -308,7 +349,12 @@ def test_merged_cells(kx: Any, db: Path, tmp_path: Path) -> None:
     assert kx("import", str(path)).stderr == (
         f"error: {path}:登记!B1:C1: merged header cells; unmerge them so that every column has its own header\n"
     )
-    rows = book([["p1.visits", datetime(2019, 3, 4), 1, None, None, "秀洲区科协"], ["p1.visits", datetime(2019, 3, 5), 1]])
+    rows = book(
+        [
+            ["p1.visits", datetime(2019, 3, 4), 1, None, None, "秀洲区科协"],
+            ["p1.visits", datetime(2019, 3, 5), 1],
+        ]
+    )
     rows.active.merge_cells("F2:F3")
     path = save(rows, tmp_path / "mr.xlsx")
     assert kx("import", str(path)).stderr == (
@@ -335,7 +381,10 @@ def test_empty_sheets(kx: Any, db: Path, tmp_path: Path) -> None:
     )
     header_only = save(book([]), tmp_path / "header.xlsx")
     result = kx("import", str(header_only))
-    assert (result.exit_code, result.stderr) == (0, f"{header_only} has a header but no rows; nothing to import\n")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"{header_only} has a header but no rows; nothing to import\n",
+    )
     assert not db.exists()
 
 
@@ -377,7 +426,15 @@ def test_the_installed_kxplan_imports_a_workbook(tmp_path: Path) -> None:
     path = save(book([["p1.visits", datetime(2019, 3, 4), 1]]), tmp_path / "a.xlsx")
     kxplan = Path(sys.executable).parent / "kxplan"
     env = {**os.environ, "KXPLAN_TODAY": "2019-05-10", "KXPLAN_LANG": "zh", "KXPLAN_BY": "clerk"}
-    args = [str(kxplan), "--plan", str(SMALL_PLAN), "--db", str(tmp_path / "k.db"), "import", str(path)]
+    args = [
+        str(kxplan),
+        "--plan",
+        str(SMALL_PLAN),
+        "--db",
+        str(tmp_path / "k.db"),
+        "import",
+        str(path),
+    ]
     result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[-1] == f"{path}：导入 1 条新记录；0 行此前已导入，已跳过"
