@@ -230,7 +230,7 @@ def unneutralise(cell: str) -> str:
 def import_file(
     location: Location,
     plan: Plan,
-    table: CsvTable,
+    table: Table,
     *,
     today: date,
     by: str,

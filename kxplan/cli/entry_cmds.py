@@ -316,15 +316,19 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=t("help.opt.sheet"), show_default=False)
+    ] = None,
     by: Annotated[str | None, by_option("help.opt.import_by")] = None,
 ) -> None:
-    """Import entries from a CSV file, all or nothing, skipping rows imported before."""
-    from kxplan.csvio import ImportProblems, import_file, read_csv
+    """Import entries from a CSV file or an XLSX sheet, all or nothing, skipping rows imported before."""
+    from kxplan.csvio import ImportProblems, import_file
+    from kxplan.tables import open_table
 
     env: Env = ctx.obj
     plan = env.plan()
     who = by_or_default(by)
-    table = read_csv(file, encoding)
+    table = open_table(file, encoding=encoding, sheet=sheet)
     for text in table.notices:
         notice(text)
     try:
