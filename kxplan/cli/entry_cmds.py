@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from kxplan.entry import Entry
     from kxplan.plan import Plan
     from kxplan.store.interface import ListingBounds
-    from kxplan.tables import Table
+    from kxplan.tables import Table as ImportTable
+    from kxplan.units import UnitResolver
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -218,17 +219,16 @@ def log(
     env: Env = ctx.obj
     plan = env.plan()
     targets = _target_filter(plan, target) if target is not None else None
+    resolver = plan.unit_resolver()
+    wanted = resolver.require(unit) if unit is not None else None
     date_from = date_to = None
     if quarter is not None:
         date_from, date_to = quarter_range(quarter, plan.year)
-    filters: dict[str, Any] = {
-        "targets": targets,
-        "date_from": date_from,
-        "date_to": date_to,
-        "unit": unit.strip() if unit else None,
-    }
     aliases = plan.aliases()
     with store_session(env, create=False) as store, store.read_snapshot():
+        filters: dict[str, Any] = {"targets": targets, "date_from": date_from, "date_to": date_to}
+        if wanted is not None:
+            filters["units"] = resolver.matching(wanted, store.units(plan.year))
         entries = store.iter_entries(plan.year, include_voided=include_voided, **filters)
         if as_json:
             for piece in json_array(entry_dict(entry, aliases) for entry in entries):
@@ -242,7 +242,7 @@ def log(
         if len(head) > MEASURED_ROWS:  # a long listing: widths from bounds, rows streamed
             bounds = store.listing_bounds(plan.year, **filters)
         table = log_table(include_voided, plan, bounds)
-        rows = log_rows(itertools.chain(head, entries), aliases, include_voided)
+        rows = log_rows(itertools.chain(head, entries), aliases, include_voided, resolver)
         for line in table.render(rows, output_width(), use_colour()):
             echo(line)
 
@@ -291,7 +291,7 @@ def log_table(include_voided: bool, plan: Plan, bounds: ListingBounds | None = N
 
 
 def log_rows(
-    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool
+    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool, units: UnitResolver
 ) -> Iterator[Row]:
     """One row per entry, stored text made safe (``shown``); voided entries dim and struck."""
     from kxplan.numbers import format_number
@@ -304,7 +304,7 @@ def log_rows(
             Cell(format_number(entry.amount)),
             Cell(shown(entry.item)),
             Cell(shown(entry.note)),
-            Cell(shown(entry.unit)),
+            Cell(shown(units.name(entry.unit))),
             Cell(shown(entry.by)),
         ]
         style = ""
@@ -338,15 +338,19 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=t("help.opt.sheet"), show_default=False)
+    ] = None,
     by: Annotated[str | None, by_option("help.opt.import_by")] = None,
 ) -> None:
-    """Import entries from a CSV file, all or nothing, skipping rows imported before."""
-    from kxplan.csvio import ImportProblems, import_file, read_csv
+    """Import entries from a CSV file or an XLSX sheet, all or nothing, skipping rows imported before."""
+    from kxplan.csvio import ImportProblems, import_file
+    from kxplan.tables import open_table
 
     env: Env = ctx.obj
     plan = env.plan()
     who = by_or_default(by)
-    table = read_csv(file, encoding)
+    table = open_table(file, encoding=encoding, sheet=sheet)
     for text in table.notices:
         notice(text)
     try:
@@ -377,7 +381,7 @@ def import_(
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
 
 
-def _progress(table: Table) -> Any:
+def _progress(table: ImportTable) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
