@@ -38,6 +38,7 @@ from kxplan.store.interface import (
     CopyFacts,
     EntryRow,
     Health,
+    ListingBounds,
     Location,
     RawEntry,
     RawVoid,
@@ -450,6 +451,45 @@ class PostgresStore(Store):
                 limit=limit,
             )
         )
+
+    def listing_bounds(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+    ) -> ListingBounds | None:
+        """Bounds for a listing (so ``log`` streams): the largest id (entries are never
+        deleted) and the largest amount of the filtered entries, voided ones included."""
+        where = ["e.plan_year = %s"]
+        params: list[Any] = [year]
+        for column, values in (("e.target", targets), ("e.unit", units)):
+            if values is None:
+                continue
+            wanted = sorted(set(values))
+            if not wanted:
+                return ListingBounds(0, None, False)
+            where.append(f"{column} = ANY(%s)")
+            params.append(wanted)
+        for term, value in (
+            ("e.date >= %s", date_from),
+            ("e.date <= %s", date_to),
+            ("e.unit = %s", unit),
+        ):
+            if value is not None:
+                where.append(term)
+                params.append(value)
+        max_id = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
+        largest, fraction = self.conn.execute(
+            "SELECT max(e.amount_milli), coalesce(bool_or(e.amount_milli %% 1000 <> 0), false)"
+            f" FROM entries e WHERE {' AND '.join(where)}",
+            params,
+        ).fetchone()
+        amount = None if largest is None else amount_from_milli(largest)
+        return ListingBounds(int(max_id), amount, bool(fraction))
 
     def iter_entries(
         self,
