@@ -212,24 +212,24 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} 不是 UTF-8 编码；已按 {encoding} 读取（可用 --encoding 指定）",
     ),
     "csv.duplicate_column": (
-        "{file}:1: column {column!r} appears twice; keep one",
-        "{file}:1: 列 {column!r} 出现两次；只保留一个",
+        "{place}: column {column!r} appears twice; keep one",
+        "{place}: 列 {column!r} 出现两次；只保留一个",
+    ),
+    "csv.duplicate_field": (
+        "{place}: column {column!r} and column {first!r} are both {field}; keep one",
+        "{place}: 列 {column!r} 与列 {first!r} 都是 {field}；只保留一个",
     ),
     "csv.empty": (
         "{file} is empty; it needs a header row such as {columns}",
         "{file} 是空文件；需要表头行，如 {columns}",
-    ),
-    "csv.empty_column": (
-        "{file}:1: a header cell is empty; the columns are {columns}",
-        "{file}:1: 表头有空单元格；可用的列为 {columns}",
     ),
     "csv.is_directory": (
         "{file} is a directory; give a CSV file",
         "{file} 是目录；请指定 CSV 文件",
     ),
     "csv.missing_columns": (
-        "{file}:1: missing column(s) {columns}; target and date are required",
-        "{file}:1: 缺少列 {columns}；target 和 date 是必需的",
+        "{place}: missing column(s) {columns}; target and date are required",
+        "{place}: 缺少列 {columns}；目标和日期两列是必需的",
     ),
     "csv.not_found": ("{file} does not exist", "{file} 不存在"),
     "csv.not_regular": (
@@ -257,12 +257,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} 超过 {limit}（单次导入的上限）；请拆分为多个文件",
     ),
     "csv.unknown_column": (
-        "{file}:1: unknown column {column!r}; the columns are {columns}",
-        "{file}:1: 未知的列 {column!r}；可用的列为 {columns}",
+        "{place}: unknown column {column!r}; the columns are {columns} or their Chinese names (see kxplan import --help)",
+        "{place}: 未知的列 {column!r}；可用的列为 {columns} 或其中文名称（见 kxplan import --help）",
     ),
     "csv.unknown_column_hint": (
-        "{file}:1: unknown column {column!r}; did you mean {hint!r}?",
-        "{file}:1: 未知的列 {column!r}；您是否要写 {hint!r}？",
+        "{place}: unknown column {column!r}; did you mean {hint!r}?",
+        "{place}: 未知的列 {column!r}；您是否要写 {hint!r}？",
     ),
     "csv.unknown_encoding": (
         "unknown encoding {encoding!r}; use e.g. utf-8, gbk or gb18030",
@@ -347,6 +347,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "amount must be greater than 0, not {value}; to correct an entry, void it (kxplan void ID --reason …)",
         "数量必须大于 0，而不是 {value}；如需更正，请作废原记录（kxplan void 编号 --reason …）",
     ),
+    "entry.amount_separator": (
+        'amount "{value}" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200',
+        '数量 "{value}" 中的逗号不是千位分隔符；小数请用小数点（如 2.5），千位写成 1,200',
+    ),
     "entry.amount_too_large": (
         "amount {value} is too large; the most one entry can record is {limit}",
         "数量 {value} 过大；单条记录最多为 {limit}",
@@ -356,8 +360,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{field} 含有控制字符；请删除（只有备注可以换行）",
     ),
     "entry.date_format": (
-        'date must be written YYYY-MM-DD, not "{value}"',
-        '日期必须写成 YYYY-MM-DD，而不是 "{value}"',
+        'date "{value}" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',
+        '日期 "{value}" 无法识别；请写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日 的形式（后面可带时间）',
     ),
     "entry.date_invalid": (
         "date {value} is not a real date",
@@ -370,6 +374,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.date_required": (
         "the date is empty; write it as YYYY-MM-DD",
         "日期为空；请按 YYYY-MM-DD 格式填写",
+    ),
+    "entry.date_serial": (
+        'date "{value}" is a number (an Excel date serial, i.e. {day}?); format the cell as a date or write it like 2019-07-04',
+        '日期 "{value}" 是一个数字（Excel 的日期序号，即 {day}？）；请把单元格设为日期格式，或写成 2019-07-04 的形式',
     ),
     "entry.duplicate_item": (
         '{target}: item "{item}" is already counted in entry #{id}; if that entry is wrong, void it first (kxplan void {id} --reason …)',
@@ -391,6 +399,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.target_required": (
         "the target id is empty; give one such as p4.workstations (see: kxplan plan show)",
         "目标编号为空；请填写如 p4.workstations 的编号（见 kxplan plan show）",
+    ),
+    "entry.target_title_mismatch": (
+        'target "{value}": the title after the id is not the plan\'s title of {target}; write the id {target} alone or choose it from the list',
+        '目标 "{value}"：编号后的名称与计划中 {target} 的名称不符；请只写编号 {target}，或从下拉列表中选择',
     ),
     "entry.today_outside_year": (
         "today ({today}) is outside the plan year {year}; give the date with --date YYYY-MM-DD",
@@ -509,8 +521,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "导出记录为 CSV（--out 文件为带 BOM 的 UTF-8，便于 Excel 打开）或 JSON；CSV 可再导入。\n\n示例：kxplan export --out progress.csv",
     ),
     "help.import": (
-        "Import entries from CSV (columns target,date,amount,item,note,unit,by,evidence); all rows or none, rows imported before are skipped.\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 导入记录（列：target,date,amount,item,note,unit,by,evidence）；要么全部导入要么都不导入，此前导入过的行会跳过。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
+        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+    ),
+    "help.import_columns": (
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
     ),
     "help.log": (
         "List entries in date order (voided ones only with --all).\n\nExample: kxplan log --quarter 2019Q2 --target p4.workstations",
@@ -526,8 +542,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "登记人（默认：系统用户名）。",
     ),
     "help.opt.date": (
-        "When it happened, YYYY-MM-DD (default: today).",
-        "发生日期，YYYY-MM-DD（默认：今天）。",
+        "When it happened: 2019-07-04, 2019/7/4 or 2019年7月4日 (default: today).",
+        "发生日期：2019-07-04、2019/7/4 或 2019年7月4日（默认：今天）。",
     ),
     "help.opt.db": ("SQLite database file.", "SQLite 数据库文件。"),
     "help.opt.dry_run": (
@@ -702,6 +718,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.duplicate_item": (
         'item "{item}" for {target} is already on line {line}',
         '{target} 的项目 "{item}" 已在第 {line} 行出现',
+    ),
+    "import.headerless_value": (
+        "a value in a column without a header; give the column a header or delete the value",
+        "该列没有表头却填了内容；请给这一列加上表头，或删除该内容",
     ),
     "import.milestone_twice": (
         "{target} is already marked done on line {line}",

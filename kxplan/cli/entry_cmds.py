@@ -27,10 +27,12 @@ from kxplan.messages import t
 from kxplan.text import shown
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from kxplan.cli.env import Env
-    from kxplan.csvio import CsvTable
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.tables import Table
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -291,7 +293,16 @@ def log_rows(
 # --- import ------------------------------------------------------------------------------------
 
 
-@app.command("import", help=t("help.import"))
+def _import_help() -> str:
+    """The alias table shown after the options of ``import --help``."""
+    from kxplan.entry import FIELDS
+    from kxplan.normalise import IGNORED_COLUMNS, alias_lines
+
+    columns = "\n".join(f"  {line}" for line in alias_lines(FIELDS))
+    return t("help.import_columns", columns=columns, ignored=", ".join(IGNORED_COLUMNS))
+
+
+@app.command("import", help=t("help.import"), epilog=_import_help())
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
@@ -308,8 +319,8 @@ def import_(
     plan = env.plan()
     who = by_or_default(by)
     table = read_csv(file, encoding)
-    if table.detected:
-        notice(t("csv.detected", file=file, encoding=table.encoding))
+    for text in table.notices:
+        notice(text)
     try:
         with _progress(table) as progress:
             result = import_file(
@@ -338,7 +349,7 @@ def import_(
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
 
 
-def _progress(table: CsvTable) -> Any:
+def _progress(table: Table) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
@@ -376,13 +387,12 @@ def export(
     include_voided: Annotated[bool, typer.Option("--all", help=t("help.opt.export_all"))] = False,
     force: Annotated[bool, typer.Option("--force", help=t("help.opt.export_force"))] = False,
 ) -> None:
-    """Export entries as CSV or JSON (non-voided only unless ``--all``)."""
-    import io
-    import json
+    """Export entries as CSV or JSON (non-voided only unless ``--all``).
 
-    from kxplan.csvio import export_records, write_csv
-    from kxplan.entry import entry_dict
-
+    Entries stream from the database to the output one at a time, so an export of any size
+    runs in bounded memory; ``--out`` is written to a temporary file renamed into place at the
+    end (an interrupted export leaves the previous file).
+    """
     env: Env = ctx.obj
     kind = fmt.strip().lower()
     if kind not in ("csv", "json"):
@@ -390,24 +400,48 @@ def export(
     plan = env.plan()
     if out is not None:
         _check_out(out, env, force=force)
-    with store_session(env, create=False) as store:
-        entries = store.entries(plan.year, include_voided=include_voided)
-    aliases = plan.aliases()
-    if kind == "json":
-        text = json.dumps([entry_dict(e, aliases) for e in entries], ensure_ascii=False, indent=2)
-        text += "\n"
-    else:
-        buffer = io.StringIO()
-        write_csv(buffer, export_records(entries, aliases, include_voided=include_voided))
-        text = buffer.getvalue()
-    if out is None:
-        sys.stdout.write(text)
-        return
-    from kxplan.fsio import write_atomic
+    with store_session(env, create=False) as store, store.read_snapshot():
+        entries = store.iter_entries(plan.year, include_voided=include_voided)
+        if out is None:
+            _write_export(sys.stdout, kind, entries, plan.aliases(), include_voided)
+            return
+        import io
 
-    # CSV files get a BOM, so Excel on Chinese Windows reads them as UTF-8.
-    write_atomic(out, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
-    notice(t("export.done", count=len(entries), path=out))
+        from kxplan.fsio import atomic_stream
+
+        with atomic_stream(out) as raw:
+            # CSV files get a BOM, so Excel on Chinese Windows reads them as UTF-8.
+            encoding = "utf-8-sig" if kind == "csv" else "utf-8"
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            count = _write_export(text, kind, entries, plan.aliases(), include_voided)
+            text.flush()
+            text.detach()  # atomic_stream syncs and closes the file
+    notice(t("export.done", count=count, path=out))
+
+
+def _write_export(
+    stream: Any, kind: str, entries: Iterable[Entry], aliases: dict[str, str], voided: bool
+) -> int:
+    """Write entries to a text stream as CSV or JSON as they come; how many were written."""
+    from kxplan.csvio import export_records, write_csv
+    from kxplan.entry import entry_dict
+
+    count = 0
+
+    def counted() -> Iterator[Entry]:
+        nonlocal count
+        for entry in entries:
+            count += 1
+            yield entry
+
+    if kind == "json":
+        from kxplan.cli.output import json_array
+
+        for piece in json_array(entry_dict(entry, aliases) for entry in counted()):
+            stream.write(piece)
+    else:
+        write_csv(stream, export_records(counted(), aliases, include_voided=voided))
+    return count
 
 
 _EXPORT_REFUSALS = {

@@ -22,6 +22,7 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
@@ -193,6 +194,19 @@ def notice(text: str) -> None:
 def print_json(data: Any) -> None:
     """Write data as UTF-8 JSON (Chinese kept readable), 2-space indented, to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """A JSON array written item by item: the text of ``print_json(list(items))``, in pieces.
+
+    A listing of any length is written as it is read, in bounded memory.
+    """
+    opening = "[\n"
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        yield opening + "  " + text.replace("\n", "\n  ")
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
 def plan_tree(plan: Plan) -> None:
