@@ -29,10 +29,10 @@ from kxplan.text import shown
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from kxplan import tables
     from kxplan.cli.env import Env
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.tables import Table as ImportTable
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -349,7 +349,7 @@ def import_(
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
 
 
-def _progress(table: tables.Table) -> Any:
+def _progress(table: ImportTable) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
