@@ -33,6 +33,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "add.ask_note": ("Note (optional)", "备注（可不填）"),
     "add.ask_note_required": ("Note: what was done (required)", "备注：开展了什么工作（必填）"),
+    "add.ask_plan_unit": (
+        "Unit: its number, id or name (optional; - for none)",
+        "单位：编号、代码或名称（可不填；输入 - 表示不填）",
+    ),
     "add.ask_point": (
         "Work point: its number, or a few characters of a title or target id to search",
         "工作要点：请输入序号，或输入标题、目标编号中的几个字查找",
@@ -84,6 +88,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Targets of point {number}. {title}:",
         "第{number}条“{title}”下的目标：",
     ),
+    "add.units_heading": ("The plan's units:", "计划中的单位："),
     "add.yes_no": ("please answer y (yes) or n (no)", "请回答 y（是）或 n（否）"),
     # --- backup: kxplan backup (store/sqlite/backup.py, cli/check_cmd.py) -------------------------
     "backup.cannot_write": (
@@ -179,6 +184,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "check.schema_version": (
         "the database has schema version {version}, but this kxplan uses {expected}",
         "数据库的结构版本为 {version}，而本程序使用版本 {expected}",
+    ),
+    "check.unit_nearest": (
+        "if it is {suggestion}, add it to that unit's aliases in the plan (entries are never rewritten)",
+        "如果它就是 {suggestion}，请在计划中把它加入该单位的 aliases（记录不会被改写）",
+    ),
+    "check.unit_no_nearest": (
+        "add it to the aliases of the unit it stands for, or add the unit under units: (entries are never rewritten)",
+        "请把它加入所指单位的 aliases，或在 units: 中添加该单位（记录不会被改写）",
+    ),
+    "check.unknown_unit": (
+        'unit "{unit}" (entries: {count}) is not a unit of the plan, so those entries count for no unit; {hint}',
+        "单位“{unit}”（{count} 条记录）不是计划中的单位，这些记录不计入任何单位；{hint}",
     ),
     "check.void_missing_entry": (
         "void #{void} is for entry #{id}, which does not exist",
@@ -322,6 +339,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "diff.where_plan": ("plan", "计划"),
     "diff.where_point": ("point {n}", "第{n}条要点"),
     "diff.where_section": ("section {n}", "第{n}部分"),
+    "diff.where_unit": ("unit {id}", "单位 {id}"),
     # --- entry: entry validation shared by record, import and add (entry.py) ----------------------
     "entry.amount_decimals": (
         "amount {value} has more than 3 decimal places; round it to at most 3",
@@ -466,6 +484,27 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{path} is not a regular file; give a file name with --out",
         "{path} 不是普通文件；请用 --out 指定文件名",
     ),
+    # --- file: what an import file really is, and reading workbooks (tables.py) -------------------
+    "file.is_archive": (
+        "{file} is a compressed archive; unpack it and import the .xlsx or .csv file inside",
+        "{file} 是压缩包；请先解压，再导入其中的 .xlsx 或 .csv 文件",
+    ),
+    "file.is_html": (
+        "{file} is a web page (HTML), not a workbook; open it in Excel and save it as .xlsx",
+        "{file} 是网页（HTML）文件，不是工作簿；请用 Excel 打开后另存为 .xlsx",
+    ),
+    "file.is_image": (
+        "{file} is an image, not a spreadsheet; import an .xlsx or .csv file",
+        "{file} 是图片，不是表格；请导入 .xlsx 或 .csv 文件",
+    ),
+    "file.is_pdf": (
+        "{file} is a PDF document, not a spreadsheet; import the .xlsx or .csv file it was made from",
+        "{file} 是 PDF 文档，不是表格；请导入生成它的 .xlsx 或 .csv 文件",
+    ),
+    "file.is_sqlite": (
+        "{file} is an SQLite database, not a spreadsheet; import an .xlsx or .csv file",
+        "{file} 是 SQLite 数据库，不是表格；请导入 .xlsx 或 .csv 文件",
+    ),
     # --- help: help texts of commands, arguments and options (cli/*) ------------------------------
     "help.add": (
         "Record progress by answering questions: choose the work point and target from a numbered list (type part of a title or id to search), then the date, amount or note, unit and evidence; see a summary and confirm. Answers may be piped on stdin, one per line. Nothing is written before you confirm: Ctrl-C exits with 130, end of input with 1, answering n with 0.\n\nExample: kxplan add",
@@ -487,7 +526,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The backup file to write (a file name, not a folder).",
         "要写入的备份文件（文件名，不能是文件夹）。",
     ),
-    "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
+    "help.arg.csv": (
+        "CSV file or .xlsx workbook to import (read by its content, whatever its name).",
+        "要导入的 CSV 文件或 .xlsx 工作簿（按内容识别，与扩展名无关）。",
+    ),
     "help.arg.diff_new": (
         "The plan after the edit: a file, or REV:PATH.",
         "修改后的计划：文件，或 版本:路径。",
@@ -521,12 +563,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "导出记录为 CSV（--out 文件为带 BOM 的 UTF-8，便于 Excel 打开）或 JSON；CSV 可再导入。\n\n示例：kxplan export --out progress.csv",
     ),
     "help.import": (
-        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file or an Excel workbook (.xlsx); all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import 秀洲区科协-2019Q3.xlsx --dry-run",
+        "从 CSV 文件或 Excel 工作簿（.xlsx）导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import 秀洲区科协-2019Q3.xlsx --dry-run",
     ),
     "help.import_columns": (
-        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
-        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (or be Excel dates); amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日（或为 Excel 日期）；数量可带千位分隔符和全角数字。",
     ),
     "help.log": (
         "List entries in date order (voided ones only with --all).\n\nExample: kxplan log --quarter 2019Q2 --target p4.workstations",
@@ -594,7 +636,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "界面语言：zh 或 en（默认：计划的 lang，否则按系统区域设置）。",
     ),
     "help.opt.log_target": ("Only this target.", "只列出该目标。"),
-    "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
+    "help.opt.log_unit": (
+        "Only entries of this unit (its id, name or alias).",
+        "只列出该单位的记录（单位代码、名称或别名）。",
+    ),
     "help.opt.note": ("Note (required for an activity).", "备注（持续性工作必填）。"),
     "help.opt.out": (
         "Write to this file (atomically) instead of stdout.",
@@ -608,6 +653,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.quarter": ("Only this quarter, e.g. 2019Q2.", "只列出该季度，如 2019Q2。"),
     "help.opt.reason": ("Why the entry is voided (required).", "作废原因（必填）。"),
     "help.opt.section": ("Show only section N.", "只显示第 N 部分。"),
+    "help.opt.sheet": (
+        "The worksheet to read (default: the first visible one).",
+        "要读取的工作表（默认：第一个可见的工作表）。",
+    ),
     "help.opt.show_as_of": (
         "Progress as of this date YYYY-MM-DD (default: today, inside the plan year).",
         "按此日期 YYYY-MM-DD 计算进度（默认：今天）。",
@@ -624,7 +673,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Who you are (default: the OS user); only your entries are undone.",
         "您是谁（默认：系统用户名）；只撤销此人的记录。",
     ),
-    "help.opt.unit": ("Organisational unit, e.g. 南湖区科协.", "单位，如 南湖区科协。"),
+    "help.opt.unit": (
+        "Organisational unit: its id, name or alias in the plan (e.g. xiuzhou or 秀洲区科协); stored as the unit's id.",
+        "单位：计划中的单位代码、名称或别名（如 xiuzhou 或 秀洲区科协）；按单位代码保存。",
+    ),
     "help.opt.version": ("Show the version and exit.", "显示版本号并退出。"),
     "help.opt.yes": ("Do not ask for confirmation.", "不再询问，直接撤销。"),
     "help.panel.arguments": ("Arguments", "参数"),
@@ -798,6 +850,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{path} 不是普通文件（而是设备、管道或套接字）；kxplan 只读写普通文件——请指定文件名",
     ),
     # --- plan: finding and reading the plan file (plan.py) ----------------------------------------
+    "plan.allocation": (
+        "allocated: {shares}; total {total} (goal {goal} {unit})",
+        "分解：{shares}；合计 {total}（目标 {goal}{unit}）",
+    ),
+    "plan.allocation_sep": (", ", "、"),
+    "plan.allocation_share": ("{unit} {amount}", "{unit} {amount}"),
     "plan.ambiguous": (
         "several plans in plans/ and none for {year}: {names}; choose one with --plan PATH",
         "plans/ 中有多个计划且没有 {year} 年的：{names}；请用 --plan 路径 选择其一",
@@ -826,11 +884,37 @@ CATALOG: dict[str, tuple[str, str]] = {
         "plan file {path} is larger than {limit}; a plan is at most {limit} — split it, or check that --plan names the plan",
         "计划文件 {path} 超过 {limit}；计划最大为 {limit}——请拆分，或确认 --plan 指定的是计划文件",
     ),
+    "plan.unit_aliases": (" · also: {aliases}", " · 别名：{aliases}"),
+    "plan.unit_kind.city": ("city association (its own work)", "市科协本级"),
+    "plan.unit_kind.county": ("county-level association", "县（市、区）科协"),
+    "plan.unit_kind.department": ("department of the city association", "市科协部门"),
+    "plan.unit_kind.society": ("municipal society", "市级学（协）会"),
+    "plan.units_heading": ("Units", "单位"),
     "plan.unreadable": ("cannot read {path}: {reason}", "无法读取 {path}：{reason}"),
     # --- pv: plan validation problems, reported file:line:column (plan.py) ------------------------
     "pv.alias": (
         "anchors and aliases (&, *) are not allowed; write the value out",
         "不允许使用锚点和别名（&、*）；请直接写出值",
+    ),
+    "pv.allocation_empty": (
+        "allocation must list at least one unit, as unit-id: amount",
+        "allocation 至少要列出一个单位，写法为“单位代码: 数量”",
+    ),
+    "pv.allocation_no_units": (
+        "allocation names units, but the plan has no units: list; add one at the top of the plan (docs/plan-format.md)",
+        "allocation 要列出单位，但计划中没有 units: 列表；请在计划顶层添加（见 docs/plan-format.md）",
+    ),
+    "pv.allocation_not_id": (
+        "allocation is keyed by unit id: write {id}, not {value!r}",
+        "allocation 须用单位代码：请写 {id}，而不是 {value!r}",
+    ),
+    "pv.allocation_unknown": (
+        "allocation names unknown unit {value!r}; {hint}",
+        "allocation 中的单位 {value!r} 不在 units: 中；{hint}",
+    ),
+    "pv.allocation_whole": (
+        "allocation for {unit_id} is {value}, but this target counts whole {unit}; write a whole number",
+        "{unit_id} 的分解指标是 {value}，但该目标以整数{unit}计；请写整数",
     ),
     "pv.bad_char": (
         "character {code} is not allowed in a plan file; remove it",
@@ -913,6 +997,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pv.in.section": ("section", "部分"),
     "pv.in.target": ("target", "目标"),
     "pv.in.thresholds": ("thresholds", "thresholds"),
+    "pv.in.unit": ("unit", "单位"),
     "pv.invalid_date": ("{field}: {value} is not a real date", "{field}：{value} 不是有效日期"),
     "pv.kind": (
         "kind must be count, milestone or activity, not {value!r}",
@@ -952,6 +1037,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pv.octal": (
         "{field}: {value!r} has a leading zero (YAML 1.1 reads it as octal); write {fixed}",
         "{field}：{value!r} 以 0 开头（YAML 1.1 会按八进制读取）；请写成 {fixed}",
+    ),
+    "pv.owner_not_unit": (
+        "owner {value!r} is not a unit of this plan; {hint}",
+        "owner {value!r} 不是本计划的单位；{hint}",
     ),
     "pv.quoted": (
         "{field}: {value!r} is in quotes, so YAML reads it as text; remove the quotes",
@@ -997,6 +1086,34 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pv.too_many_values": (
         "the plan has more than {limit} YAML values; a plan is far smaller — check that this is the plan file",
         "计划中的 YAML 值超过 {limit} 个；计划远没有这么大——请确认这是计划文件",
+    ),
+    "pv.unit_hint_ids": (
+        "the plan's unit ids are {ids} (or add it under units:)",
+        "本计划的单位代码为 {ids}（或在 units: 中添加该单位）",
+    ),
+    "pv.unit_hint_nearest": (
+        "did you mean {suggestion}? (or add it under units:)",
+        "您是否想写 {suggestion}？（或在 units: 中添加该单位）",
+    ),
+    "pv.unit_id_pattern": (
+        "unit id {value!r} must be lowercase ASCII letters and digits, words joined by '-', starting with a letter (e.g. xiuzhou)",
+        "单位代码 {value!r} 只能由小写英文字母、数字和连字符“-”组成，并以字母开头（例如 xiuzhou）",
+    ),
+    "pv.unit_kind": (
+        "unit kind must be city, county, society or department, not {value!r}",
+        "单位的 kind 必须是 city、county、society 或 department，而不是 {value!r}",
+    ),
+    "pv.unit_name_long": (
+        "{field} is longer than {limit} characters; shorten it",
+        "{field} 超过 {limit} 个字符；请缩短",
+    ),
+    "pv.unit_name_repeated": (
+        "{field} {value!r} is already a name of this unit; remove it",
+        "{field} {value!r} 与本单位的代码、名称或别名重复；请删除",
+    ),
+    "pv.unit_name_taken": (
+        "{field} {value!r} is already used by unit {unit} (line {line}); each id, name and alias must lead to one unit",
+        "{field} {value!r} 已被单位 {unit} 使用（第 {line} 行）；每个代码、名称和别名只能对应一个单位",
     ),
     "pv.unknown_field": (
         "unknown field {field!r} in {where}; expected one of: {expected}",
@@ -1385,6 +1502,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{by} has no entry to undo in {year} (only your own entries can be undone; see: kxplan log)",
         "{by} 在 {year} 年没有可撤销的记录（只能撤销自己登记的记录；见 kxplan log）",
     ),
+    # --- unit: unit messages ----------------------------------------------------------------------
+    "unit.empty": (
+        "--unit is empty; give a unit's id, name or alias",
+        "--unit 为空；请输入单位代码、名称或别名",
+    ),
+    "unit.label": ("{name} ({id})", "{name}（{id}）"),
+    "unit.unknown": (
+        'unknown unit "{value}"; type a unit\'s id, name or alias (ids: {ids})',
+        "未知的单位“{value}”；请输入单位代码、名称或别名（单位代码：{ids}）",
+    ),
+    "unit.unknown_hint": (
+        'unknown unit "{value}"; did you mean {suggestion}?',
+        "未知的单位“{value}”；您是否想输入 {suggestion}？",
+    ),
     # --- usage: typer/click usage errors in the interface language (cli/i18n.py) ------------------
     "usage.error": ("{message} (see '{command} --help')", "{message}（参见 '{command} --help'）"),
     "usage.extra_arguments": ("unexpected extra argument(s): {args}", "多余的参数：{args}"),
@@ -1424,6 +1555,91 @@ CATALOG: dict[str, tuple[str, str]] = {
     "void.unknown": (
         "there is no entry #{id}; see the ids with: kxplan log --all",
         "没有记录 #{id}；可用 kxplan log --all 查看记录编号",
+    ),
+    # --- xlsx: reading Excel workbooks (tables.py) ------------------------------------------------
+    "xlsx.bomb": (
+        "{file}: part {part} unpacks to {ratio} times its size, which no workbook does (a zip bomb?); nothing was read",
+        "{file}：部件 {part} 解压后是压缩大小的 {ratio} 倍，正常工作簿不会如此（疑似 zip 炸弹）；未读取任何内容",
+    ),
+    "xlsx.by_content": (
+        "{file} is an Excel workbook whatever its name says; read it as one",
+        "{file} 实际上是 Excel 工作簿（与扩展名无关），已按工作簿读取",
+    ),
+    "xlsx.corrupt": (
+        "{file} is a damaged or incomplete workbook ({reason}); open it in Excel and save it again, or ask for the file again",
+        "{file} 是损坏或不完整的工作簿（{reason}）；请用 Excel 打开后重新保存，或重新索取该文件",
+    ),
+    "xlsx.empty_sheet": (
+        "{file}: sheet {sheet!r} is empty; fill in a header row and the rows, or choose a sheet with --sheet (sheets: {sheets})",
+        "{file}：工作表 {sheet!r} 是空的；请填写表头行和数据行，或用 --sheet 选择工作表（工作表：{sheets}）",
+    ),
+    "xlsx.encrypted": (
+        "{file} is protected with a password; open it in Excel, clear the password (File → Info → Protect Workbook → Encrypt with Password), save it and import again",
+        "{file} 设有打开密码；请在 Excel 中打开，清除密码（文件 → 信息 → 保护工作簿 → 用密码进行加密）后保存，再导入",
+    ),
+    "xlsx.error_value": (
+        "the cell holds the Excel error {value}; correct the formula or type the value",
+        "单元格是 Excel 错误值 {value}；请修正公式或直接填写数值",
+    ),
+    "xlsx.formula_no_value": (
+        "formula {formula} has no saved value; open the file in Excel or WPS, let it calculate, save it and import again",
+        "公式 {formula} 没有保存的计算结果；请用 Excel 或 WPS 打开、计算后保存，再导入",
+    ),
+    "xlsx.merged_cells": (
+        "{place}: merged cells in the table; unmerge them and fill in every cell (each row needs its own values)",
+        "{place}: 表格中有合并单元格；请取消合并并填满每个单元格（每一行都要有自己的值）",
+    ),
+    "xlsx.merged_header": (
+        "{place}: merged header cells; unmerge them so that every column has its own header",
+        "{place}: 表头有合并单元格；请取消合并，让每一列都有自己的表头",
+    ),
+    "xlsx.no_encoding": (
+        "--encoding is for CSV files; {file} is an Excel workbook (leave out --encoding)",
+        "--encoding 只用于 CSV 文件；{file} 是 Excel 工作簿（请去掉 --encoding）",
+    ),
+    "xlsx.no_sheet": (
+        "{file} has no sheet {sheet!r}; its sheets are {sheets}",
+        "{file} 中没有工作表 {sheet!r}；其工作表为 {sheets}",
+    ),
+    "xlsx.no_worksheets": (
+        "{file} has no worksheet to read",
+        "{file} 中没有可读取的工作表",
+    ),
+    "xlsx.not_workbook": (
+        "{file} is a zip archive but not an Excel workbook; import an .xlsx or .csv file",
+        "{file} 是 zip 压缩包而不是 Excel 工作簿；请导入 .xlsx 或 .csv 文件",
+    ),
+    "xlsx.ods": (
+        "{file} is an OpenDocument spreadsheet (.ods); save it as .xlsx and import that",
+        "{file} 是 OpenDocument 表格（.ods）；请另存为 .xlsx 后再导入",
+    ),
+    "xlsx.sheet_not_workbook": (
+        "--sheet is for Excel workbooks; {file} is a CSV (text) file (leave out --sheet)",
+        "--sheet 只用于 Excel 工作簿；{file} 是 CSV（文本）文件（请去掉 --sheet）",
+    ),
+    "xlsx.text_by_content": (
+        "{file} is a text (CSV) file, not a workbook, whatever its name says; read it as CSV",
+        "{file} 实际上是文本（CSV）文件而不是工作簿（与扩展名无关），已按 CSV 读取",
+    ),
+    "xlsx.too_large": (
+        "{file} unpacks to more than {limit} MB, more than any workbook of entries; nothing was read",
+        "{file} 解压后超过 {limit} MB，远超任何登记表的大小；未读取任何内容",
+    ),
+    "xlsx.too_many_parts": (
+        "{file} holds {count} parts, more than any workbook; nothing was read",
+        "{file} 含有 {count} 个部件，远超正常工作簿；未读取任何内容",
+    ),
+    "xlsx.too_many_rows": (
+        "{file}: sheet {sheet!r} has more than {limit} rows; split it into several files",
+        "{file}：工作表 {sheet!r} 超过 {limit} 行；请拆分为多个文件",
+    ),
+    "xlsx.xls": (
+        "{file} is an old Excel 97–2003 workbook (.xls); open it in Excel and save it as .xlsx (File → Save As → Excel Workbook)",
+        "{file} 是旧版 Excel 97–2003 工作簿（.xls）；请用 Excel 打开后另存为 .xlsx（文件 → 另存为 → Excel 工作簿）",
+    ),
+    "xlsx.xlsb": (
+        "{file} is a binary Excel workbook (.xlsb); save it as .xlsx and import that",
+        "{file} 是二进制 Excel 工作簿（.xlsb）；请另存为 .xlsx 后再导入",
     ),
 }
 
