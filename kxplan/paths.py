@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 
 #: Path prefixes that another store engine answers (issue 19); never refused here.
 ENGINE_URLS = ("postgresql://", "postgres://")
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_APPLICATION_ID = 0x4B58504C  # kxplan's SQLite application_id ("KXPL"), header bytes 68–72
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def kind(path: Path | str) -> str:
@@ -111,19 +108,9 @@ def database_names(db: Path | str | ServerLocation | None) -> list[Path]:
     """The database and its companion files (``-wal``, ``-shm``, ``-journal``)."""
     if db is None or is_engine_url(db):
         return []
-    return [Path(str(db)), *(Path(f"{db}{suffix}") for suffix in _COMPANIONS)]
+    from kxplan.store.sqlite.dbfile import JOURNALS
 
-
-def sqlite_kind(path: Path) -> str | None:
-    """``kxplan`` or ``sqlite`` when the regular file at ``path`` is an SQLite database, else None."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(100)
-    except OSError:
-        return None
-    if not head.startswith(_SQLITE_HEADER):
-        return None
-    return "kxplan" if head[68:72] == _APPLICATION_ID.to_bytes(4, "big") else "sqlite"
+    return [Path(str(db)), *(Path(f"{db}{suffix}") for suffix in JOURNALS)]
 
 
 def check_output(
@@ -160,6 +147,8 @@ def check_output(
         raise refuse("plan")
     if found == "missing":
         return
+    from kxplan.store.sqlite.dbfile import sqlite_kind  # the file's header, read by the store
+
     sqlite = sqlite_kind(path)
     if replaceable == "not-sqlite" and sqlite is not None:
         raise refuse("foreign")  # said first: --force would not help
