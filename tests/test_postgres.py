@@ -472,6 +472,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_eight_writers_land_exactly_every_entry_and_no_rule_twice(pg_db: str) -> None:
     writers, each, shared = 8, 500, 25
     start = time.time() + 2.0
@@ -564,6 +565,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_an_import_killed_while_it_writes_is_all_or_nothing(pg_db: str, big_csv: Path) -> None:
     """Each round kills ``kxplan import`` (SIGKILL) at a random moment of its COPY."""
     rng = random.Random(int(os.environ.get("KXPLAN_SEED", "2019")))
