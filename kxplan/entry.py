@@ -24,6 +24,7 @@ from kxplan.messages import t
 from kxplan.numbers import decimal_json as number_json
 from kxplan.numbers import format_number as format_amount
 from kxplan.numbers import percent as percent  # re-exported: `record` prints the share done
+from kxplan.numbers import within_places
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
@@ -223,7 +224,7 @@ class Validator:
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
         self._dates: dict[str, tuple[date, str] | str] = {}
-        self._amounts: dict[tuple[str, str], int | _Problem | None] = {}
+        self._amounts: dict[tuple[str, int, str], int | _Problem | None] = {}
 
     # single fields -------------------------------------------------------------------------
     def target(self, value: str | None) -> tuple[Target | None, str | None]:
@@ -279,6 +280,8 @@ class Validator:
             return t("entry.date_invalid", value=text)
         if day.year != self.year:
             return t("entry.date_outside_year", value=text, year=self.year)
+        if day > self.today:
+            return t("entry.date_future", value=text, today=self.today.isoformat())
         return day, day.isoformat()
 
     def amount(self, target: Target, value: str | None) -> Decimal | str | None:
@@ -287,10 +290,10 @@ class Validator:
         return result if isinstance(result, str) else amount_from_milli(result)
 
     def _amount(self, target: Target, text: str) -> int | str | None:
-        key = (target.kind, text)
+        key = (target.kind, target.decimals, text)
         result = self._amounts.get(key, _MISSING)
         if result is _MISSING:
-            result = _parse_amount(target.kind, text.strip())
+            result = _parse_amount(target.kind, text.strip(), target.decimals)
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[key] = result
         if result.__class__ is _Problem:
@@ -418,23 +421,28 @@ def _text_problem(name: str, text: str) -> str:
 class _Problem(NamedTuple):
     """A cached problem: its message key and fields, formatted only when it is reported.
 
-    The amount cache is keyed by (kind, text), not by target, so a message that names the
-    target (``per_target``) gets the id of the target it is reported for.
+    The amount cache is keyed by (kind, decimals, text), not by target, so a message that
+    names the target (``per_target``) gets the id and unit of the target it is reported for.
     """
 
     key: str
-    fields: dict[str, str]
+    fields: dict[str, object]
     per_target: bool = False
 
     def message(self, target: Target) -> str:
         """The message in the current language, naming ``target`` when it should."""
         if self.per_target:
-            return t(self.key, **self.fields, target=target.id)
+            return t(self.key, **self.fields, target=target.id, unit=target.unit or "")
         return t(self.key, **self.fields)
 
 
-def _parse_amount(kind: str, text: str) -> int | _Problem | None:
-    """An amount in thousandths for a kind (None: no amount), or the problem with it."""
+def _parse_amount(kind: str, text: str, decimals: int = 0) -> int | _Problem | None:
+    """An amount in thousandths for a kind (None: no amount), or the problem with it.
+
+    A count's amount has at most ``decimals`` decimal places (the target's; 0 — a whole number
+    — unless the plan says ``decimals: N``): 12.5 people are refused, naming the target and
+    its unit. This is the one check ``record``, ``add`` and ``import`` all go through.
+    """
     if kind != "count":
         if text:
             return _Problem(f"entry.amount_not_for_{kind}", {"value": text}, per_target=True)
@@ -453,10 +461,13 @@ def _parse_amount(kind: str, text: str) -> int | _Problem | None:
         return _Problem(
             "entry.amount_too_large", {"value": text, "limit": format_amount(MAX_AMOUNT)}
         )
-    milli = number * _THOUSAND
-    if milli != milli.to_integral_value():
-        return _Problem("entry.amount_decimals", {"value": text})
-    return int(milli)
+    if not within_places(number, decimals):
+        if decimals == 0:
+            return _Problem("entry.amount_whole", {"value": text}, per_target=True)
+        return _Problem(
+            "entry.amount_places", {"value": text, "places": decimals}, per_target=True
+        )
+    return int(number * _THOUSAND)
 
 
 # --- rules that need what is already recorded ------------------------------------------------

@@ -691,9 +691,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "amount {value} is too large; the most one entry can record is {limit}",
         "数量 {value} 过大；单条记录最多为 {limit}",
     ),
-    "entry.amount_decimals": (
-        "amount {value} has more than 3 decimal places; round it to at most 3",
-        "数量 {value} 超过 3 位小数；请保留至多 3 位小数",
+    "entry.amount_whole": (
+        "{target} counts whole {unit}: {value} is not a whole number; record whole {unit}",
+        "{target} 以“{unit}”计，只能登记整数：{value} 不是整数",
+    ),
+    "entry.amount_places": (
+        "{target} is counted in {unit} to at most {places} decimal place(s): {value} has more; round it",
+        "{target} 以“{unit}”计，最多保留 {places} 位小数：{value} 超出，请四舍五入后登记",
+    ),
+    "entry.date_future": (
+        "{value} is after today ({today}): planned work is not progress; record it on or after the day it is done",
+        "{value} 晚于今天（{today}）：计划中的工作不是进展，请在完成当天或之后登记",
     ),
     "entry.note_required": (
         '{target} is an activity: give a note saying what was done (--note "…" or the note column)',
@@ -1282,6 +1290,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pv.goal_too_large": (
         "{field} {value} is too large; the largest is {limit}",
         "{field} {value} 太大；最大为 {limit}",
+    ),
+    "pv.goal_not_whole": (
+        "{field} {value} is not a whole number, but {target} counts whole {unit}; write a whole number, or add `decimals: 1` (or 2, 3) to the target if {unit} can be divided",
+        "{field} {value} 不是整数，而 {target} 以“{unit}”计只能是整数；请写整数，若“{unit}”确可分割，请给目标加上 `decimals: 1`（或 2、3）",
+    ),
+    "pv.goal_places": (
+        "{field} {value} has more decimal places than {target} allows ({places}); round it, or raise `decimals`",
+        "{field} {value} 的小数位数超过 {target} 允许的 {places} 位；请四舍五入，或调大 `decimals`",
+    ),
+    "pv.decimals_range": (
+        "decimals must be 0, 1, 2 or {most}, not {value} (amounts are kept to {most} decimal places)",
+        "decimals 只能是 0、1、2 或 {most}，而不是 {value}（数量最多保留 {most} 位小数）",
     ),
     "pv.goal_decimals": (
         "{field} {value} has more than {places} decimal places; write at most {places}",

@@ -135,7 +135,9 @@ def pg_url(pg_admin: str) -> Iterator[str]:
         yield with_database(pg_admin, name)
     finally:
         with psycopg.connect(pg_admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -182,6 +182,7 @@ def test_show_json(story_db: Path) -> None:
         "title": "新认定市级院士专家工作站",
         "goal": 10,
         "unit": "家",
+        "decimals": 0,
         "or_more": True,
         "schedule": [2, 5, 8, 10],
         "due": None,
