@@ -83,6 +83,9 @@ class ImportState:
     keys: set[str] = field(default_factory=set)
     items: dict[tuple[str, str], int] = field(default_factory=dict)
     done: dict[str, tuple[int, str]] = field(default_factory=dict)
+    by_hand: bool = False
+    """Whether the year has live entries made outside imports (``record``, ``add``): only then
+    does an import look each new row up to report the ones that repeat such an entry."""
 
 
 def timestamp(moment: datetime | None = None) -> str:
@@ -464,9 +467,7 @@ def _parse_amount(kind: str, text: str, decimals: int = 0) -> int | _Problem | N
     if not within_places(number, decimals):
         if decimals == 0:
             return _Problem("entry.amount_whole", {"value": text}, per_target=True)
-        return _Problem(
-            "entry.amount_places", {"value": text, "places": decimals}, per_target=True
-        )
+        return _Problem("entry.amount_places", {"value": text, "places": decimals}, per_target=True)
     return int(number * _THOUSAND)
 
 
@@ -481,6 +482,11 @@ def duplicate_item_problem(draft: Draft, earlier_id: int) -> str:
 def milestone_done_problem(draft: Draft, earlier_id: int, earlier_date: str) -> str:
     """The message refusing a second done-record for a milestone."""
     return t("entry.milestone_done", target=draft.target, id=earlier_id, date=earlier_date)
+
+
+def repeat_problem(draft: Draft, earlier_id: int) -> str:
+    """The message refusing an exact repeat of live entry ``earlier_id`` (``record --again``)."""
+    return t("entry.repeat", id=earlier_id, target=draft.target, date=draft.date.isoformat())
 
 
 def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:

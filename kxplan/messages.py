@@ -719,6 +719,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         '{target}: item "{item}" is already counted in entry #{id}; if that entry is wrong, void it first (kxplan void {id} --reason …)',
         '{target}：项目 "{item}" 已计入记录 #{id}；如该记录有误，请先作废（kxplan void {id} --reason …）',
     ),
+    "entry.repeat": (
+        "identical to entry #{id} ({target} on {date}: same amount, item, note and unit), so not recorded twice; if it really happened again, add --again",
+        "与 #{id} 完全相同（{target}，{date}，数量、事项、备注、单位都一样），未重复登记；如确实又发生了一次，请加 --again 再登记",
+    ),
+    "add.repeat": (
+        "identical to entry #{id} ({target} on {date}: same amount, item, note and unit)",
+        "与 #{id} 完全相同（{target}，{date}，数量、事项、备注、单位都一样）",
+    ),
+    "add.again": ("Record it once more? [y/N] ", "确实又发生了一次，仍要登记吗？[y/N] "),
+    "import.repeats": (
+        "{file}: {count} imported row(s) are identical to entries recorded with record or add ({rows}); if the work happened only once, void one of each pair (kxplan void ID --reason …)",
+        "{file}：导入的 {count} 行与用 record 或 add 登记的记录完全相同（{rows}）；如该项工作只发生了一次，请作废其中一条（kxplan void 编号 --reason …）",
+    ),
+    "import.repeat_row": ("line {line} = #{id}", "第 {line} 行 = #{id}"),
     "entry.milestone_done": (
         "{target} is already marked done by entry #{id} on {date}; to change the date, void #{id} first",
         "{target} 已由记录 #{id} 标记于 {date} 完成；如需改日期，请先作废 #{id}",
@@ -885,6 +899,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.by": (
         "Who records (default: the OS user).",
         "登记人（默认：系统用户名）。",
+    ),
+    "help.opt.again": (
+        "Record it even though a live entry is identical (same target, date, amount, item, note and unit): it really happened twice.",
+        "即使已有完全相同的有效记录（目标、日期、数量、事项、备注、单位都一样）也登记：确实发生了两次。",
     ),
     "help.opt.evidence": (
         "Evidence: a URL or document reference.",
@@ -1312,6 +1330,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "--known-at {value!r} 换算为 UTC 后超出 0001–9999 年；请给出此范围内的时间",
     ),
     "report.chart_quarter": ("Q{q}", "Q{q}"),
+    "text.list_sep": (", ", "，"),
     "text.item_note_sep": ("; ", "；"),
     "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
     "pv.no_such_file": ("no such file", "文件不存在"),

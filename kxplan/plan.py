@@ -800,7 +800,9 @@ class _Builder:
                 if "decimals" in fields:
                     decimals = self.decimals(fields["decimals"])
                 places = (decimals, unit or "", target_id or "?")
-                goal = self.amount(fields["goal"], "goal", places=places) if "goal" in fields else None
+                goal = (
+                    self.amount(fields["goal"], "goal", places=places) if "goal" in fields else None
+                )
                 if "or_more" in fields:
                     or_more = bool(self.boolean(fields["or_more"], "or_more"))
                 if "schedule" in fields:

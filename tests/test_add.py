@@ -270,10 +270,19 @@ def test_defaults_outside_the_plan_year_come_from_this_clerks_last_entry(db: Pat
         by="other",
         today="2019-12-31",
     )
+    # every default taken: the entry is identical to #1, so add asks again (here: yes)
     result = kx(
-        db, "add", "p3.bases", input=answers("", "", "", "", "", "", ""), KXPLAN_TODAY="2020-01-06"
+        db,
+        "add",
+        "p3.bases",
+        input=answers("", "", "", "", "", "", "", "y"),
+        KXPLAN_TODAY="2020-01-06",
     )
     assert result.exit_code == 0, result.stderr
+    assert (
+        "确认登记？[Y/n] \n与 #1 完全相同（p3.bases，2019-11-02，数量、事项、备注、单位都一样）\n"
+        "确实又发生了一次，仍要登记吗？[y/N] y\n"
+    ) in result.stderr
     assert "日期（YYYY-MM-DD）[2019-11-02]：\n" in result.stderr
     assert "单位，如 南湖区科协（可不填；输入 - 表示不填）[南湖区科协]：\n" in result.stderr
     last = max(stored(db), key=lambda entry: entry.id)

@@ -1,7 +1,8 @@
 """``kxplan add|show|undo``: a clerk's day at the terminal.
 
 - ``add`` asks for an entry question by question (``kxplan.cli.prompting``), validates each
-  answer with the rules ``record`` uses, and writes it only after the clerk confirms.
+  answer with the rules ``record`` uses, and writes it only after the clerk confirms; an
+  entry identical to a live one is written only after a second confirmation (default no).
   Exit codes: 0 written or declined ("n"), 1 end of input before confirming, 130 Ctrl-C;
   nothing is written (and no database created) unless the entry was confirmed.
 - ``show TARGET`` tells one target's story: plan text, goal, every entry and void, and the
@@ -33,8 +34,9 @@ from kxplan.cli.common import (
 )
 from kxplan.cli.output import echo, format_number, notice, print_json, shown, target_goal_text
 from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
-from kxplan.errors import InputError
+from kxplan.errors import InputError, RepeatedEntry
 from kxplan.messages import t
+from kxplan.numbers import format_places
 from kxplan.text import section_heading
 
 if TYPE_CHECKING:
@@ -128,8 +130,30 @@ def add(
         notice(t("add.cancelled"))
         return
     with store_session(env, create=True) as store:
-        entry = store.record(plan, draft, who)
-        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
+        try:
+            entry = store.record(plan, draft, who)
+        except RepeatedEntry as exc:
+            # the same work recorded twice is the commonest mistake: say so, and write it
+            # only when the clerk confirms it really happened again
+            io.say(
+                t("add.repeat", id=exc.entry_id, target=draft.target, date=draft.date.isoformat())
+            )
+            if not _confirm_again(io):
+                notice(t("add.cancelled"))
+                return
+            entry = store.record(plan, draft, who, again=True)
+        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target, env.today)))
+
+
+def _confirm_again(io: Any) -> bool:
+    """Ask whether an identical entry really happened again (default no)."""
+    from kxplan.cli.prompting import confirm
+
+    try:
+        return confirm(io, t("add.again"), default=False)
+    except EOFError:
+        io.end_line()
+        raise InputError(t("add.eof")) from None
 
 
 # --- show --------------------------------------------------------------------------------------
@@ -334,7 +358,6 @@ def render_story(
 
 def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     """Where the target stands on ``as_of``, with its status word (coloured on a terminal)."""
-    from kxplan.progress import round1
 
     target = progress.target
     status = paint(t(f"status.{progress.status}"), STATUS_STYLES[progress.status], colour)
@@ -348,7 +371,7 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
             goal=format_number(target.goal),
             unit=target.unit or "",
             percent=progress.percent,
-            expected=format_number(round1(progress.expected)),
+            expected=format_places(progress.expected, target.decimals),
             status=status,
         )
     elif target.kind == "milestone":
@@ -419,7 +442,6 @@ def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
     (█ done, ▒ still short of expected, ░ the rest up to the goal), or an activity's entries.
     A milestone has none.
     """
-    from kxplan.progress import round1
 
     target = progress.target
     if target.kind == "milestone":
@@ -436,7 +458,7 @@ def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
         )
         lines.append(t("show.chart_count"))
         for label, row in zip(labels, quarters, strict=True):
-            expect = format_number(round1(row["expected"]))
+            expect = format_places(row["expected"], target.decimals)
             if row["through"] is None:
                 bar = " " * CHART_WIDTH
                 figures = f"— / {expect}  {t('show.not_yet')}"
@@ -521,7 +543,7 @@ def undo(
                 void=done.id,
                 id=entry.id,
                 date=entry.date.isoformat(),
-                summary=summary(store, plan, current),
+                summary=summary(store, plan, current, env.today),
             )
         )
 
