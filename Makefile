@@ -21,8 +21,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/with_postgres.sh $(BIN)/python -m pytest -q
 
+# ruff (lint and format) on everything; mypy on kxplan, strict for the core (pyproject.toml)
 lint: $(STAMP)
-	$(BIN)/ruff check kxplan tests bench
+	$(BIN)/ruff check kxplan tests bench scripts
+	$(BIN)/ruff format --check kxplan tests bench scripts
+	$(BIN)/mypy
 
 # Benchmarks build their own regular install (pip install . into a temporary venv): see bench/.
 bench:

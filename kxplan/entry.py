@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kxplan.errors import InputError
 from kxplan.messages import t
-from kxplan.numbers import decimal_json as number_json
-from kxplan.numbers import format_number as format_amount
-from kxplan.numbers import percent as percent  # re-exported: `record` prints the share done
-from kxplan.numbers import within_places
+from kxplan.normalise import halfwidth, parse_date, plain_amount
+from kxplan.numbers import decimal_json, format_number, within_places
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
+from kxplan.text import NOT_UTF8_RE
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
 if TYPE_CHECKING:
@@ -108,7 +107,6 @@ REASON_LIMIT = 500
 MAX_AMOUNT = Decimal(1_000_000_000)
 """The largest amount: a million such entries still sum inside SQLite's 64-bit integers."""
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # Control characters (kxplan.text): _CONTROL_RE for one-line fields, _NOTE_CONTROL_RE for notes.
 _THOUSAND = Decimal(1000)
@@ -141,14 +139,15 @@ class Draft:
 
 
 class RowProblem(NamedTuple):
-    """One bad row of an input file."""
+    """One bad row of an input file; ``place`` is where in it (``12``, ``Sheet!B12``)."""
 
     file: str
     line: int
     message: str
+    place: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.place or self.line}: {self.message}"
 
 
 def amount_from_milli(milli: int | None) -> Decimal | None:
@@ -170,6 +169,8 @@ def clean_text(
     text = value.strip()
     if not text:
         return None, None
+    if NOT_UTF8_RE.search(text):
+        return None, t("entry.not_utf8", field=name)
     if name == "note":
         text = text.replace("\r\n", "\n")
         if _NOTE_CONTROL_RE.search(text):
@@ -207,6 +208,10 @@ class Checked(NamedTuple):
     evidence: str | None
 
 
+_ParsedDate = tuple[date, str] | str
+"""A date and its ISO text, or the problem with the text (``Validator`` caches both)."""
+
+
 class Validator:
     """Validates entry fields against one plan.
 
@@ -226,7 +231,7 @@ class Validator:
             self.targets[target.id] = target
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
-        self._dates: dict[str, tuple[date, str] | str] = {}
+        self._dates: dict[str, _ParsedDate] = {}
         self._amounts: dict[tuple[str, int, str], int | _Problem | None] = {}
 
     # single fields -------------------------------------------------------------------------
@@ -238,7 +243,25 @@ class Validator:
         found = self.targets.get(text)
         if found is not None:
             return found, None
-        return None, self.unknown_target(text)
+        loose = self._loose_target(text)
+        if isinstance(loose, str):
+            return None, loose
+        return loose[0], None
+
+    def _loose_target(self, text: str) -> tuple[Target, str] | str:
+        """``(target, id as written)`` for an id typed in full-width letters, or written
+        ``id title`` as a template's drop-down gives it; else the problem."""
+        plain = halfwidth(text)
+        found = self.targets.get(plain)
+        if found is not None:
+            return found, plain
+        head, _, rest = plain.partition(" ")
+        found = self.targets.get(head)
+        if found is not None and rest:
+            if " ".join(rest.split()) == " ".join(found.title.split()):
+                return found, head
+            return t("entry.target_title_mismatch", value=text, target=found.id)
+        return self.unknown_target(text)
 
     def unknown_target(self, text: str) -> str:
         """The message for an unknown id, suggesting the nearest current ids."""
@@ -259,7 +282,7 @@ class Validator:
         result = self._date(value or "")
         return result if isinstance(result, str) else result[0]
 
-    def _date(self, text: str) -> tuple[date, str] | str:
+    def _date(self, text: str) -> _ParsedDate:
         cached = self._dates.get(text)
         if cached is not None:
             return cached
@@ -268,19 +291,17 @@ class Validator:
             self._dates[text] = result
         return result
 
-    def _parse_date(self, text: str) -> tuple[date, str] | str:
+    def _parse_date(self, text: str) -> _ParsedDate:
         if not text:
             if self.date_required:
                 return t("entry.date_required")
             if self.today.year != self.year:
                 return t("entry.today_outside_year", today=self.today.isoformat(), year=self.year)
             return self.today, self.today.isoformat()
-        if not _DATE_RE.fullmatch(text):
-            return t("entry.date_format", value=text)
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            return t("entry.date_invalid", value=text)
+        day = parse_date(text)
+        if isinstance(day, tuple):
+            key, fields = day
+            return t(key, **fields)
         if day.year != self.year:
             return t("entry.date_outside_year", value=text, year=self.year)
         if day > self.today:
@@ -294,14 +315,15 @@ class Validator:
 
     def _amount(self, target: Target, text: str) -> int | str | None:
         key = (target.kind, target.decimals, text)
-        result = self._amounts.get(key, _MISSING)
-        if result is _MISSING:
+        try:
+            result = self._amounts[key]
+        except KeyError:
             result = _parse_amount(target.kind, text.strip(), target.decimals)
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[key] = result
-        if result.__class__ is _Problem:
+        if isinstance(result, _Problem):
             return result.message(target)
-        return result  # type: ignore[return-value]
+        return result
 
     # whole entries -------------------------------------------------------------------------
     def row(
@@ -314,30 +336,36 @@ class Validator:
         unit: str,
         by: str,
         evidence: str,
-    ) -> Checked | list[str]:
-        """Validate one entry given as text (``""`` for absent): ``Checked`` or every problem.
+    ) -> Checked | list[tuple[str, str]]:
+        """Validate one entry given as text (``""`` for absent): ``Checked`` or every problem
+        as ``(field, message)``, so an import can point at the cell.
 
         This is the per-row hot path of ``import``: dictionary lookups and cached results,
         one regular-expression search per non-empty text.
         """
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []
         found = self.targets.get(target)
         written = target
         if found is None:
             written = target.strip()
             found = self.targets.get(written)
             if found is None:
-                problems.append(
-                    self.unknown_target(written) if written else t("entry.target_required")
-                )
+                if not written:
+                    problems.append(("target", t("entry.target_required")))
+                else:
+                    loose = self._loose_target(written)
+                    if isinstance(loose, str):
+                        problems.append(("target", loose))
+                    else:
+                        found, written = loose
         when = self._dates.get(day) or self._date(day)
         if when.__class__ is str:
-            problems.append(when)  # type: ignore[arg-type]
+            problems.append(("date", when))
         milli = None
         if found is not None:
             milli = self._amount(found, amount)
             if milli.__class__ is str:
-                problems.append(milli)  # type: ignore[arg-type]
+                problems.append(("amount", milli))
         bad_text = False
         texts = [item, note, unit, by, evidence]
         for index, (name, limit, control) in enumerate(_TEXT_CHECKS):
@@ -347,22 +375,22 @@ class Validator:
                 if "\r" in text:  # CRLF → LF; only a note may keep the LF
                     text = text.replace("\r\n", "\n")
                 if len(text) > limit or control.search(text):
-                    problems.append(_text_problem(name, text))
+                    problems.append((name, _text_problem(name, text)))
                     bad_text = True
                 texts[index] = text
         item, note, unit, by, evidence = texts
         if found is not None and found.kind == "activity" and not note and not bad_text:
-            problems.append(t("entry.note_required", target=found.id))
+            problems.append(("note", t("entry.note_required", target=found.id)))
         if problems:
             return problems
-        assert found is not None
-        day_value, iso = when  # type: ignore[misc]
+        assert found is not None and not isinstance(when, str) and not isinstance(milli, str)
+        day_value, iso = when
         return Checked(
             found,
             written,
             day_value,
             iso,
-            milli,  # type: ignore[arg-type]
+            milli,
             item or None,
             note or None,
             unit or None,
@@ -374,7 +402,7 @@ class Validator:
         """Validate every field: ``(draft, [])`` or ``(None, all problems)``."""
         result = self.row(*[fields.get(name) or "" for name in FIELDS])
         if isinstance(result, list):
-            return None, result
+            return None, [message for _, message in result]
         return draft_from(result), []
 
     def draft(self, fields: Mapping[str, str | None]) -> Draft:
@@ -401,7 +429,6 @@ def draft_from(checked: Checked) -> Draft:
     )
 
 
-_MISSING: Any = object()
 _ITEM_LIMIT = TEXT_LIMITS["item"]
 _NOTE_LIMIT = TEXT_LIMITS["note"]
 _UNIT_LIMIT = TEXT_LIMITS["unit"]
@@ -452,17 +479,20 @@ def _parse_amount(kind: str, text: str, decimals: int = 0) -> int | _Problem | N
         return None
     if not text:
         return 1000
-    if not _AMOUNT_RE.fullmatch(text):
+    plain = plain_amount(text)
+    if plain is None:
+        return _Problem("entry.amount_separator", {"value": text})
+    if not _AMOUNT_RE.fullmatch(plain):
         lowered = text.lower().lstrip("+-")
         if lowered in ("nan", "inf", "infinity", "snan"):
             return _Problem("entry.amount_not_finite", {"value": text})
         return _Problem("entry.amount_not_number", {"value": text})
-    number = Decimal(text)
+    number = Decimal(plain)
     if number <= 0:
         return _Problem("entry.amount_not_positive", {"value": text})
     if number > MAX_AMOUNT:
         return _Problem(
-            "entry.amount_too_large", {"value": text, "limit": format_amount(MAX_AMOUNT)}
+            "entry.amount_too_large", {"value": text, "limit": format_number(MAX_AMOUNT)}
         )
     if not within_places(number, decimals):
         if decimals == 0:
@@ -489,7 +519,7 @@ def repeat_problem(draft: Draft, earlier_id: int) -> str:
     return t("entry.repeat", id=earlier_id, target=draft.target, date=draft.date.isoformat())
 
 
-def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:
+def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
     """An entry as JSON-ready data (the ``log --json`` and ``export --format json`` shape).
 
     ``aliases`` maps old target ids to current ones, so entries show under today's ids.
@@ -499,7 +529,7 @@ def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict:
         "id": entry.id,
         "target": aliases.get(entry.target, entry.target) if aliases else entry.target,
         "date": entry.date.isoformat(),
-        "amount": number_json(entry.amount),
+        "amount": decimal_json(entry.amount),
         "item": entry.item,
         "note": entry.note,
         "unit": entry.unit,

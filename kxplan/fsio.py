@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from kxplan.errors import OutputError
 from kxplan.messages import t
@@ -51,9 +53,75 @@ def fsync_folder(folder: Path) -> None:
         pass
 
 
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """Write ``path`` piece by piece, atomically: the pieces go to a temporary file in the same
+    folder, which replaces ``path`` only when the block ends without an error (an export of
+    any size in bounded memory). On an error ``path`` is untouched and the temporary file gone;
+    an OS failure is ``OutputError``.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    temp_name = None
+    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            stream = os.fdopen(handle, "wb")
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        try:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        finally:
+            _close_quietly(stream)  # after a failure: pending bytes are dropped with the file
+        try:
+            os.chmod(temp_name, _mode_for(path))
+            os.replace(temp_name, path)
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        temp_name = None
+        fsync_folder(folder)
+    finally:
+        if temp_name is not None:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                pass
+
+
+def _close_quietly(stream: BinaryIO) -> None:
+    try:
+        stream.close()
+    except OSError:
+        pass
+
+
+def _write_failed(path: Path, exc: OSError) -> OutputError:
+    return OutputError(t("io.write_failed", path=str(path), reason=exc.strerror or str(exc)))
+
+
 def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
-    """Stage every file, then rename each into place; on any failure nothing is replaced."""
+    """Publish several files together: all replaced, or none (a report's .md and .html).
+
+    Every file is staged (written and synced beside its target) before any is renamed; each
+    previous version is kept under a hard link until all renames succeeded, so a rename that
+    fails half way puts the earlier ones back. A destination that is a device, FIFO or
+    folder is refused before anything is written (``kxplan.paths``). An interruption
+    (Ctrl-C, SIGTERM, SIGHUP) removes the temporary files.
+    """
+    from kxplan.paths import kind
+
+    files = list(files)
+    for path, _ in files:
+        if kind(path) in ("special", "directory"):
+            raise OutputError(t("io.not_regular", path=str(path)))
     staged: list[tuple[str, Path]] = []
+    kept: dict[Path, str | None] = {}  # destination → hard link to its previous version
+    done: list[Path] = []
     current = Path(".")
     try:
         for path, data in files:
@@ -67,19 +135,58 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(temp_name, _mode_for(path))
-        for temp_name, path in staged:
-            current = path
-            os.replace(temp_name, path)
+        if len(staged) > 1:
+            for _, path in staged:
+                kept[path] = _keep_previous(path)
+        try:
+            for temp_name, path in staged:
+                current = path
+                os.replace(temp_name, path)
+                done.append(path)
+        except BaseException:
+            _roll_back(done, kept)
+            raise
         for folder in {path.parent for _, path in staged}:
             fsync_folder(folder)
         staged = []
     except OSError as exc:
-        raise OutputError(
-            t("io.write_failed", path=str(current), reason=exc.strerror or str(exc))
-        ) from None
+        raise _write_failed(current, exc) from None
     finally:
         for temp_name, _ in staged:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                pass
+            _unlink(temp_name)
+        for link in kept.values():
+            if link is not None:
+                _unlink(link)
+
+
+def _keep_previous(path: Path) -> str | None:
+    """A hard link to the file now at ``path`` (None: there is none, or links are impossible)."""
+    if not path.is_file():
+        return None
+    link = str(path.with_name(f".{path.name}.{os.urandom(4).hex()}.old"))
+    try:
+        os.link(path, link)
+    except OSError:
+        return None
+    return link
+
+
+def _roll_back(done: list[Path], kept: dict[Path, str | None]) -> None:
+    """Undo the renames already made: previous versions back, new files removed."""
+    for path in done:
+        previous = kept.get(path)
+        try:
+            if previous is not None:
+                os.replace(previous, path)
+                kept[path] = None
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass

@@ -652,8 +652,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "日期为空；请按 YYYY-MM-DD 格式填写",
     ),
     "entry.date_format": (
-        'date must be written YYYY-MM-DD, not "{value}"',
-        '日期必须写成 YYYY-MM-DD，而不是 "{value}"',
+        'date "{value}" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',
+        '日期 "{value}" 无法识别；请写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日 的形式（后面可带时间）',
+    ),
+    "entry.date_serial": (
+        'date "{value}" is a number (an Excel date serial, i.e. {day}?); format the cell as a date or write it like 2019-07-04',
+        '日期 "{value}" 是一个数字（Excel 的日期序号，即 {day}？）；请把单元格设为日期格式，或写成 2019-07-04 的形式',
     ),
     "entry.date_invalid": (
         "date {value} is not a real date",
@@ -702,6 +706,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.date_future": (
         "{value} is after today ({today}): planned work is not progress; record it on or after the day it is done",
         "{value} 晚于今天（{today}）：计划中的工作不是进展，请在完成当天或之后登记",
+    ),
+    "entry.amount_separator": (
+        'amount "{value}" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200',
+        '数量 "{value}" 中的逗号不是千位分隔符；小数请用小数点（如 2.5），千位写成 1,200',
+    ),
+    "entry.target_title_mismatch": (
+        'target "{value}": the title after the id is not the plan\'s title of {target}; write the id {target} alone or choose it from the list',
+        '目标 "{value}"：编号后的名称与计划中 {target} 的名称不符；请只写编号 {target}，或从下拉列表中选择',
     ),
     "entry.note_required": (
         '{target} is an activity: give a note saying what was done (--note "…" or the note column)',
@@ -819,29 +831,33 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} is not comma-separated; save it as CSV with commas",
         "{file} 不是逗号分隔的；请另存为逗号分隔的 CSV",
     ),
-    "csv.empty_column": (
-        "{file}:1: a header cell is empty; the columns are {columns}",
-        "{file}:1: 表头有空单元格；可用的列为 {columns}",
-    ),
     "csv.unknown_column": (
-        "{file}:1: unknown column {column!r}; the columns are {columns}",
-        "{file}:1: 未知的列 {column!r}；可用的列为 {columns}",
+        "{place}: unknown column {column!r}; the columns are {columns} or their Chinese names (see kxplan import --help)",
+        "{place}: 未知的列 {column!r}；可用的列为 {columns} 或其中文名称（见 kxplan import --help）",
     ),
     "csv.unknown_column_hint": (
-        "{file}:1: unknown column {column!r}; did you mean {hint!r}?",
-        "{file}:1: 未知的列 {column!r}；您是否要写 {hint!r}？",
+        "{place}: unknown column {column!r}; did you mean {hint!r}?",
+        "{place}: 未知的列 {column!r}；您是否要写 {hint!r}？",
     ),
     "csv.duplicate_column": (
-        "{file}:1: column {column!r} appears twice; keep one",
-        "{file}:1: 列 {column!r} 出现两次；只保留一个",
+        "{place}: column {column!r} appears twice; keep one",
+        "{place}: 列 {column!r} 出现两次；只保留一个",
+    ),
+    "csv.duplicate_field": (
+        "{place}: column {column!r} and column {first!r} are both {field}; keep one",
+        "{place}: 列 {column!r} 与列 {first!r} 都是 {field}；只保留一个",
     ),
     "csv.missing_columns": (
-        "{file}:1: missing column(s) {columns}; target and date are required",
-        "{file}:1: 缺少列 {columns}；target 和 date 是必需的",
+        "{place}: missing column(s) {columns}; target and date are required",
+        "{place}: 缺少列 {columns}；目标和日期两列是必需的",
     ),
     "csv.cell_count": (
         "{cells} cells but the header has {columns} columns",
         "有 {cells} 个单元格，但表头有 {columns} 列",
+    ),
+    "import.headerless_value": (
+        "a value in a column without a header; give the column a header or delete the value",
+        "该列没有表头却填了内容；请给这一列加上表头，或删除该内容",
     ),
     "import.duplicate_item": (
         'item "{item}" for {target} is already on line {line}',
@@ -887,8 +903,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "计数目标的数量（默认 1）；里程碑和持续性工作不填。",
     ),
     "help.opt.date": (
-        "When it happened, YYYY-MM-DD (default: today).",
-        "发生日期，YYYY-MM-DD（默认：今天）。",
+        "When it happened: 2019-07-04, 2019/7/4 or 2019年7月4日 (default: today).",
+        "发生日期：2019-07-04、2019/7/4 或 2019年7月4日（默认：今天）。",
     ),
     "help.opt.item": (
         "Name of the counted thing (each item is counted once).",
@@ -923,8 +939,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
-        "Import entries from CSV (columns target,date,amount,item,note,unit,by,evidence); all rows or none, rows imported before are skipped.\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 导入记录（列：target,date,amount,item,note,unit,by,evidence）；要么全部导入要么都不导入，此前导入过的行会跳过。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
+        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+    ),
+    "help.import_columns": (
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
     ),
     "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
     "help.opt.dry_run": (
@@ -1334,6 +1354,93 @@ CATALOG: dict[str, tuple[str, str]] = {
     "text.item_note_sep": ("; ", "；"),
     "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
     "pv.no_such_file": ("no such file", "文件不存在"),
+    # --- paths: what may be read and written (kxplan.paths) ---------------------------------
+    "path.db_not_a_file": (
+        "--db {path} is not a database file (in-memory and URI databases keep nothing); give a file name such as kxplan.db",
+        "--db {path} 不是数据库文件（内存数据库和 URI 不会保存任何内容）；请指定文件名，如 kxplan.db",
+    ),
+    "path.db_special": (
+        "--db {path} is not a regular file (a device, pipe or socket); kxplan keeps its database only in a regular file — give a file name",
+        "--db {path} 不是普通文件（而是设备、管道或套接字）；kxplan 只把数据库保存在普通文件中——请指定文件名",
+    ),
+    "path.db_is_plan": (
+        "--db {path} is the plan file; give the database another file name, such as kxplan.db",
+        "--db {path} 就是计划文件；请为数据库另选文件名，如 kxplan.db",
+    ),
+    "path.not_regular": (
+        "{path} is not a regular file (a device, pipe or socket); kxplan reads and writes only regular files — give a file name",
+        "{path} 不是普通文件（而是设备、管道或套接字）；kxplan 只读写普通文件——请指定文件名",
+    ),
+    "io.not_regular": (
+        "cannot write {path}: it is not a regular file (a device, pipe, socket or folder); nothing was written",
+        "无法写入 {path}：它不是普通文件（而是设备、管道、套接字或文件夹）；未写入任何内容",
+    ),
+    "backup.not_a_file": (
+        "{path} is not a regular file (a device, pipe or socket); give the backup a file name",
+        "{path} 不是普通文件（而是设备、管道或套接字）；请为备份指定文件名",
+    ),
+    "backup.is_plan": (
+        "{path} is the plan file; give the backup another file name",
+        "{path} 就是计划文件；请为备份另选文件名",
+    ),
+    "backup.not_kxplan": (
+        "{path} exists and is not a kxplan database, so even --force does not replace it; give the backup another file name",
+        "{path} 已存在且不是 kxplan 数据库，即使加 --force 也不会替换；请为备份另选文件名",
+    ),
+    "report.out_not_a_file": (
+        "{path} is not a regular file (a device, pipe, socket or folder); remove it or choose another folder with --out",
+        "{path} 不是普通文件（而是设备、管道、套接字或文件夹）；请删除它，或用 --out 另选文件夹",
+    ),
+    "report.out_is_plan": (
+        "{path} is the plan file; choose another folder with --out",
+        "{path} 就是计划文件；请用 --out 另选文件夹",
+    ),
+    "report.out_is_database": (
+        "{path} is the kxplan database; choose another folder with --out",
+        "{path} 是 kxplan 数据库；请用 --out 另选文件夹",
+    ),
+    "plan.is_directory": (
+        "plan file {path} is a directory; give a YAML file with --plan",
+        "计划文件 {path} 是目录；请用 --plan 指定 YAML 文件",
+    ),
+    "plan.not_regular": (
+        "plan file {path} is not a regular file (a device, pipe or socket); give a YAML file with --plan",
+        "计划文件 {path} 不是普通文件（而是设备、管道或套接字）；请用 --plan 指定 YAML 文件",
+    ),
+    "plan.too_large": (
+        "plan file {path} is larger than {limit}; a plan is at most {limit} — split it, or check that --plan names the plan",
+        "计划文件 {path} 超过 {limit}；计划最大为 {limit}——请拆分，或确认 --plan 指定的是计划文件",
+    ),
+    "pv.too_many_values": (
+        "the plan has more than {limit} YAML values; a plan is far smaller — check that this is the plan file",
+        "计划中的 YAML 值超过 {limit} 个；计划远没有这么大——请确认这是计划文件",
+    ),
+    "pv.too_many_targets": (
+        "the plan has {count} targets, more than the {limit} kxplan tracks; split it into several plans",
+        "计划有 {count} 个目标，超过 kxplan 可跟踪的 {limit} 个；请拆分为多个计划",
+    ),
+    "io.stdout_failed": (
+        "cannot write to standard output ({reason}); nothing was changed — run again with output to a file or terminal",
+        "无法写入标准输出（{reason}）；未作任何改动——请把输出重定向到文件或终端后重试",
+    ),
+    "error.after_commit": (
+        "saved, but afterwards",
+        "已保存，但随后",
+    ),
+    "record.stored": ("#{id} recorded ({target})", "#{id} 已登记（{target}）"),
+    "void.stored": ("#{id} voided (void #{void})", "#{id} 已作废（作废编号 #{void}）"),
+    "entry.not_utf8": (
+        "{field} holds bytes that are not UTF-8 text (a terminal or script in another encoding); type it again in UTF-8",
+        "{field} 含有不是 UTF-8 文本的字节（终端或脚本使用了其他编码）；请用 UTF-8 重新输入",
+    ),
+    "csv.not_regular": (
+        "{file} is not a regular file (a device, pipe or socket); save the data to a .csv file and import that",
+        "{file} 不是普通文件（而是设备、管道或套接字）；请把数据保存为 .csv 文件再导入",
+    ),
+    "csv.too_large": (
+        "{file} is larger than {limit}, the most one import reads; split it into several files",
+        "{file} 超过 {limit}（单次导入的上限）；请拆分为多个文件",
+    ),
     # --- labels --------------------------------------------------------------------------------
     "label.section_heading": ("Section {n}: {title}", "{n}、{title}"),
     "label.or_more": (" or more", "以上"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -36,6 +36,12 @@ DEFAULT_BEHIND = Decimal("0.25")
 #: The largest goal or schedule value, and the most decimals one may have: entries are stored
 #: in integer thousandths, and progress arithmetic stays exact well inside these bounds.
 MAX_GOAL = Decimal(10) ** 12
+MAX_PLAN_BYTES = 1 << 20
+"""The largest plan file read (1 MiB; the 2019 plan is 19 KiB): every command parses it."""
+MAX_YAML_EVENTS = 100_000
+"""The most YAML events (values, keys, lists) read; 2,000 targets need about 30,000."""
+MAX_TARGETS = 2000
+"""The most targets a plan may have (the 2019 plan has 43): every command parses the plan."""
 GOAL_DECIMALS = 3
 _GOAL_QUANTUM = Decimal(1).scaleb(-GOAL_DECIMALS)
 
@@ -120,7 +126,7 @@ class Target:
         """Every id entries of this target may be stored under: the current one, then the old ones."""
         return (self.id, *self.renamed_from)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The target as plain JSON-ready data (``plan show --json``; ``show --json`` adds to it)."""
         return {
             "id": self.id,
@@ -193,7 +199,7 @@ class Plan:
         """Old target ids (``renamed_from``) mapped to the current id."""
         return {old: target.id for target in self.targets() for old in target.renamed_from}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The plan model as plain JSON-ready data, in plan order."""
         return {
             "plan": {
@@ -213,7 +219,7 @@ class Plan:
         }
 
 
-def _point_dict(point: Point) -> dict:
+def _point_dict(point: Point) -> dict[str, Any]:
     return {
         "number": point.number,
         "title": point.title,
@@ -251,14 +257,24 @@ def load(path: str | Path) -> Plan:
 
 def check(path: str | Path) -> tuple[Plan | None, list[Problem]]:
     """Validate a plan file: the plan (None when unusable) and every problem found."""
+    from kxplan.errors import InputError
+    from kxplan.paths import read_input
+
     name = str(path)
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise PlanError(t("plan.not_found", path=name)) from None
-    except OSError as exc:
-        raise PlanError(t("plan.unreadable", path=name, reason=exc.strerror or exc)) from None
+        data = read_input(Path(path), MAX_PLAN_BYTES, _READ_REFUSALS)
+    except InputError as exc:
+        raise PlanError(exc.message) from None
     return parse(data, name)
+
+
+_READ_REFUSALS = {
+    "missing": "plan.not_found",
+    "directory": "plan.is_directory",
+    "special": "plan.not_regular",
+    "too_large": "plan.too_large",
+    "unreadable": "plan.unreadable",
+}
 
 
 def parse(data: bytes, name: str) -> tuple[Plan | None, list[Problem]]:
@@ -299,6 +315,12 @@ def parse(data: bytes, name: str) -> tuple[Plan | None, list[Problem]]:
     builder.problems.extend(refused)
     plan = builder.plan(root)
     problems = builder.problems
+    if plan is not None:
+        targets = sum(len(point.targets) for section in plan.sections for point in section.points)
+        if targets > MAX_TARGETS:
+            problems.append(
+                Problem(name, 1, 1, t("pv.too_many_targets", count=targets, limit=MAX_TARGETS))
+            )
     if problems or plan is None:
         return None, _sorted(problems)
     return dataclasses.replace(plan, path=name, digest=hashlib.sha256(data).hexdigest()), []
@@ -363,10 +385,13 @@ def _scan_events(text: str) -> list[_Refusal]:
 
     Raises ``yaml.MarkedYAMLError`` for a syntax error.
     """
-    found = []
-    for event in yaml.parse(text, Loader=_SafeComposer):
+    found: list[_Refusal] = []
+    for count, event in enumerate(yaml.parse(text, Loader=_SafeComposer)):
         mark = event.start_mark
-        line, column = mark.line + 1, mark.column + 1
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if count > MAX_YAML_EVENTS:  # stop before composing a document no plan needs
+            message = t("pv.too_many_values", limit=MAX_YAML_EVENTS)
+            return [*found, _Refusal(line, column, None, message)]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             found.append(_Refusal(line, column, None, t("pv.alias")))
         tag = getattr(event, "tag", None)
@@ -406,7 +431,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
 def _shape(node: Node) -> str:
     """A scalar's text, or a short stand-in for a list or mapping, for messages."""
     if isinstance(node, ScalarNode):
-        return node.value.strip()
+        text: str = node.value
+        return text.strip()
     return "[…]" if isinstance(node, SequenceNode) else "{…}"
 
 
@@ -498,8 +524,8 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             self.add(node, t("pv.expected_text", field=name))
             return None
+        value: str = node.value
         if _plain(node) and node.tag != _STR:
-            value = node.value
             if node.tag == _NULL:
                 if required:
                     self.add(node, t("pv.empty_value", field=name))
@@ -510,7 +536,7 @@ class _Builder:
             else:
                 self.add(node, t("pv.yaml11_number", field=name, value=value))
             return None
-        value = node.value.strip()
+        value = value.strip()
         if not value:
             if required:
                 self.add(node, t("pv.empty_value", field=name))

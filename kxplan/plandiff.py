@@ -128,7 +128,7 @@ class _Differ:
 
     def lost(self, target: Target) -> tuple[str, ...]:
         """The ids recorded for an old target that nothing in the new plan covers."""
-        return tuple(i for i in (target.id, *target.renamed_from) if i not in self.covered)
+        return tuple(i for i in target.ids if i not in self.covered)
 
     # ordering ---------------------------------------------------------------------------
     def run(self) -> list[Change]:
@@ -204,7 +204,7 @@ class _Differ:
             alias
             for old_id, new_id in self.merged.items()
             if new_id == target.id
-            for alias in (old_id, *self.old_targets[old_id].renamed_from)
+            for alias in self.old_targets[old_id].ids
         }
         for name in TARGET_FIELDS:
             before, after = getattr(base, name), getattr(target, name)

@@ -23,14 +23,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kxplan.entry import DailyTotal, Entry
-from kxplan.numbers import decimal_json, percent
-from kxplan.numbers import round1 as round1  # callers round with progress.round1
+from kxplan.numbers import decimal_json, percent, round1
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Point, Section, Target
@@ -126,13 +125,15 @@ _QUARTER_RE = re.compile(r"(?:([0-9]{4})-?)?q([1-4])")
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def parse_quarter(text: str, plan_year: int, today: date) -> tuple[int, int] | None:
+def parse_quarter(text: str, plan_year: int, today: date | None = None) -> tuple[int, int] | None:
     """``2019Q2``, ``2019-Q2``, ``Q2`` (the plan's year), ``current`` or ``previous`` → (year, q).
 
-    None when ``text`` is none of these; the caller says so.
+    The one quarter parser (``report --quarter``, ``log --quarter``). ``current`` and
+    ``previous`` are quarters of ``today``; without ``today`` they are not accepted. None when
+    ``text`` is none of these; the caller says so.
     """
     value = text.strip().lower()
-    if value in ("current", "previous"):
+    if today is not None and value in ("current", "previous"):
         year, quarter = today.year, quarter_of(today)
         if value == "previous":
             year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
@@ -444,7 +445,62 @@ def _count_progress(
     )
 
 
-def to_json(summary: Summary) -> dict:
+@dataclass(frozen=True)
+class QuarterFigures:
+    """One quarter of a target's year as ``show`` tells it.
+
+    ``through`` is the last day counted (None for a quarter after ``as_of``'s, which has no
+    figures but its expected pace); ``entries`` counts the quarter's live entries. For a count
+    target: ``amount`` recorded in the quarter, ``cumulative`` since 1 January, ``expected``
+    pace at ``through`` (or at the quarter's end when not reached); None for other kinds.
+    """
+
+    quarter: str
+    start: date
+    end: date
+    through: date | None
+    entries: int | None
+    amount: Decimal | None = None
+    cumulative: Decimal | None = None
+    expected: Decimal | None = None
+
+
+def quarter_figures(
+    progress: TargetProgress, totals: Iterable[DailyTotal], as_of: date
+) -> tuple[QuarterFigures, ...]:
+    """Per quarter of ``as_of``'s year: dates, last day counted, entries, amounts, expected pace.
+
+    ``totals`` are the target's daily totals up to ``as_of``. The quarter holding ``as_of`` is
+    counted, and its expected pace taken, up to ``as_of``.
+    """
+    target = progress.target
+    current = quarter_of(as_of)
+    days = list(totals)
+    rows = []
+    for quarter in range(1, 5):
+        start, end = quarter_bounds(as_of.year, quarter)
+        through = None if quarter > current else min(end, as_of)
+        count = sum(total.count for total in days if start <= total.date <= end)
+        row = QuarterFigures(
+            quarter=f"{as_of.year}Q{quarter}",
+            start=start,
+            end=end,
+            through=through,
+            entries=None if through is None else count,
+        )
+        if target.kind == "count":
+            row = replace(row, expected=expected(target, through or end))
+            if through is not None:
+                row = replace(
+                    row,
+                    amount=progress.quarter_amounts[quarter - 1],
+                    cumulative=progress.cumulative[quarter - 1],
+                )
+        rows.append(row)
+    return tuple(rows)
+
+
+def to_json(summary: Summary) -> dict[str, Any]:
     """The summary as JSON-ready data in plan order (the ``kxplan status --json`` shape).
 
     ``summary`` counts targets per status and ``colours`` per colour; ``warnings`` lists the
@@ -484,7 +540,7 @@ def _rounded(value: Decimal | None) -> int | float | None:
     return None if value is None else decimal_json(round1(value))
 
 
-def _target_json(progress: TargetProgress) -> dict:
+def _target_json(progress: TargetProgress) -> dict[str, Any]:
     target = progress.target
     return {
         "id": target.id,
@@ -514,13 +570,12 @@ def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:
     Only tests call it: they build totals from plain entries without a database, and check
     ``Store.daily_totals`` against it. The commands always read the store's aggregate.
     """
-    sums: dict[tuple[str, date], list] = {}
+    sums: dict[tuple[str, date], tuple[Decimal, int]] = {}
     for entry in entries:
         if entry.void is not None:
             continue
-        cell = sums.setdefault((entry.target, entry.date), [Decimal(0), 0])
-        cell[0] += entry.amount or Decimal(0)
-        cell[1] += 1
+        amount, count = sums.get((entry.target, entry.date), (Decimal(0), 0))
+        sums[entry.target, entry.date] = (amount + (entry.amount or Decimal(0)), count + 1)
     return [
         DailyTotal(target, day, amount, count)
         for (target, day), (amount, count) in sorted(sums.items())

@@ -110,9 +110,9 @@ when it is an http/https URL, else ``""``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -160,7 +160,16 @@ class ReportStore(Protocol):
         self, year: int, *, as_of: date | None = None, known_at: str | None = None
     ) -> list[DailyTotal]: ...
 
-    def entries(self, year: int, **filters: Any) -> list[Entry]: ...
+    def entries(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]: ...
 
     def voids(
         self,
@@ -269,7 +278,7 @@ def load_report_data(
         for target in plan.targets():
             entries[target.id] = store.entries(
                 year,
-                targets=[target.id, *target.renamed_from],
+                targets=target.ids,
                 date_from=start,
                 date_to=as_of,
                 known_at=known_at,
@@ -681,31 +690,31 @@ def _target_row(
     progress: TargetProgress, as_of: date, quarter_entries: int, quarter_amount: Decimal
 ) -> TargetRow:
     target = progress.target
-    common = {
-        "id": target.id,
-        "kind": target.kind,
-        "title": target.title,
-        "status": progress.status,
-        "status_label": status_label(progress.status),
-        "colour": COLOURS[progress.status],
-        "goal_text": goal_text(target, "report.goal_count"),
-        "quarter_entries": quarter_entries,
-        "last_entry": progress.last_entry.isoformat() if progress.last_entry else "",
-    }
+    common = TargetRow(
+        id=target.id,
+        kind=target.kind,
+        title=target.title,
+        status=progress.status,
+        status_label=status_label(progress.status),
+        colour=COLOURS[progress.status],
+        goal_text=goal_text(target, "report.goal_count"),
+        quarter_entries=quarter_entries,
+        last_entry=progress.last_entry.isoformat() if progress.last_entry else "",
+    )
     if target.kind == "milestone":
-        return TargetRow(
-            **common,
+        return replace(
+            common,
             due=target.due.isoformat() if target.due else "",
             done_on=progress.done_on.isoformat() if progress.done_on else "",
         )
     if target.kind != "count" or target.goal is None:
-        return TargetRow(**common)
+        return common
     goal = target.goal
     actual = progress.actual or Decimal(0)
     expected = progress.expected or Decimal(0)
     done = progress.percent if progress.percent is not None else percent(actual, goal)
-    return TargetRow(
-        **common,
+    return replace(
+        common,
         goal=format_number(goal),
         unit=target.unit or "",
         quarter_amount=format_number(quarter_amount),

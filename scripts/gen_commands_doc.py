@@ -18,14 +18,13 @@ def render() -> str:
     """The Markdown command reference, built from the click command tree."""
     os.environ["KXPLAN_LANG"] = "en"
     sys.argv = ["kxplan", "--lang", "en"]
-    import typer
 
-    from kxplan.cli import app, i18n
+    from kxplan.cli import command_tree, i18n
     from kxplan.messages import set_language
 
     set_language("en")
     i18n.install()
-    root = typer.main.get_command(app)
+    root = command_tree()
     i18n.localise_completion_options(root)
     lines = [
         "# Command reference",
@@ -61,6 +60,10 @@ def render() -> str:
             for opts, help_text in rows:
                 cell = help_text.replace("|", "\\|").replace("\n", " ")
                 lines.append(f"| `{opts}` | {cell} |")
+            lines.append("")
+        epilog = (getattr(command, "epilog", None) or "").strip()
+        if epilog:  # e.g. import's table of column names: indented lines become a code block
+            lines.append(epilog.replace("\n  ", "\n    "))
             lines.append("")
         subcommands = getattr(command, "commands", {})
         for sub_name in sorted(subcommands):

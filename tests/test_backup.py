@@ -75,6 +75,17 @@ def test_an_existing_dest_is_refused_unless_force(
         f"error: {dest} already exists; choose another file name, or replace it with --force\n"
     )
     assert dest.read_bytes() == b"an older backup"
+    # --force replaces an earlier backup (a kxplan database), never a file of another kind
+    result = kx("backup", str(dest), "--force")
+    assert result.exit_code == ExitCode.PROBLEMS
+    assert result.stderr == (
+        f"error: {dest} exists and is not a kxplan database, so even --force does not replace"
+        " it; give the backup another file name\n"
+    )
+    assert dest.read_bytes() == b"an older backup"
+    dest.unlink()
+    assert kx("backup", str(dest)).exit_code == 0
+    assert kx("record", "p1.visits", "2").exit_code == 0
     result = kx("backup", str(dest), "--force")
     assert result.exit_code == 0, result.output
     assert rows(dest) == rows(recorded)
@@ -85,14 +96,16 @@ def test_a_failed_backup_keeps_the_previous_one(
     kx: Callable[..., Any], db: Path, tmp_path: Path
 ) -> None:
     dest = tmp_path / "backup.db"
-    dest.write_bytes(b"yesterday's backup")
+    assert kx("record", "p1.visits", "2").exit_code == 0
+    assert kx("backup", str(dest)).exit_code == 0
+    yesterday = dest.read_bytes()
     damage(db)
     result = kx("backup", str(dest), "--force")
     assert result.exit_code == ExitCode.IO
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: the backup copy failed verification (")
     assert line.endswith(f"), so {dest} was not written; run: kxplan check")
-    assert dest.read_bytes() == b"yesterday's backup"
+    assert dest.read_bytes() == yesterday
     assert leftovers(tmp_path) == []
 
 

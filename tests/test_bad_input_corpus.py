@@ -35,7 +35,7 @@ from conftest import DATA, SMALL_PLAN
 from typer.testing import CliRunner
 
 CORPUS = DATA / "corpus"
-CATEGORIES = ("cli", "csv", "db", "plan")
+CATEGORIES = ("cli", "csv", "db", "plan", "env")
 CASES = sorted(
     (path.parent.name, path.stem)
     for category in CATEGORIES
@@ -56,6 +56,8 @@ ENV: dict[str, str | None] = {
     "COLUMNS": "100",
 }
 _REPEAT = re.compile(r"\{(\d+)\*(.)\}")
+_BYTE = re.compile(r"\{byte:([0-9a-f]{2})\}")  # a byte that is not UTF-8, as Python sees it
+NOBODY = 65534
 SEED = 2019
 TODAY = date(2019, 5, 10)
 
@@ -170,6 +172,7 @@ def expand(value: Any, names: dict[str, str]) -> Any:
     if not isinstance(value, str):
         return value
     text = _REPEAT.sub(lambda m: m.group(2) * int(m.group(1)), value)
+    text = _BYTE.sub(lambda m: bytes.fromhex(m.group(1)).decode("utf-8", "surrogateescape"), text)
     for key, replacement in names.items():
         text = text.replace("{" + key + "}", replacement)
     return text
@@ -180,8 +183,26 @@ def snapshot(folder: Path) -> dict[str, str]:
     state = {}
     for path in sorted(folder.rglob("*")):
         key = str(path.relative_to(folder))
-        state[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_dir():
+            state[key] = "dir"
+        elif not path.is_file():  # a FIFO or socket: never read (it would block)
+            state[key] = f"special {path.stat().st_mode:o}"
+        else:
+            state[key] = hashlib.sha256(path.read_bytes()).hexdigest()
     return state
+
+
+def entry_count(db: Path) -> int:
+    """How many rows (entries and voids) the database at ``db`` holds (0 when there is none)."""
+    if not db.is_file() or db.stat().st_size == 0:
+        return 0
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            "SELECT (SELECT count(*) FROM entries) + (SELECT count(*) FROM voids)"
+        ).fetchone()[0]
+    finally:
+        conn.close()
 
 
 class Prepared:
@@ -191,7 +212,7 @@ class Prepared:
         self.folder = folder
         db = folder / "kxplan.db"
         names = {"tmp": str(folder), "data": str(DATA), "plan": str(SMALL_PLAN), "db": str(db)}
-        if case.get("db_path"):
+        if case.get("db_path") is not None:
             db = Path(expand(case["db_path"], names))
             names["db"] = str(db)
         self.db = db
@@ -206,7 +227,15 @@ class Prepared:
                 shutil.copyfile(DATA / spec["copy"], path)
             elif spec.get("dir"):
                 path.mkdir()
+            elif spec.get("fifo"):
+                os.mkfifo(path)
+            elif "symlink" in spec:
+                path.symlink_to(spec["symlink"])
+            if "mode" in spec:
+                path.chmod(int(str(spec["mode"]), 8))
         MAKERS[case.get("db", "fresh")](db)
+        if case.get("user") and db.is_file():
+            os.chown(db, NOBODY, NOBODY)  # the clerk's own database; the hostility is elsewhere
         plan = case.get("plan", "{plan}")
         prefix = ["--plan", expand(plan, names)] if plan is not None else []
         prefix += ["--db", str(db)]
@@ -214,16 +243,25 @@ class Prepared:
         self.env = {**ENV, **expand(case.get("env") or {}, names)}
         self.exit = case["exit"]
         self.lines = case.get("lines", 1)
+        self.stored = case.get("stored", 0)
+        self.stdout_mode = case.get("stdout")
+        self.user = case.get("user")
+        self.process_only = bool(case.get("process") or self.stdout_mode or self.user)
         self.stderr = expand(case.get("stderr"), names)
         escaped = {key: re.escape(value) for key, value in names.items()}
         self.stderr_re = expand(case.get("stderr_re"), escaped)
-        assert self.exit != 0 and (self.stderr is None) != (self.stderr_re is None), case
+        # exit 0 only for a command that stored something whatever happened to its output
+        assert self.exit != 0 or self.stored, case
+        assert self.lines == 0 or (self.stderr is None) != (self.stderr_re is None), case
+        self.entries_before = entry_count(self.db) if self.stored else 0
 
     def check(self, code: int, stderr: str, stdout: str, how: str) -> None:
         assert "Traceback" not in stderr + stdout, f"{how}: a traceback\n{stderr}"
         lines = [line for line in stderr.splitlines() if line.strip()]
         assert code == self.exit, f"{how}: exit {code}, expected {self.exit}\n{stderr}"
         assert len(lines) == self.lines, f"{how}: {len(lines)} stderr lines\n{stderr}"
+        if not self.lines:
+            return
         last = lines[-1]
         if self.stderr is not None:
             assert last == self.stderr, how
@@ -257,9 +295,123 @@ def test_the_corpus_has_40_cases_or_more_across_the_four_categories() -> None:
         case = load_case(category, name)
         assert set(case) <= {
             "what", "argv", "plan", "db", "db_path", "files", "env", "exit", "stderr",
-            "stderr_re", "lines", "binary", "xfail",
+            "stderr_re", "lines", "binary", "xfail", "stdout", "process", "user", "stored",
+            "class",
         }, (category, name)  # fmt: skip
+        assert case.get("stdout") in (None, "closed", "full", "broken"), (category, name)
+        assert case.get("user") in (None, "nobody"), (category, name)
         assert case.get("what") and case.get("db", "fresh") in MAKERS, (category, name)
+
+
+def _unchanged(prepared: Prepared, before: dict[str, str], how: str) -> None:
+    """Nothing changed — or, for a case that stores, exactly ``stored`` more entries."""
+    after = snapshot(prepared.folder)
+    if prepared.stored:
+        assert entry_count(prepared.db) == prepared.entries_before + prepared.stored, how
+        companions = {prepared.db.name + suffix for suffix in ("", "-wal", "-shm")}
+        after = {k: v for k, v in after.items() if k not in companions}
+        before = {k: v for k, v in before.items() if k not in companions}
+    assert after == before, f"files changed ({how})"
+
+
+def _run_process(prepared: Prepared, folder: Path) -> subprocess.CompletedProcess[str]:
+    """The installed kxplan in a real process, with stdout closed, full or a broken pipe."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KXPLAN_")}
+    env.update({k: v for k, v in prepared.env.items() if v is not None})
+    stdout: Any = subprocess.PIPE
+    preexec = None
+    reader = writer = None
+    if prepared.stdout_mode == "full":
+        stdout = open(os.devnull if not Path("/dev/full").exists() else "/dev/full", "wb")  # noqa: SIM115
+    elif prepared.stdout_mode == "broken":
+        reader, writer = os.pipe()
+        os.close(reader)  # nobody will ever read: the first write fails with EPIPE
+        stdout = writer
+    elif prepared.stdout_mode == "closed":
+        stdout = subprocess.DEVNULL
+
+        def preexec() -> None:
+            os.close(1)
+
+    extra: dict[str, Any] = {}
+    command = [str(KXPLAN)]
+    if prepared.user == "nobody":
+        extra = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
+        command = _nobody_command() or command
+    try:
+        return subprocess.run(
+            [*command, *prepared.argv],
+            env=env,
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            preexec_fn=preexec,
+            text=True,
+            errors="surrogateescape",
+            timeout=60,
+            check=False,
+            **extra,
+        )
+    finally:
+        if writer is not None:
+            os.close(writer)
+        if hasattr(stdout, "close"):
+            stdout.close()
+
+
+def _case_folder(case: dict[str, Any], tmp_path: Path) -> Path:
+    """The case's folder: under pytest's tmp_path, or a world-readable one for ``user:``."""
+    if not case.get("user"):
+        folder = tmp_path / "case"
+        folder.mkdir()
+        return folder
+    if os.geteuid() != 0:
+        pytest.skip("running a case as another user needs root")
+    if _nobody_command() is None:
+        pytest.skip("no Python interpreter an unprivileged user may run has kxplan here")
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="kxplan-case-", dir="/tmp"))
+    folder.chmod(0o777)
+    _USER_FOLDERS.append(folder)
+    return folder
+
+
+_USER_FOLDERS: list[Path] = []
+_LAUNCH = (
+    "import site, sys; site.addsitedir(sys.argv.pop(1)); sys.argv[0] = 'kxplan'; "
+    "from kxplan.__main__ import main; main()"
+)
+
+
+def _nobody_command() -> list[str] | None:
+    """How the unprivileged user runs kxplan: the installed script if it may, else the same
+    Python version from the system with this environment's packages (the venv's interpreter
+    may live under /root, which only root may enter)."""
+    import site
+    import sysconfig
+
+    for python in (sys.executable, f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}"):
+        real = Path(os.path.realpath(python))
+        reachable = all(p.stat().st_mode & 0o001 for p in real.parents if p != Path("/"))
+        if real.exists() and reachable and real.stat().st_mode & 0o001:
+            packages = sysconfig.get_paths()["purelib"] if site.ENABLE_USER_SITE is not None else ""
+            probe = subprocess.run(
+                [python, "-c", _LAUNCH, packages, "--version"],
+                user=NOBODY, group=NOBODY, extra_groups=[],
+                capture_output=True, check=False, cwd="/tmp",
+            )  # fmt: skip
+            if probe.returncode == 0:
+                return [python, "-c", _LAUNCH, packages]
+    return None
+
+
+@pytest.fixture
+def user_folders() -> Iterator[None]:
+    yield
+    while _USER_FOLDERS:
+        shutil.rmtree(_USER_FOLDERS.pop(), ignore_errors=True)
 
 
 @pytest.mark.parametrize(("category", "name"), _params())
@@ -267,6 +419,7 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     category: str,
     name: str,
     unmount: None,
+    user_folders: None,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     keep_language: None,
@@ -274,32 +427,28 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     from kxplan.cli import app
 
     case = load_case(category, name)
-    folder = tmp_path / "case"
-    folder.mkdir()
+    folder = _case_folder(case, tmp_path)
     prepared = Prepared(case, folder)
     monkeypatch.chdir(folder)  # no plans/ here: the plan is only ever the one given
     before = snapshot(folder)
     outside = None if prepared.db.is_relative_to(folder) else prepared.db.exists()
+    if prepared.process_only:
+        done = _run_process(prepared, folder)
+        prepared.check(done.returncode, done.stderr, done.stdout or "", "installed kxplan")
+        _unchanged(prepared, before, "installed kxplan")
+        if outside is not None:
+            assert prepared.db.exists() == outside
+        return
     result = CliRunner().invoke(app, prepared.argv, env=prepared.env, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         trace = "".join(traceback.format_exception(result.exception))
         pytest.fail(f"an exception escaped the CLI:\n{trace}")
     prepared.check(result.exit_code, result.stderr, result.stdout, "CliRunner")
-    assert snapshot(folder) == before, "files changed"
+    _unchanged(prepared, before, "CliRunner")
     if outside is not None:
         assert prepared.db.exists() == outside
 
     if case.get("binary"):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KXPLAN_")}
-        env.update({k: v for k, v in prepared.env.items() if v is not None})
-        done = subprocess.run(
-            [str(KXPLAN), *prepared.argv],
-            env=env,
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        prepared.check(done.returncode, done.stderr, done.stdout, "installed kxplan")
-        assert snapshot(folder) == before, "files changed (installed kxplan)"
+        done = _run_process(prepared, folder)
+        prepared.check(done.returncode, done.stderr, done.stdout or "", "installed kxplan")
+        _unchanged(prepared, before, "installed kxplan")

@@ -16,10 +16,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import typer.main
 
 from kxplan import messages
-from kxplan.cli import app, completion
+from kxplan.cli import command_tree, completion
 
 PLAN = Path(__file__).parent / "data" / "clerk" / "plan.yaml"
 KXPLAN = Path(sys.executable).with_name("kxplan")
@@ -206,7 +205,7 @@ def test_quarters_points_and_sections() -> None:
 
 
 def test_the_clerk_commands_are_wired() -> None:
-    command = typer.main.get_command(app)
+    command = command_tree()
     for name in ("add", "show"):
         sub = command.commands[name]  # type: ignore[attr-defined]
         target = next(p for p in sub.params if p.name == "target")
@@ -214,7 +213,7 @@ def test_the_clerk_commands_are_wired() -> None:
 
 
 def _wired(command_name: str, param_name: str) -> bool:
-    command = typer.main.get_command(app).commands[command_name]  # type: ignore[attr-defined]
+    command = command_tree().commands[command_name]  # type: ignore[attr-defined]
     param = next(p for p in command.params if p.name == param_name)
     return param._custom_shell_complete is not None
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import typer.main
 from typer.testing import CliRunner
 
-from kxplan.cli import app
+from kxplan.cli import COMMANDS as REGISTRY
+from kxplan.cli import app, command_tree
 from kxplan.messages import get_language, set_language
 
 
@@ -25,7 +25,7 @@ def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
             yield from walk(command.get_command(context, name), (*path, name))
 
 
-COMMANDS = list(walk(typer.main.get_command(app)))
+COMMANDS = list(walk(command_tree()))
 IDS = [" ".join(path) or "kxplan" for path, _ in COMMANDS]
 
 
@@ -104,3 +104,36 @@ def test_command_help_has_an_example(path: tuple[str, ...], command: Any) -> Non
     """Issue 9: every command's help ends with an example a clerk can copy."""
     help_text = command.help or ""
     assert "Example:" in help_text or "示例：" in help_text, f"kxplan {' '.join(path)}"
+
+
+_SAME_HELP_PROBE = """\
+import sys
+from kxplan.messages import set_language, t
+set_language(sys.argv[1])
+from kxplan.cli import COMMANDS, command_tree
+root = command_tree()
+assert list(root.commands) == [*COMMANDS], (list(root.commands), [*COMMANDS])
+for name in COMMANDS:
+    assert root.commands[name].help == t("help." + name), name
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_lazy_listing_shows_each_commands_own_help(lang: str) -> None:
+    """`kxplan --help` lists commands without loading them, from ``t("help.<name>")``: that
+    must be the help each command declares, and ``COMMANDS`` must hold every command in order."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _SAME_HELP_PROBE, lang], capture_output=True, text=True, check=False
+    )
+    assert result.stdout == "ok\n", result.stderr
+
+
+def test_kxplan_help_lists_the_commands_in_order() -> None:
+    listed = CliRunner().invoke(app, ["--help"], env={"KXPLAN_LANG": "en", "COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    rows = [line.split() for line in listed.stdout.splitlines() if line.startswith("│ ")]
+    assert [row[1] for row in rows if row[1] in REGISTRY] == list(REGISTRY)

@@ -458,7 +458,7 @@ def test_missing_and_unreadable_files_raise(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="does not exist") as raised:
         check(tmp_path / "nope.yaml")
     assert raised.value.problems == []
-    with pytest.raises(PlanError, match="cannot read"):
+    with pytest.raises(PlanError, match="is a directory; give a YAML file"):
         check(tmp_path)
 
 
@@ -477,7 +477,7 @@ def test_plan_check_reports_unreadable_files_and_checks_the_others(tmp_path: Pat
     lines = result.stdout.splitlines()
     assert lines[:2] == [
         f"{missing}:1:1: no such file",
-        f"{folder}:1:1: cannot read {folder}: Is a directory",
+        f"{folder}:1:1: plan file {folder} is a directory; give a YAML file with --plan",
     ]
     assert [line.split(":", 1)[0] for line in lines[2:]] == [
         str(BAD / "goal-not-positive.yaml")

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kxplan import messages
-from kxplan.cli import app
+from kxplan.cli import COMMANDS, app
 from kxplan.cli.env import Env
 from kxplan.cli.term import cell_width, fold
 from kxplan.entry import Draft
@@ -502,15 +502,15 @@ print("HEAVY", *sorted(set({heavy!r}) & set(sys.modules)), file=sys.stderr)
 """
 
 
-def imported_heavy(args: list[str], plan: Path, db: Path) -> str:
-    """Run ``kxplan ARGS`` in a fresh interpreter; the heavy modules loaded by the end."""
+def imported_heavy(args: list[str], plan: Path, db: Path, watch: tuple[str, ...] = HEAVY) -> str:
+    """Run ``kxplan ARGS`` in a fresh interpreter; which of ``watch`` were loaded by the end."""
     import os
     import subprocess
     import sys
 
     env = {**os.environ, "KXPLAN_PLAN": str(plan), "KXPLAN_DB": str(db), "NO_COLOR": "1"}
     env |= {"KXPLAN_TODAY": "2019-06-30", "KXPLAN_LANG": "en", "KXPLAN_BY": "clerk"}
-    code = _PROBE.format(args=args, heavy=HEAVY)
+    code = _PROBE.format(args=args, heavy=watch)
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
     )
@@ -526,3 +526,28 @@ def test_status_imports_no_rich_jinja2_sqlite_utils_or_psycopg(small_db: Path) -
 def test_record_imports_no_rich_jinja2_sqlite_utils_or_psycopg(small_db: Path) -> None:
     args = ["record", "p1.stations", "2", "--date", "2019-06-01", "--item", "A station"]
     assert imported_heavy(args, SMALL, small_db) == ""
+
+
+#: The modules that register commands: a command imports only its own (the lazy command tree).
+COMMAND_MODULES = tuple(
+    sorted({f"kxplan.cli.{module}" for modules in COMMANDS.values() for module in modules})
+)
+
+
+def test_record_loads_only_its_own_command_module(small_db: Path) -> None:
+    args = ["record", "p1.stations", "2", "--date", "2019-06-01", "--item", "A station"]
+    assert imported_heavy(args, SMALL, small_db, COMMAND_MODULES) == "kxplan.cli.entry_cmds"
+
+
+def test_status_loads_only_its_own_command_module(small_db: Path) -> None:
+    assert imported_heavy(["status"], SMALL, small_db, COMMAND_MODULES) == "kxplan.cli.status_cmd"
+
+
+def test_help_loads_no_command_module_and_no_jinja2_or_sqlite_utils(small_db: Path) -> None:
+    watch = (*COMMAND_MODULES, "jinja2", "sqlite_utils", "yaml")
+    assert imported_heavy(["--help"], SMALL, small_db, watch) == ""
+
+
+def test_plan_help_loads_only_the_plan_commands(small_db: Path) -> None:
+    loaded = imported_heavy(["plan", "--help"], SMALL, small_db, COMMAND_MODULES)
+    assert loaded == "kxplan.cli.plan_cmds kxplan.cli.plan_diff_cmd"

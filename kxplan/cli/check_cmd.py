@@ -59,6 +59,16 @@ def check(
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
+_BACKUP_REFUSALS = {
+    "directory": "backup.is_directory",
+    "special": "backup.not_a_file",
+    "database": "backup.same_file",
+    "plan": "backup.is_plan",
+    "foreign": "backup.not_kxplan",
+    "exists": "backup.exists",
+}
+
+
 @app.command("backup", help=t("help.backup"))
 def backup(
     ctx: typer.Context,
@@ -69,9 +79,19 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help=t("help.opt.force"))] = False,
 ) -> None:
     """Back up the database to DEST (online, consistent), verify it, and say so."""
+    from kxplan.paths import check_output
     from kxplan.store import Store
 
     env: Env = ctx.obj
+    check_output(
+        dest,
+        _BACKUP_REFUSALS,
+        plan=env.plan_path_or_none(),
+        db=env.db_path,
+        force=force,
+        replaceable="kxplan",
+        example=dest / "kxplan-backup.db",
+    )
     with Store.open(env.db_path, create=False, upgrade=False) as store:
         result = store.backup(dest, force=force)
     notice(t("backup.done", path=dest, entries=result.entries, voids=result.voids))

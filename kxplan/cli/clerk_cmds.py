@@ -16,6 +16,7 @@ The clerk is ``--by`` / ``KXPLAN_BY``, else the OS user — the same rule as ``r
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -32,19 +33,31 @@ from kxplan.cli.common import (
     store_session,
     summary,
 )
-from kxplan.cli.output import echo, format_number, notice, print_json, shown, target_goal_text
-from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
+from kxplan.cli.output import committed, echo, notice, print_json
+from kxplan.cli.term import (
+    STATUS_STYLES,
+    Cell,
+    Column,
+    Row,
+    Table,
+    cell_width,
+    fold,
+    output_width,
+    paint,
+    use_colour,
+)
 from kxplan.errors import InputError, RepeatedEntry
 from kxplan.messages import t
-from kxplan.numbers import format_places
-from kxplan.text import section_heading
+from kxplan.numbers import format_number, format_places
+from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
-    from kxplan.entry import DailyTotal, Entry
-    from kxplan.plan import Plan, Point, Section, Target
-    from kxplan.progress import TargetProgress
+    from kxplan.entry import Entry
+    from kxplan.plan import Plan, Target
+    from kxplan.progress import QuarterFigures, TargetProgress
     from kxplan.store import Store
+    from kxplan.story import TargetStory
 
 UNDO_REASON = "undo"
 CHART_WIDTH = 20
@@ -142,6 +155,7 @@ def add(
                 notice(t("add.cancelled"))
                 return
             entry = store.record(plan, draft, who, again=True)
+        committed(t("record.stored", id=entry.id, target=entry.target))
         echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target, env.today)))
 
 
@@ -178,8 +192,8 @@ def show(
 ) -> None:
     """Show one target: plan text, goal, entries and voids, quarters against expected pace."""
     from kxplan.entry import Validator
-    from kxplan.progress import target_progress
     from kxplan.store import Store
+    from kxplan.story import load_story, story_json
 
     env: Env = ctx.obj
     plan = env.plan()
@@ -187,140 +201,19 @@ def show(
     if found is None:
         raise InputError(problem or t("entry.target_required"))
     day = resolve_as_of(as_of, plan.year, env.today)
-    ids = (found.id, *found.renamed_from)
     with Store.open(env.db_path, create=False) as store:
-        entries = store.entries(plan.year, targets=ids, include_voided=True)
-        totals = [
-            total for total in store.daily_totals(plan.year, as_of=day) if total.target in ids
-        ]
-    totals.sort(key=lambda total: total.date)
-    progress = target_progress(plan, found, totals, day)
-    section, point = _place(plan, found)
-    quarters = quarter_rows(progress, totals, day)
+        story = load_story(store, plan, found, day)
     if as_json:
-        print_json(story_json(plan, section, point, progress, quarters, entries, day))
+        print_json(story_json(story))
     else:
-        render_story(plan, section, point, progress, quarters, entries, day)
+        render_story(story)
 
 
-def _place(plan: Plan, target: Target) -> tuple[Section, Point]:
-    for section in plan.sections:
-        for point in section.points:
-            if target in point.targets:
-                return section, point
-    raise AssertionError(target.id)  # pragma: no cover - every target is under a point
-
-
-def quarter_rows(progress: TargetProgress, totals: list[DailyTotal], as_of: date) -> list[dict]:
-    """Per quarter: its dates, the last day counted, entries, amount, cumulative and expected.
-
-    Quarters after ``as_of``'s have no figures but their expected pace; the quarter holding
-    ``as_of`` is counted, and its expected pace taken, up to ``as_of``.
-    """
-    from kxplan.progress import expected, quarter_bounds, quarter_of
-
-    target = progress.target
-    current = quarter_of(as_of)
-    rows = []
-    for quarter in range(1, 5):
-        start, end = quarter_bounds(as_of.year, quarter)
-        through = None if quarter > current else min(end, as_of)
-        count = sum(total.count for total in totals if start <= total.date <= end)
-        row: dict[str, Any] = {
-            "quarter": f"{as_of.year}Q{quarter}",
-            "start": start,
-            "end": end,
-            "through": through,
-            "entries": None if through is None else count,
-            "amount": None,
-            "cumulative": None,
-            "expected": None,
-        }
-        if target.kind == "count":
-            row["expected"] = expected(target, through or end)
-            if through is not None:
-                row["amount"] = progress.quarter_amounts[quarter - 1]
-                row["cumulative"] = progress.cumulative[quarter - 1]
-        rows.append(row)
-    return rows
-
-
-def story_json(
-    plan: Plan,
-    section: Section,
-    point: Point,
-    progress: TargetProgress,
-    quarters: list[dict],
-    entries: list[Entry],
-    as_of: date,
-) -> dict:
-    """The ``show --json`` document (keys listed in ``help.opt.show_json``)."""
-    from kxplan.entry import entry_dict
-    from kxplan.plan import decimal_json
-    from kxplan.progress import round1
-
-    target = progress.target
-
-    def rounded(value: Any) -> Any:
-        return None if value is None else decimal_json(round1(value))
-
-    def day(value: date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
-        "target": {
-            **target.to_dict(),
-            "owner": target.owner or point.owner,
-            "renamed_from": list(target.renamed_from),
-        },
-        "point": {
-            "number": point.number,
-            "title": point.title,
-            "text": point.text,
-            "owner": point.owner,
-        },
-        "section": {"number": section.number, "title": section.title},
-        "as_of": as_of.isoformat(),
-        "progress": {
-            "status": progress.status,
-            "actual": decimal_json(progress.actual),
-            "expected": rounded(progress.expected),
-            "percent": decimal_json(progress.percent),
-            "done_on": day(progress.done_on),
-            "entries": progress.entry_count,
-            "last_entry": day(progress.last_entry),
-            "stale": progress.stale,
-        },
-        "quarters": [
-            {
-                "quarter": row["quarter"],
-                "start": day(row["start"]),
-                "end": day(row["end"]),
-                "through": day(row["through"]),
-                "entries": row["entries"],
-                "amount": decimal_json(row["amount"]),
-                "cumulative": decimal_json(row["cumulative"]),
-                "expected": rounded(row["expected"]),
-            }
-            for row in quarters
-        ],
-        "entries": [entry_dict(entry, plan.aliases()) for entry in entries],
-    }
-
-
-def render_story(
-    plan: Plan,
-    section: Section,
-    point: Point,
-    progress: TargetProgress,
-    quarters: list[dict],
-    entries: list[Entry],
-    as_of: date,
-) -> None:
+def render_story(story: TargetStory) -> None:
     """Print the story: heading, plan text, standing, entries table, quarter chart."""
     colour = use_colour()
     width = output_width()
-    target = progress.target
+    target, point, section, entries = story.target, story.point, story.section, story.entries
     echo(paint(f"{target.id} · {target.title}", "bold", colour))
     place = t(
         "show.point",
@@ -328,20 +221,20 @@ def render_story(
         title=point.title,
         section=section_heading(section.number, section.title),
     )
-    owner = target.owner or point.owner
+    owner = story.owner
     for line in fold(place + (" · " + t("show.owner", owner=owner) if owner else ""), width):
         echo(line)
     for line in fold(point.text, width - 2):
         echo(f"  {line}")
     echo()
-    facts = [t(f"show.kind.{target.kind}"), target_goal_text(target)]
+    facts = [t(f"show.kind.{target.kind}"), goal_text(target)]
     if target.schedule:
         values = "/".join(format_number(value) for value in target.schedule)
         facts.append(t("show.schedule", values=values))
     if target.renamed_from:
         facts.append(t("show.renamed", ids=", ".join(target.renamed_from)))
     echo(" · ".join(facts))
-    echo(standing_line(progress, as_of, colour))
+    echo(standing_line(story.progress, story.as_of, colour))
     echo()
     echo(paint(t("show.entries_heading"), "bold", colour))
     if entries:
@@ -349,7 +242,7 @@ def render_story(
             echo(line)
     else:
         echo("  " + t("show.no_entries"))
-    chart = chart_lines(progress, quarters)
+    chart = chart_lines(story.progress, story.quarters)
     if chart:
         echo()
         for number, line in enumerate(chart):
@@ -358,7 +251,6 @@ def render_story(
 
 def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     """Where the target stands on ``as_of``, with its status word (coloured on a terminal)."""
-
     target = progress.target
     status = paint(t(f"status.{progress.status}"), STATUS_STYLES[progress.status], colour)
     day = as_of.isoformat()
@@ -399,50 +291,45 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     return line + (t("show.stale") if progress.stale else "")
 
 
-def entry_lines(target: Target, entries: list[Entry], colour: bool) -> list[str]:
-    """The entries as an aligned table (CJK counted as two cells); voids in a last column."""
+def entry_lines(target: Target, entries: Sequence[Entry], colour: bool) -> list[str]:
+    """The entries as a table (``term.Table``); voids in a last, red column; text folds."""
     counted = target.kind == "count"
     voided = any(entry.void is not None for entry in entries)
-    header = [t("label.log.id"), t("label.log.date")]
+    columns = [Column(t("label.log.id")), Column(t("label.log.date"))]
     if counted:
-        header.append(t("label.log.amount"))
-    header += [t("label.log.unit"), t("label.log.by"), t("show.col_content")]
+        columns.append(Column(t("label.log.amount"), right=True))
+    columns += [
+        Column(t("label.log.unit")),
+        Column(t("label.log.by")),
+        Column(t("show.col_content"), fold=True),
+    ]
     if voided:
-        header.append(t("label.log.void"))
-    right = {2} if counted else set()
-    rows: list[list[str]] = []
+        columns.append(Column(t("label.log.void"), fold=True, style="red"))
+    rows = []
     for entry in entries:
-        row = [f"#{entry.id}", entry.date.isoformat()]
+        cells = [Cell(f"#{entry.id}"), Cell(entry.date.isoformat())]
         if counted:
-            row.append(format_number(entry.amount))
+            cells.append(Cell(format_number(entry.amount)))
         content = " — ".join(part for part in (entry.item, entry.note) if part)
-        row += [shown(entry.unit), shown(entry.by), shown(content)]
+        cells += [Cell(shown(entry.unit)), Cell(shown(entry.by)), Cell(shown(content))]
         if voided:
             void = entry.void
-            row.append(
-                t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
-                if void
-                else ""
+            text = (
+                ""
+                if void is None
+                else t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
             )
-        rows.append(row)
-    widths = [max(cell_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str], style: str) -> str:
-        parts = []
-        for index, (cell, size) in enumerate(zip(cells, widths, strict=True)):
-            cell_style = style or ("red" if voided and index == len(cells) - 1 else "")
-            parts.append(pad(cell, size, index in right, cell_style, colour))
-        return ("  " + "  ".join(parts)).rstrip()
-
-    return [line(header, "bold")] + [line(row, "") for row in rows]
+            cells.append(Cell(text))
+        rows.append(Row(cells))
+    table = Table(columns, margin=2, rule=False)
+    return list(table.render(rows, output_width(), colour))
 
 
-def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
+def chart_lines(progress: TargetProgress, quarters: Sequence[QuarterFigures]) -> list[str]:
     """The bar chart, one row per quarter: a count's cumulative against expected pace
     (█ done, ▒ still short of expected, ░ the rest up to the goal), or an activity's entries.
     A milestone has none.
     """
-
     target = progress.target
     if target.kind == "milestone":
         return []
@@ -453,27 +340,28 @@ def chart_lines(progress: TargetProgress, quarters: list[dict]) -> list[str]:
         assert target.goal is not None
         scale = max(
             [target.goal]
-            + [row["cumulative"] for row in quarters if row["cumulative"] is not None]
-            + [row["expected"] for row in quarters]
+            + [row.cumulative for row in quarters if row.cumulative is not None]
+            + [row.expected for row in quarters if row.expected is not None]
         )
         lines.append(t("show.chart_count"))
         for label, row in zip(labels, quarters, strict=True):
-            expect = format_places(row["expected"], target.decimals)
-            if row["through"] is None:
+            assert row.expected is not None
+            expect = format_places(row.expected, target.decimals)
+            if row.through is None or row.cumulative is None:
                 bar = " " * CHART_WIDTH
                 figures = f"— / {expect}  {t('show.not_yet')}"
             else:
-                done = _cells(row["cumulative"], scale)
-                due = _cells(row["expected"], scale)
+                done = _cells(row.cumulative, scale)
+                due = _cells(row.expected, scale)
                 bar = "█" * done + "▒" * max(0, due - done) + "░" * (CHART_WIDTH - max(done, due))
-                figures = f"{format_number(row['cumulative'])} / {expect}"
-                if row["through"] != row["end"]:
-                    figures += "  " + t("show.through", date=row["through"].isoformat())
+                figures = f"{format_number(row.cumulative)} / {expect}"
+                if row.through != row.end:
+                    figures += "  " + t("show.through", date=row.through.isoformat())
             pad = " " * (label_width - cell_width(label))
             lines.append(f"  {label}{pad}  {bar}  {figures}")
         lines.append("  " + t("show.legend"))
         return lines
-    counts = [row["entries"] for row in quarters]
+    counts = [row.entries for row in quarters]
     most = max([count for count in counts if count is not None] + [1])
     lines.append(t("show.chart_activity"))
     for label, count in zip(labels, counts, strict=True):
@@ -536,6 +424,7 @@ def undo(
                 notice(t("undo.kept"))
                 return
         done = store.void(entry.id, UNDO_REASON, who)
+        committed(t("void.stored", id=entry.id, void=done.id))
         current = plan.aliases().get(entry.target, entry.target)
         echo(
             t(

@@ -87,10 +87,10 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
             notice(t("status.clamped", year=year, as_of=day.isoformat(), today=today.isoformat()))
         return day
     value = text.strip()
-    day = parse_day(value)
-    if day is None:
+    given = parse_day(value)
+    if given is None:
         raise InputError(t("status.bad_date", value=text))
-    if not first <= day <= last:
+    if not first <= given <= last:
         raise InputError(
             t(
                 "status.outside_year",
@@ -100,7 +100,7 @@ def resolve_as_of(text: str | None, year: int, today: date) -> date:
                 last=last.isoformat(),
             )
         )
-    return day
+    return given
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def summary(store: Store, plan: Plan, target_id: str, today: date) -> str:
     Counted as ``status`` counts today (entries dated up to today, kept inside the plan year),
     so what ``record`` echoes and what ``status`` shows always agree.
     """
-    from kxplan.entry import format_amount, percent
+    from kxplan.numbers import format_number, percent
     from kxplan.progress import clamp
 
     target = plan.target(target_id)
@@ -142,8 +142,8 @@ def summary(store: Store, plan: Plan, target_id: str, today: date) -> str:
         return t(
             "record.summary_count",
             target=target.id,
-            total=format_amount(total),
-            goal=format_amount(target.goal),
+            total=format_number(total),
+            goal=format_number(target.goal),
             unit=target.unit or "",
             percent=percent(total, target.goal),
         )

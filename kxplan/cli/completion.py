@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kxplan.cli.typer_private import plain_completion_help
+
 if TYPE_CHECKING:
     from kxplan.plan import Plan
 
@@ -25,7 +27,7 @@ Item = tuple[str, str]
 def target_ids(ctx: Any, incomplete: str) -> list[Item]:
     """Target ids starting with ``incomplete``, in plan order, each with its title."""
     try:
-        _plain_help()
+        plain_completion_help()
         plan = _plan(ctx)
         return [
             (target.id, target.title)
@@ -39,7 +41,7 @@ def target_ids(ctx: Any, incomplete: str) -> list[Item]:
 def point_numbers(ctx: Any, incomplete: str) -> list[Item]:
     """Work point numbers (``status --point``) with their titles."""
     try:
-        _plain_help()
+        plain_completion_help()
         return [
             (str(point.number), point.title)
             for point in _plan(ctx).points()
@@ -52,7 +54,7 @@ def point_numbers(ctx: Any, incomplete: str) -> list[Item]:
 def section_numbers(ctx: Any, incomplete: str) -> list[Item]:
     """Section numbers (``status --section``) with their titles."""
     try:
-        _plain_help()
+        plain_completion_help()
         return [
             (str(section.number), section.title)
             for section in _plan(ctx).sections
@@ -67,7 +69,7 @@ def units(ctx: Any, incomplete: str) -> list[Item]:
     try:
         from kxplan.store import Store
 
-        _plain_help()
+        plain_completion_help()
         year = _plan(ctx).year
         store = Store.open_read_only(_db_path(ctx))
         if store is None:
@@ -105,7 +107,7 @@ def _quarters(ctx: Any) -> list[Item]:
     from kxplan.messages import t
     from kxplan.progress import quarter_bounds
 
-    _plain_help()
+    plain_completion_help()
     year = _plan(ctx).year
     items = []
     for quarter in range(1, 5):
@@ -137,20 +139,3 @@ def _plan(ctx: Any) -> Plan:
 def _db_path(ctx: Any) -> Path:
     given = _root_params(ctx).get("db") or os.environ.get("KXPLAN_DB") or "kxplan.db"
     return Path(given)
-
-
-def _plain_help() -> None:
-    """Print completion help as the plain text it is.
-
-    typer passes each item's help through rich to strip markup, and importing rich costs
-    ~100 ms on every TAB in zsh and fish; titles hold no markup (and a "[…]" in one is text).
-    """
-    try:
-        from typer import _completion_classes
-    except ImportError:  # pragma: no cover - a typer without it has nothing to patch
-        return
-    _completion_classes._sanitize_help_text = _same  # type: ignore[attr-defined]
-
-
-def _same(text: str) -> str:
-    return text

@@ -4,7 +4,8 @@ typer renders help with fixed English panel titles and click raises usage errors
 f-strings. Here the panel titles and the help option's text are set from the catalogue, and a
 usage error's English message is matched against known shapes and re-worded from the
 catalogue (unknown shapes keep click's English). Everything people read still comes from
-``kxplan.messages``.
+``kxplan.messages``. The typer internals this touches are listed, with the tests that guard
+them, in ``kxplan.cli.typer_private``.
 
 Help bodies are ``help=t(...)`` strings evaluated when the command modules are imported, in the
 language ``env.early_language`` finds from argv, the environment and the plan. That is right for
@@ -17,8 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from typer.core import TyperCommand, TyperGroup
-
+from kxplan.cli import typer_private
 from kxplan.messages import t
 
 # click's English usage-error messages → catalogue keys (named groups become fields)
@@ -53,46 +53,25 @@ def usage_message(message: str) -> str:
     return text
 
 
-def _translated_help_option(original: Any) -> Any:
-    def get_help_option(self: Any, ctx: Any) -> Any:
-        option = original(self, ctx)
-        if option is not None:
-            option.help = t("help.opt.help")
-        return option
-
-    return get_help_option
-
-
 def install() -> None:
-    """Point typer's help texts and panel titles at the catalogue (call before rendering help)."""
-    from typer._click.formatting import HelpFormatter
-
-    if not getattr(HelpFormatter.write_usage, "_kxplan", False):
-        original_write_usage = HelpFormatter.write_usage
-
-        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            original_write_usage(self, prog, args, t("help.usage") if prefix is None else prefix)
-
-        write_usage._kxplan = True  # type: ignore[attr-defined]
-        HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    for cls in (TyperCommand, TyperGroup):
-        if not getattr(cls.get_help_option, "_kxplan", False):
-            patched = _translated_help_option(cls.get_help_option)
-            patched._kxplan = True  # type: ignore[attr-defined]
-            cls.get_help_option = patched  # type: ignore[method-assign]
+    """Point typer's usage prefix and help option text at the catalogue (before rendering help)."""
+    typer_private.translate_usage_prefix(lambda: t("help.usage"))
+    typer_private.translate_help_option(lambda: t("help.opt.help"))
 
 
 def localise_help_render() -> None:
     """Translate typer's rich help panel titles and annotations (imports rich: help only)."""
-    from typer import rich_utils
-
-    rich_utils.ARGUMENTS_PANEL_TITLE = t("help.panel.arguments")
-    rich_utils.OPTIONS_PANEL_TITLE = t("help.panel.options")
-    rich_utils.COMMANDS_PANEL_TITLE = t("help.panel.commands")
-    rich_utils.DEFAULT_STRING = t("help.default")
-    rich_utils.ENVVAR_STRING = t("help.envvar")
-    rich_utils.REQUIRED_LONG_STRING = t("help.required")
-    rich_utils.RICH_HELP = t("help.try_help")
+    typer_private.set_help_labels(
+        {
+            "ARGUMENTS_PANEL_TITLE": t("help.panel.arguments"),
+            "OPTIONS_PANEL_TITLE": t("help.panel.options"),
+            "COMMANDS_PANEL_TITLE": t("help.panel.commands"),
+            "DEFAULT_STRING": t("help.default"),
+            "ENVVAR_STRING": t("help.envvar"),
+            "REQUIRED_LONG_STRING": t("help.required"),
+            "RICH_HELP": t("help.try_help"),
+        }
+    )
 
 
 def localise_completion_options(command: Any) -> None:

@@ -1,18 +1,184 @@
-"""Printing helpers shared by the commands: plain lines, JSON, and rich views."""
+"""The output layer: every byte kxplan prints goes through the streams set up here.
+
+- ``install_streams`` (the console script calls it first) makes the standard streams safe:
+  file descriptors 0–2 that were closed (``>&-``) are opened on ``/dev/null`` so no file kxplan
+  opens can take their number; stdout and stderr write unencodable characters as
+  ``\\uXXXX`` instead of failing (an ASCII or Latin-1 terminal, ``PYTHONIOENCODING=ascii``,
+  bytes that were not UTF-8 in arguments); a failing stdout (closed, broken pipe, full disk)
+  raises ``OutputFailed`` once, a failing stderr is silent (there is nowhere left to say it).
+- ``committed(line)``: a command that has just committed a write says so. From then on the
+  exit status means "stored" (0) whatever happens to the output: if stdout is gone, the line
+  goes to stderr instead (``finish``).
+- ``finish(failure)`` turns an output failure into the exit status: after a commit 0; a
+  broken pipe (``kxplan status | head -1``) 141, quietly, as a command killed by SIGPIPE;
+  otherwise one line and exit 4.
+- ``echo``/``notice``/``print_json``: data to stdout, messages for people to stderr.
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
+import os
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
-from kxplan.numbers import format_number as format_number  # re-exported for the commands
-from kxplan.text import goal_text as target_goal_text
-from kxplan.text import section_heading
+from kxplan.messages import t
+from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
+
+
+class OutputFailed(BaseException):  # noqa: N818 - not an error of the user's: an exit path
+    """Standard output cannot be written (closed, broken pipe, disk full).
+
+    A ``BaseException``, so no ``except Exception`` on the way mistakes it for a failure of
+    the work itself; ``KxplanGroup`` hands it to ``finish``.
+    """
+
+    def __init__(self, code: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.errno = code
+        self.reason = reason
+
+
+class _Stdout(io.RawIOBase):
+    """File descriptor 1 that raises ``OutputFailed`` once when writing fails, then discards."""
+
+    def __init__(self, fd: int, *, closed: bool) -> None:
+        super().__init__()
+        self._fd = fd
+        self._gone = closed  # closed before kxplan started: the first write reports it
+        self._dead = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return not self._gone and os.isatty(self._fd)
+
+    def write(self, data: Any) -> int:
+        size = len(data)
+        if self._dead:
+            return size
+        if self._gone:
+            self._dead = True
+            raise OutputFailed(errno.EBADF, os.strerror(errno.EBADF))
+        try:
+            return os.write(self._fd, data)
+        except OSError as exc:
+            self._dead = True
+            raise OutputFailed(exc.errno, exc.strerror or str(exc)) from None
+
+
+class _Stderr(io.RawIOBase):
+    """File descriptor 2 that never raises: when it fails there is nowhere to say so."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        try:
+            return os.isatty(self._fd)
+        except OSError:
+            return False
+
+    def write(self, data: Any) -> int:
+        try:
+            os.write(self._fd, data)
+        except OSError:
+            pass
+        return len(data)
+
+
+def _encoding(stream: Any) -> str:
+    return getattr(stream, "encoding", None) or "utf-8"
+
+
+def install_streams() -> None:
+    """Make stdin/stdout/stderr safe for the whole run (see the module docstring)."""
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    out_terminal = 1 not in closed and os.isatty(1)
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_Stdout(1, closed=1 in closed)),
+        encoding=_encoding(sys.stdout),
+        errors="backslashreplace",
+        line_buffering=out_terminal,
+    )
+    sys.stderr = io.TextIOWrapper(
+        io.BufferedWriter(_Stderr(2)),
+        encoding=_encoding(sys.stderr),
+        errors="backslashreplace",
+        line_buffering=True,
+    )
+
+
+_committed: list[str] = []
+
+
+def begin() -> None:
+    """A new invocation: nothing committed yet."""
+    _committed.clear()
+
+
+def committed(line: str) -> None:
+    """A write was committed; ``line`` (e.g. ``#12 recorded``) goes to stderr if stdout fails."""
+    _committed.append(line)
+
+
+def is_committed() -> bool:
+    """Whether this invocation has committed a write (its exit status now means "stored")."""
+    return bool(_committed)
+
+
+def say_committed(problem: str | None = None) -> None:
+    """On stderr: what was stored, then (if any) the problem that came after the commit."""
+    for line in _committed:
+        notice(shown(line))
+    if problem:
+        notice(f"{t('error.after_commit')}: {shown(problem)}")
+
+
+def flush() -> None:
+    """Flush stdout (``OutputFailed`` if it cannot be written)."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # a stream that is not ours (tests)
+        raise OutputFailed(getattr(exc, "errno", None), str(exc)) from None
+
+
+def finish(failure: OutputFailed) -> int:
+    """The exit status after stdout failed (see the module docstring); says what it must."""
+    if is_committed():
+        say_committed()
+        return 0
+    if failure.errno == errno.EPIPE:
+        return 141
+    notice(f"{t('error.prefix')}: {t('io.stdout_failed', reason=failure.reason)}")
+    return 4
 
 
 def echo(text: str = "") -> None:
@@ -25,21 +191,22 @@ def notice(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def shown(text: str | None) -> str:
-    """Stored text safe for a terminal: line breaks and tabs as spaces, other control and
-    bidirectional-override characters as U+FFFD (ESC, BEL, CR… written by another tool)."""
-    if not text:
-        return ""
-    from kxplan.text import CONTROL_RE
-
-    for line_break in ("\r\n", "\r", "\n", "\t"):
-        text = text.replace(line_break, " ")
-    return CONTROL_RE.sub("\ufffd", text)
-
-
 def print_json(data: Any) -> None:
     """Write data as UTF-8 JSON (Chinese kept readable), 2-space indented, to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """A JSON array written item by item: the text of ``print_json(list(items))``, in pieces.
+
+    A listing of any length is written as it is read, in bounded memory.
+    """
+    opening = "[\n"
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        yield opening + "  " + text.replace("\n", "\n  ")
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
 def plan_tree(plan: Plan) -> None:
@@ -53,7 +220,5 @@ def plan_tree(plan: Plan) -> None:
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
-                leaf.add(
-                    f"[dim]{target.id}[/]  {escape(target.title)}  ({target_goal_text(target)})"
-                )
+                leaf.add(f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})")
     console().print(tree)

@@ -207,7 +207,7 @@ class AddDialogue:
         """False (saying why) for a milestone already marked done, as ``record`` refuses it."""
         if target.kind != "milestone":
             return True
-        done = self.recorded.done(_ids(target))
+        done = self.recorded.done(target.ids)
         if done is None:
             return True
         entry_id, day = done
@@ -218,8 +218,8 @@ class AddDialogue:
         """Step 1: a work point by number, or a search; None when the clerk went back."""
         points = self.plan.points()
         self.io.say(t("add.points_heading"))
-        for point in points:
-            self.io.say(f"{point.number:>4}. {point.title}")
+        for listed in points:
+            self.io.say(f"{listed.number:>4}. {listed.title}")
         while True:
             text = self.io.ask(t("add.prompt", question=t("add.ask_point"))).strip()
             if not text:
@@ -287,12 +287,10 @@ class AddDialogue:
 
     def list_targets(self, numbered: Sequence[tuple[int, Target]]) -> None:
         """The numbered lines of a target list: number, id, title and commitment."""
-        from kxplan.cli.output import target_goal_text
+        from kxplan.text import goal_text
 
         for number, target in numbered:
-            line = t(
-                "add.target_line", id=target.id, title=target.title, goal=target_goal_text(target)
-            )
+            line = t("add.target_line", id=target.id, title=target.title, goal=goal_text(target))
             self.io.say(f"{number:>4}. {line}")
 
     def chosen(self, target: Target) -> Target:
@@ -344,7 +342,7 @@ class AddDialogue:
         def check(text: str) -> tuple[str | None, str | None]:
             value, problem = clean_text("item", text)
             if problem is None and value is not None:
-                earlier = self.recorded.counted(_ids(target), value)
+                earlier = self.recorded.counted(target.ids, value)
                 if earlier is not None:
                     problem = t("entry.duplicate_item", target=target.id, item=value, id=earlier)
             return value, problem
@@ -382,8 +380,8 @@ class AddDialogue:
     # the summary -----------------------------------------------------------------------------
     def show_summary(self, draft: Draft, target: Target) -> None:
         """The entry about to be written, one aligned field a line."""
-        from kxplan.cli.term import cell_width
-        from kxplan.entry import format_amount
+        from kxplan.cli.term import Cell, Column, Row, Table, output_width
+        from kxplan.numbers import format_number
 
         rows: list[tuple[str, str]] = [
             (t("label.log.target"), f"{target.id}  {target.title}"),
@@ -392,7 +390,7 @@ class AddDialogue:
         ]
         if target.kind == "count":
             rows.append(
-                (t("label.log.amount"), f"{format_amount(draft.amount)} {target.unit or ''}")
+                (t("label.log.amount"), f"{format_number(draft.amount)} {target.unit or ''}")
             )
         if target.kind == "milestone":
             rows.append(("", t("add.milestone_done_on")))
@@ -404,16 +402,8 @@ class AddDialogue:
         )
         rows.extend((t(key), value) for key, value in optional if value)
         rows.append((t("label.log.by"), draft.by or self.defaults.by))
-        width = max(cell_width(label) for label, _ in rows)
         self.io.say(t("add.summary_heading"))
-        for label, value in rows:
-            pad = " " * (width - cell_width(label))
-            lines = value.split("\n")
-            self.io.say(f"  {label}{pad}  {lines[0]}".rstrip())
-            for more in lines[1:]:
-                self.io.say(f"  {' ' * width}  {more}".rstrip())
-
-
-def _ids(target: Target) -> tuple[str, ...]:
-    """A target's current id and its old ids: entries under either count for it."""
-    return (target.id, *target.renamed_from)
+        table = Table([Column(""), Column("")], margin=2, header=False, rule=False)
+        summary = [Row([Cell(label), Cell(value)]) for label, value in rows]
+        for line in table.render(summary, output_width(), colour=False):
+            self.io.say(line)

@@ -20,9 +20,15 @@ from kxplan.cli import completion
 from kxplan.cli.env import Env
 from kxplan.cli.output import notice
 from kxplan.errors import InputError, OutputError, UsageError
-from kxplan.messages import LANGUAGES, set_language, t
+from kxplan.messages import LANGUAGES, t
 
 FORMAT_CHOICES = ("md", "html", "all")
+_REPORT_REFUSALS = {
+    "directory": "report.out_not_a_file",
+    "special": "report.out_not_a_file",
+    "database": "report.out_is_database",
+    "plan": "report.out_is_plan",
+}
 
 
 def _register() -> None:
@@ -86,8 +92,7 @@ def report(
         raise OutputError(t("report.out_not_dir", path=str(out)))
 
     plan = env.plan()
-    if lang is not None:
-        set_language(lang)
+    env.use_language(plan=plan.lang, chosen=lang)
     parsed = parse_quarter(quarter, plan.year, env.today)
     if parsed is None:
         raise InputError(t("quarter.invalid", value=quarter))
@@ -114,12 +119,15 @@ def report(
         _write_stdout(rendered[chosen].encode("utf-8"))
         return
     from kxplan.fsio import write_atomic_many
+    from kxplan.paths import check_output
 
     files = [
         (out / f"{context.quarter_id}.{name}", text.encode("utf-8"))
         for name, text in rendered.items()
     ]
-    write_atomic_many(files)
+    for path, _ in files:
+        check_output(path, _REPORT_REFUSALS, plan=env.plan_path_or_none(), db=env.db_path)
+    write_atomic_many(files)  # both files, or neither
     for path, _ in files:
         notice(t("report.wrote", path=str(path)))
 

@@ -46,7 +46,8 @@ def is_sqlite_file(path: Path) -> bool:
 
 def has_tables(conn: sqlite3.Connection) -> bool:
     """Whether the database on ``conn`` holds any table, index, view or trigger."""
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    count: int = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return count > 0
 
 
 def inspect(path: Path) -> int | None:
@@ -58,8 +59,13 @@ def inspect(path: Path) -> int | None:
     re-checks the version on its connection, and a creation re-checks everything under the
     write lock.
     """
-    if path.is_dir():
+    from kxplan.paths import kind
+
+    found = kind(path)
+    if found == "directory":
         raise DatabaseError(t("store.is_directory", path=path))
+    if found == "special":  # a device or FIFO is never opened, let alone replaced
+        raise DatabaseError(t("path.db_special", path=path))
     try:
         with open(path, "rb") as handle:
             head = handle.read(100)
@@ -109,8 +115,8 @@ def _inspect_wal(path: Path) -> int | None:
         raise DatabaseError(t("store.cannot_open", path=path, reason=exc)) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id: int = conn.execute("PRAGMA application_id").fetchone()[0]
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id == 0 and version == 0 and not has_tables(conn):
             return None
         if app_id != APPLICATION_ID:

@@ -442,6 +442,39 @@ class SqliteStore(Store):
             ]
             merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
             return list(islice(merged, limit))
+        return list(
+            self.iter_entries(
+                year,
+                target=target,
+                targets=targets,
+                date_from=date_from,
+                date_to=date_to,
+                unit=unit,
+                include_voided=include_voided,
+                known_at=known_at,
+                limit=limit,
+            )
+        )
+
+    def iter_entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Entry]:
+        """``entries`` one row at a time from the cursor: memory stays bounded at any size.
+
+        The rows come from the (date, id) index in order, so the first is ready before the
+        last is read (``log``, ``export``). Run it inside ``read_snapshot`` so every row is from
+        one moment.
+        """
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
@@ -455,7 +488,7 @@ class SqliteStore(Store):
         if targets is not None:
             wanted = sorted(set(targets))
             if not wanted:
-                return []
+                return
             where.append(f"e.target IN ({marks(wanted)})")
             params.extend(wanted)
         if date_from is not None:
@@ -479,23 +512,33 @@ class SqliteStore(Store):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [entry_from_row(row) for row in self.conn.execute(sql, params)]
+        for row in self.conn.execute(sql, params):
+            yield entry_from_row(row)
 
     def daily_totals(
-        self, year: int, *, as_of: date | None = None, known_at: str | None = None
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
     ) -> list[DailyTotal]:
         """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
 
-        Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped).
-        With ``known_at``, entries and voids recorded after it are ignored.
+        Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped);
+        ``targets`` keeps only these ids. With ``known_at``, entries and voids recorded after
+        it are ignored.
 
         Without ``known_at`` (every report and ``status``) this is all entries minus the
         voided ones, each grouped in SQL: the first is read from the covering index alone,
         the second from the (few) voids; no per-entry look-up into ``voids``. ``known_at``
         needs ``recorded_at`` of every entry, so that form reads the table.
         """
+        ids = None if targets is None else sorted(set(targets))
+        if ids is not None and not ids:
+            return []
         if known_at is None:
-            return self._daily_totals_now(year, as_of)
+            return self._daily_totals_now(year, as_of, ids)
         sql = (
             "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
             " WHERE e.plan_year = ?"
@@ -504,16 +547,24 @@ class SqliteStore(Store):
         if as_of is not None:
             sql += " AND e.date <= ?"
             params.append(as_of.isoformat())
+        if ids is not None:
+            sql += f" AND e.target IN ({marks(ids)})"
+            params += ids
         sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
         sql += " AND v.recorded_at <= ?) AND e.recorded_at <= ?"
         params += [known_at, known_at]
         sql += " GROUP BY e.target, e.date ORDER BY e.target, e.date"
         return [_daily_total(row) for row in self.conn.execute(sql, params)]
 
-    def _daily_totals_now(self, year: int, as_of: date | None) -> list[DailyTotal]:
+    def _daily_totals_now(
+        self, year: int, as_of: date | None, ids: list[str] | None
+    ) -> list[DailyTotal]:
         """``daily_totals`` without ``known_at``: grouped entries minus grouped voided entries."""
         day = " AND e.date <= ?" if as_of is not None else ""
         params: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
+        if ids is not None:
+            day += f" AND e.target IN ({marks(ids)})"
+            params += ids
         # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
         sql = (
             "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
