@@ -434,7 +434,7 @@ def _import(
                 continue
         result.added += 1
         if lookup is not None:
-            earlier = lookup.same_entry(year, target.ids, draft_from(row), outside_imports=True)  # type: ignore[arg-type]
+            earlier = lookup.same_entry(year, target.ids, draft_from(row), outside_imports=True)
             if earlier is not None:
                 result.repeats.append((line, earlier))
         if store is None or problems:
