@@ -404,7 +404,7 @@ def _import(
         if isinstance(row, list):
             problems.extend(problem(line, field, message) for field, message in row)
             continue
-        target, written, _, day, milli, item, note, unit, by, evidence = row
+        target, written, _, day, milli, item, note, unit, by, evidence, written_unit = row
         digest = sha256(
             "\x1f".join(
                 (
@@ -413,7 +413,7 @@ def _import(
                     "" if milli is None else str(milli),
                     item or "",
                     note or "",
-                    unit or "",
+                    written_unit or "",
                     by or "",
                     evidence or "",
                 )

@@ -386,6 +386,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "diff.where_plan": ("plan", "计划"),
     "diff.where_section": ("section {n}", "第{n}部分"),
     "diff.where_point": ("point {n}", "第{n}条要点"),
+    "diff.where_unit": ("unit {id}", "单位 {id}"),
     "diff.added": ("{where}: added: {what}", "{where}: 新增：{what}"),
     "diff.removed": ("{where}: removed: {what}", "{where}: 删除：{what}"),
     "diff.renamed": ("{where}: renamed from {old}", "{where}: 由 {old} 改名"),
@@ -911,7 +912,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "计入的具体事项名称（同一事项只计一次）。",
     ),
     "help.opt.note": ("Note (required for an activity).", "备注（持续性工作必填）。"),
-    "help.opt.unit": ("Organisational unit, e.g. 南湖区科协.", "单位，如 南湖区科协。"),
+    "help.opt.unit": (
+        "Organisational unit: its id, name or alias in the plan (e.g. xiuzhou or 秀洲区科协); stored as the unit's id.",
+        "单位：计划中的单位代码、名称或别名（如 xiuzhou 或 秀洲区科协）；按单位代码保存。",
+    ),
     "help.opt.by": (
         "Who records (default: the OS user).",
         "登记人（默认：系统用户名）。",
@@ -936,7 +940,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.opt.log_target": ("Only this target.", "只列出该目标。"),
     "help.opt.quarter": ("Only this quarter, e.g. 2019Q2.", "只列出该季度，如 2019Q2。"),
-    "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
+    "help.opt.log_unit": (
+        "Only entries of this unit (its id, name or alias).",
+        "只列出该单位的记录（单位代码、名称或别名）。",
+    ),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
         "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
@@ -1354,6 +1361,102 @@ CATALOG: dict[str, tuple[str, str]] = {
     "text.item_note_sep": ("; ", "；"),
     "diff.git_exit": ("git exited with status {code}", "git 以状态 {code} 退出"),
     "pv.no_such_file": ("no such file", "文件不存在"),
+    # --- units and allocations (issue 14) ---------------------------------------------------
+    "pv.in.unit": ("unit", "单位"),
+    "pv.unit_id_pattern": (
+        "unit id {value!r} must be lowercase ASCII letters and digits, words joined by '-', starting with a letter (e.g. xiuzhou)",
+        "单位代码 {value!r} 只能由小写英文字母、数字和连字符“-”组成，并以字母开头（例如 xiuzhou）",
+    ),
+    "pv.unit_kind": (
+        "unit kind must be city, county, society or department, not {value!r}",
+        "单位的 kind 必须是 city、county、society 或 department，而不是 {value!r}",
+    ),
+    "pv.unit_name_repeated": (
+        "{field} {value!r} is already a name of this unit; remove it",
+        "{field} {value!r} 与本单位的代码、名称或别名重复；请删除",
+    ),
+    "pv.unit_name_taken": (
+        "{field} {value!r} is already used by unit {unit} (line {line}); each id, name and alias must lead to one unit",
+        "{field} {value!r} 已被单位 {unit} 使用（第 {line} 行）；每个代码、名称和别名只能对应一个单位",
+    ),
+    "pv.unit_name_long": (
+        "{field} is longer than {limit} characters; shorten it",
+        "{field} 超过 {limit} 个字符；请缩短",
+    ),
+    "pv.owner_not_unit": (
+        "owner {value!r} is not a unit of this plan; {hint}",
+        "owner {value!r} 不是本计划的单位；{hint}",
+    ),
+    "pv.unit_hint_nearest": (
+        "did you mean {suggestion}? (or add it under units:)",
+        "您是否想写 {suggestion}？（或在 units: 中添加该单位）",
+    ),
+    "pv.unit_hint_ids": (
+        "the plan's unit ids are {ids} (or add it under units:)",
+        "本计划的单位代码为 {ids}（或在 units: 中添加该单位）",
+    ),
+    "pv.allocation_empty": (
+        "allocation must list at least one unit, as unit-id: amount",
+        "allocation 至少要列出一个单位，写法为“单位代码: 数量”",
+    ),
+    "pv.allocation_no_units": (
+        "allocation names units, but the plan has no units: list; add one at the top of the plan (docs/plan-format.md)",
+        "allocation 要列出单位，但计划中没有 units: 列表；请在计划顶层添加（见 docs/plan-format.md）",
+    ),
+    "pv.allocation_not_id": (
+        "allocation is keyed by unit id: write {id}, not {value!r}",
+        "allocation 须用单位代码：请写 {id}，而不是 {value!r}",
+    ),
+    "pv.allocation_unknown": (
+        "allocation names unknown unit {value!r}; {hint}",
+        "allocation 中的单位 {value!r} 不在 units: 中；{hint}",
+    ),
+    "pv.allocation_whole": (
+        "allocation for {unit_id} is {value}, but this target counts whole {unit}; write a whole number",
+        "{unit_id} 的分解指标是 {value}，但该目标以整数{unit}计；请写整数",
+    ),
+    "unit.label": ("{name} ({id})", "{name}（{id}）"),
+    "add.units_heading": ("The plan's units:", "计划中的单位："),
+    "add.ask_plan_unit": (
+        "Unit: its number, id or name (optional; - for none)",
+        "单位：编号、代码或名称（可不填；输入 - 表示不填）",
+    ),
+    "check.unknown_unit": (
+        'unit "{unit}" (entries: {count}) is not a unit of the plan, so those entries count for no unit; {hint}',
+        "单位“{unit}”（{count} 条记录）不是计划中的单位，这些记录不计入任何单位；{hint}",
+    ),
+    "check.unit_nearest": (
+        "if it is {suggestion}, add it to that unit's aliases in the plan (entries are never rewritten)",
+        "如果它就是 {suggestion}，请在计划中把它加入该单位的 aliases（记录不会被改写）",
+    ),
+    "check.unit_no_nearest": (
+        "add it to the aliases of the unit it stands for, or add the unit under units: (entries are never rewritten)",
+        "请把它加入所指单位的 aliases，或在 units: 中添加该单位（记录不会被改写）",
+    ),
+    "plan.units_heading": ("Units", "单位"),
+    "plan.unit_aliases": (" · also: {aliases}", " · 别名：{aliases}"),
+    "plan.unit_kind.city": ("city association (its own work)", "市科协本级"),
+    "plan.unit_kind.county": ("county-level association", "县（市、区）科协"),
+    "plan.unit_kind.society": ("municipal society", "市级学（协）会"),
+    "plan.unit_kind.department": ("department of the city association", "市科协部门"),
+    "plan.allocation": (
+        "allocated: {shares}; total {total} (goal {goal} {unit})",
+        "分解：{shares}；合计 {total}（目标 {goal}{unit}）",
+    ),
+    "plan.allocation_share": ("{unit} {amount}", "{unit} {amount}"),
+    "plan.allocation_sep": (", ", "、"),
+    "unit.empty": (
+        "--unit is empty; give a unit's id, name or alias",
+        "--unit 为空；请输入单位代码、名称或别名",
+    ),
+    "unit.unknown_hint": (
+        'unknown unit "{value}"; did you mean {suggestion}?',
+        "未知的单位“{value}”；您是否想输入 {suggestion}？",
+    ),
+    "unit.unknown": (
+        'unknown unit "{value}"; type a unit\'s id, name or alias (ids: {ids})',
+        "未知的单位“{value}”；请输入单位代码、名称或别名（单位代码：{ids}）",
+    ),
     # --- paths: what may be read and written (kxplan.paths) ---------------------------------
     "path.db_not_a_file": (
         "--db {path} is not a database file (in-memory and URI databases keep nothing); give a file name such as kxplan.db",

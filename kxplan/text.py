@@ -8,11 +8,14 @@ it on one line with a visible mark for each (``shown``), a finding spells each o
 (``escaped``). ``goal_text`` is a target's commitment in words, the same in ``plan show``,
 ``show``, ``add``, ``plan diff`` and the report; ``section_heading`` is a section's official
 label (一、全面强化……), the same in ``status``, ``plan show``, ``show`` and the report.
+``comparable`` is the one normalisation under which two names people type are "the same"
+(units, their aliases, and anything else matched by name).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Literal
 
 from kxplan.messages import get_language, t
@@ -36,6 +39,18 @@ NOT_UTF8_RE = re.compile("[\ud800-\udfff]")
 CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 #: In one-line text (an item, a unit, a name): tab and line feed too.
 ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def comparable(value: str) -> str:
+    """``value`` as names are compared: NFKC, case folded, whitespace runs as one space, trimmed.
+
+    NFKC makes full-width letters, digits and spaces from a Chinese input method
+    (``ｘｉｕｚｈｏｕ``, ``　``) the ASCII ones; case folding makes ``Xiuzhou`` ``xiuzhou``.
+    Only for comparing: what is stored or shown is never this form.
+    """
+    text = unicodedata.normalize("NFKC", value).casefold()
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")

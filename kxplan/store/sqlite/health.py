@@ -103,6 +103,14 @@ def health_report(
                 (*params, year, *wanted),
             )
         ]
+    health.units = [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ?"
+            f" AND e.unit IS NOT NULL AND {LIVE} GROUP BY e.unit ORDER BY e.unit",
+            (year,),
+        )
+    ]
     health.duplicate_items = [
         (row[0], row[1], _ids(row[2]))
         for row in conn.execute(
