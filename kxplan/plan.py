@@ -1166,7 +1166,10 @@ class _Builder:
             if not within_places(amount, decimals):
                 if decimals == 0:
                     message = t(
-                        "pv.allocation_whole", unit_id=key, value=_shape(value_node), unit=unit or ""
+                        "pv.allocation_whole",
+                        unit_id=key,
+                        value=_shape(value_node),
+                        unit=unit or "",
                     )
                 else:
                     message = t(
