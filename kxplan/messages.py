@@ -886,8 +886,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "import.progress": ("importing", "正在导入"),
     "export.bad_format": (
-        "format must be csv or json, not {value!r}",
-        "格式必须是 csv 或 json，而不是 {value!r}",
+        "format must be csv, json or xlsx, not {value!r}",
+        "格式必须是 csv、json 或 xlsx，而不是 {value!r}",
     ),
     "export.out_is_directory": (
         "{path} is a directory; give a file name with --out",
@@ -946,14 +946,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
-        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file or an Excel workbook (.xlsx); all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import 秀洲区科协-2019Q3.xlsx --dry-run",
+        "从 CSV 文件或 Excel 工作簿（.xlsx）导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import 秀洲区科协-2019Q3.xlsx --dry-run",
     ),
     "help.import_columns": (
-        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
-        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (or be Excel dates); amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日（或为 Excel 日期）；数量可带千位分隔符和全角数字。",
     ),
-    "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
+    "help.arg.csv": (
+        "CSV file or .xlsx workbook to import (read by its content, whatever its name).",
+        "要导入的 CSV 文件或 .xlsx 工作簿（按内容识别，与扩展名无关）。",
+    ),
+    "help.opt.sheet": (
+        "The worksheet to read (default: the first visible one).",
+        "要读取的工作表（默认：第一个可见的工作表）。",
+    ),
     "help.opt.dry_run": (
         "Check every row and say what would be imported; write nothing.",
         "检查每一行并说明将导入什么，不写入。",
@@ -967,10 +974,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "by 列为空的行的登记人（默认：系统用户名）。",
     ),
     "help.export": (
-        "Export entries as CSV (UTF-8 with a BOM in --out files, for Excel) or JSON; the CSV imports back.\n\nExample: kxplan export --out progress.csv",
-        "导出记录为 CSV（--out 文件为带 BOM 的 UTF-8，便于 Excel 打开）或 JSON；CSV 可再导入。\n\n示例：kxplan export --out progress.csv",
+        "Export entries as CSV (UTF-8 with a BOM in --out files, for Excel), JSON, or an Excel workbook (--format xlsx: a 登记明细 sheet of every entry, voided ones marked, and a 进度 sheet per quarter); CSV and XLSX import back.\n\nExample: kxplan export --format xlsx --out 2019进展.xlsx",
+        "导出记录为 CSV（--out 文件为带 BOM 的 UTF-8，便于 Excel 打开）、JSON 或 Excel 工作簿（--format xlsx：“登记明细”表含全部记录并标出已作废的，每季度一张“进度”表）；CSV 和 XLSX 可再导入。\n\n示例：kxplan export --format xlsx --out 2019进展.xlsx",
     ),
-    "help.opt.format": ("csv or json.", "csv 或 json。"),
+    "help.opt.format": ("csv, json or xlsx (needs --out).", "csv、json 或 xlsx（需 --out）。"),
     "help.opt.out": (
         "Write to this file (atomically) instead of stdout.",
         "写入该文件（原子写入）而不是标准输出。",
@@ -1544,6 +1551,248 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} is larger than {limit}, the most one import reads; split it into several files",
         "{file} 超过 {limit}（单次导入的上限）；请拆分为多个文件",
     ),
+    # --- spreadsheets: what a file is, reading workbooks ----------------------------------------
+    "file.is_pdf": (
+        "{file} is a PDF document, not a spreadsheet; import the .xlsx or .csv file it was made from",
+        "{file} 是 PDF 文档，不是表格；请导入生成它的 .xlsx 或 .csv 文件",
+    ),
+    "file.is_image": (
+        "{file} is an image, not a spreadsheet; import an .xlsx or .csv file",
+        "{file} 是图片，不是表格；请导入 .xlsx 或 .csv 文件",
+    ),
+    "file.is_archive": (
+        "{file} is a compressed archive; unpack it and import the .xlsx or .csv file inside",
+        "{file} 是压缩包；请先解压，再导入其中的 .xlsx 或 .csv 文件",
+    ),
+    "file.is_sqlite": (
+        "{file} is an SQLite database, not a spreadsheet; import an .xlsx or .csv file",
+        "{file} 是 SQLite 数据库，不是表格；请导入 .xlsx 或 .csv 文件",
+    ),
+    "file.is_html": (
+        "{file} is a web page (HTML), not a workbook; open it in Excel and save it as .xlsx",
+        "{file} 是网页（HTML）文件，不是工作簿；请用 Excel 打开后另存为 .xlsx",
+    ),
+    "xlsx.xls": (
+        "{file} is an old Excel 97–2003 workbook (.xls); open it in Excel and save it as .xlsx (File → Save As → Excel Workbook)",
+        "{file} 是旧版 Excel 97–2003 工作簿（.xls）；请用 Excel 打开后另存为 .xlsx（文件 → 另存为 → Excel 工作簿）",
+    ),
+    "xlsx.encrypted": (
+        "{file} is protected with a password; open it in Excel, clear the password (File → Info → Protect Workbook → Encrypt with Password), save it and import again",
+        "{file} 设有打开密码；请在 Excel 中打开，清除密码（文件 → 信息 → 保护工作簿 → 用密码进行加密）后保存，再导入",
+    ),
+    "xlsx.ods": (
+        "{file} is an OpenDocument spreadsheet (.ods); save it as .xlsx and import that",
+        "{file} 是 OpenDocument 表格（.ods）；请另存为 .xlsx 后再导入",
+    ),
+    "xlsx.xlsb": (
+        "{file} is a binary Excel workbook (.xlsb); save it as .xlsx and import that",
+        "{file} 是二进制 Excel 工作簿（.xlsb）；请另存为 .xlsx 后再导入",
+    ),
+    "xlsx.not_workbook": (
+        "{file} is a zip archive but not an Excel workbook; import an .xlsx or .csv file",
+        "{file} 是 zip 压缩包而不是 Excel 工作簿；请导入 .xlsx 或 .csv 文件",
+    ),
+    "xlsx.corrupt": (
+        "{file} is a damaged or incomplete workbook ({reason}); open it in Excel and save it again, or ask for the file again",
+        "{file} 是损坏或不完整的工作簿（{reason}）；请用 Excel 打开后重新保存，或重新索取该文件",
+    ),
+    "xlsx.too_large": (
+        "{file} unpacks to more than {limit} MB, more than any workbook of entries; nothing was read",
+        "{file} 解压后超过 {limit} MB，远超任何登记表的大小；未读取任何内容",
+    ),
+    "xlsx.too_many_parts": (
+        "{file} holds {count} parts, more than any workbook; nothing was read",
+        "{file} 含有 {count} 个部件，远超正常工作簿；未读取任何内容",
+    ),
+    "xlsx.bomb": (
+        "{file}: part {part} unpacks to {ratio} times its size, which no workbook does (a zip bomb?); nothing was read",
+        "{file}：部件 {part} 解压后是压缩大小的 {ratio} 倍，正常工作簿不会如此（疑似 zip 炸弹）；未读取任何内容",
+    ),
+    "xlsx.too_many_rows": (
+        "{file}: sheet {sheet!r} has more than {limit} rows; split it into several files",
+        "{file}：工作表 {sheet!r} 超过 {limit} 行；请拆分为多个文件",
+    ),
+    "xlsx.no_worksheets": (
+        "{file} has no worksheet to read",
+        "{file} 中没有可读取的工作表",
+    ),
+    "xlsx.no_sheet": (
+        "{file} has no sheet {sheet!r}; its sheets are {sheets}",
+        "{file} 中没有工作表 {sheet!r}；其工作表为 {sheets}",
+    ),
+    "xlsx.empty_sheet": (
+        "{file}: sheet {sheet!r} is empty; fill in a header row and the rows, or choose a sheet with --sheet (sheets: {sheets})",
+        "{file}：工作表 {sheet!r} 是空的；请填写表头行和数据行，或用 --sheet 选择工作表（工作表：{sheets}）",
+    ),
+    "xlsx.merged_header": (
+        "{place}: merged header cells; unmerge them so that every column has its own header",
+        "{place}: 表头有合并单元格；请取消合并，让每一列都有自己的表头",
+    ),
+    "xlsx.merged_cells": (
+        "{place}: merged cells in the table; unmerge them and fill in every cell (each row needs its own values)",
+        "{place}: 表格中有合并单元格；请取消合并并填满每个单元格（每一行都要有自己的值）",
+    ),
+    "xlsx.formula_no_value": (
+        "formula {formula} has no saved value; open the file in Excel or WPS, let it calculate, save it and import again",
+        "公式 {formula} 没有保存的计算结果；请用 Excel 或 WPS 打开、计算后保存，再导入",
+    ),
+    "xlsx.error_value": (
+        "the cell holds the Excel error {value}; correct the formula or type the value",
+        "单元格是 Excel 错误值 {value}；请修正公式或直接填写数值",
+    ),
+    "xlsx.no_encoding": (
+        "--encoding is for CSV files; {file} is an Excel workbook (leave out --encoding)",
+        "--encoding 只用于 CSV 文件；{file} 是 Excel 工作簿（请去掉 --encoding）",
+    ),
+    "xlsx.sheet_not_workbook": (
+        "--sheet is for Excel workbooks; {file} is a CSV (text) file (leave out --sheet)",
+        "--sheet 只用于 Excel 工作簿；{file} 是 CSV（文本）文件（请去掉 --sheet）",
+    ),
+    "xlsx.by_content": (
+        "{file} is an Excel workbook whatever its name says; read it as one",
+        "{file} 实际上是 Excel 工作簿（与扩展名无关），已按工作簿读取",
+    ),
+    "xlsx.text_by_content": (
+        "{file} is a text (CSV) file, not a workbook, whatever its name says; read it as CSV",
+        "{file} 实际上是文本（CSV）文件而不是工作簿（与扩展名无关），已按 CSV 读取",
+    ),
+    # --- spreadsheets: the XLSX export and the fill-in template ------------------------------
+    "xlsx.sheet_entries": ("Entries", "登记明细"),
+    "xlsx.sheet_progress": ("Progress {quarter}", "进度 {quarter}"),
+    "xlsx.progress_title": ("{heading} · as of {as_of}", "{heading} · 统计截至 {as_of}"),
+    "xlsx.col.section": ("Section", "部分"),
+    "xlsx.col.point": ("Work point", "工作要点"),
+    "xlsx.col.target": ("Target id", "目标编号"),
+    "xlsx.col.title": ("Target", "目标"),
+    "xlsx.col.goal": ("Goal", "年度目标"),
+    "xlsx.col.quarter": ("This quarter", "本季度"),
+    "xlsx.col.cumulative": ("Done so far", "累计完成"),
+    "xlsx.col.percent": ("Share done", "完成率"),
+    "xlsx.col.expected": ("Expected by now", "序时进度"),
+    "xlsx.col.last_entry": ("Last entry / done on", "最近登记/完成日期"),
+    "xlsx.col.status": ("Status", "状态"),
+    "xlsx.sheet_template": ("Entries", "登记"),
+    "xlsx.sheet_instructions": ("How to fill in", "填写说明"),
+    "xlsx.sheet_lists": ("Targets", "目标列表"),
+    "xlsx.list.choice": ("Choice", "下拉选项"),
+    "xlsx.list.id": ("Id", "编号"),
+    "xlsx.list.title": ("Title", "名称"),
+    "xlsx.list.kind": ("Kind", "类型"),
+    "xlsx.list.unit": ("Unit", "计量单位"),
+    "xlsx.list.whole": ("Whole numbers (1)", "整数（1）"),
+    "xlsx.tpl.target_title": ("Target", "目标"),
+    "xlsx.tpl.target_input": (
+        "Choose the target from the list (its id and title).",
+        "请从下拉列表中选择目标（编号和名称）。",
+    ),
+    "xlsx.tpl.target_error": (
+        "Choose a target from the list; the list is the plan's targets.",
+        "请从下拉列表中选择目标；列表即计划中的全部目标。",
+    ),
+    "xlsx.tpl.date_title": ("Date", "日期"),
+    "xlsx.tpl.date_input": (
+        "The date it happened, {first} to {last}, e.g. 2019-07-04.",
+        "发生日期，{first} 至 {last}，如 2019-07-04。",
+    ),
+    "xlsx.tpl.date_error": (
+        "Give a real date from {first} to {last}.",
+        "请填写 {first} 至 {last} 之间的有效日期。",
+    ),
+    "xlsx.tpl.amount_title": ("Amount", "数量"),
+    "xlsx.tpl.amount_input": (
+        "For count targets: how many (default 1). Leave empty for milestones and ongoing work.",
+        "计数类目标填写数量（不填为 1）；里程碑和日常工作不填。",
+    ),
+    "xlsx.tpl.amount_whole": (
+        "The amount is a whole number greater than 0.",
+        "数量须为大于 0 的整数。",
+    ),
+    "xlsx.tpl.amount_mixed": (
+        "The amount is a number greater than 0, a whole number for targets counted in whole units.",
+        "数量须为大于 0 的数；按整数计量的目标须为整数。",
+    ),
+    "xlsx.tpl.heading": (
+        "Progress entries of {unit}, {period}: how to fill in this workbook",
+        "{unit} {period}工作进展登记表：填写说明",
+    ),
+    "xlsx.tpl.col_name": ("Column", "列名"),
+    "xlsx.tpl.col_required": ("Required", "必填"),
+    "xlsx.tpl.col_help": ("What to write", "填写说明"),
+    "xlsx.tpl.yes": ("yes", "是"),
+    "xlsx.tpl.no": ("no", "否"),
+    "xlsx.tpl.help_target": (
+        "The target the work counts for: choose it from the drop-down list ({count} targets of the plan, id and title).",
+        "该项工作计入的目标：从下拉列表中选择（计划中的 {count} 个目标，含编号和名称）。",
+    ),
+    "xlsx.tpl.help_date": (
+        "When it happened, from {first} to {last}: a date such as 2019-07-04 or 2019/7/4.",
+        "发生日期，{first} 至 {last}：如 2019-07-04 或 2019/7/4。",
+    ),
+    "xlsx.tpl.help_amount": (
+        "Count targets: how many (empty means 1). Milestones: leave empty (the row marks it done on the date). Ongoing work: leave empty.",
+        "计数类目标：填写数量（不填即为 1）。里程碑：不填（该行表示于当日完成）。日常工作：不填。",
+    ),
+    "xlsx.tpl.help_item": (
+        "What was counted, by name (e.g. the company of a new workstation); the same item is counted once.",
+        "计入的具体事项名称（如新建工作站所在企业）；同一事项只计一次。",
+    ),
+    "xlsx.tpl.help_note": (
+        "What was done; required for ongoing work (日常工作). Line breaks are fine.",
+        "开展情况说明；日常工作必填。可以换行。",
+    ),
+    "xlsx.tpl.help_unit": (
+        "Filled in for you ({unit}); leave it as it is.",
+        "已预先填好（{unit}），请勿修改。",
+    ),
+    "xlsx.tpl.help_by": ("Who filled in the row (optional).", "填报人（可不填）。"),
+    "xlsx.tpl.help_evidence": (
+        "Evidence: a web address or a document number (optional).",
+        "佐证：网址或文件编号（可不填）。",
+    ),
+    "xlsx.tpl.note_rows": (
+        "One row per piece of work. Rows with only the unit are ignored; do not change the header row or merge cells.",
+        "每项工作填一行。只有单位的行会被忽略；请勿修改表头行，请勿合并单元格。",
+    ),
+    "xlsx.tpl.note_save": (
+        "Save as an Excel workbook (.xlsx) and send the file back; a CSV works too.",
+        "请保存为 Excel 工作簿（.xlsx）后发回；CSV 文件亦可。",
+    ),
+    "xlsx.tpl.note_import": (
+        "The city office imports it with: kxplan import FILE.xlsx (every row is checked; nothing is imported until all rows are right).",
+        "市科协用 kxplan import 文件名.xlsx 导入（逐行检查；所有行都正确后才会导入）。",
+    ),
+    "export.xlsx_needs_out": (
+        "an XLSX export needs a file: add --out FILE.xlsx",
+        "导出 XLSX 需要指定文件：请加上 --out 文件名.xlsx",
+    ),
+    "template.bad_format": (
+        "format must be xlsx or csv, not {value!r}",
+        "格式必须是 xlsx 或 csv，而不是 {value!r}",
+    ),
+    "template.done": (
+        "wrote the fill-in template of {unit} ({period}) to {path}",
+        "已将 {unit}（{period}）的填报模板写入 {path}",
+    ),
+    "template.year": ("{year}", "{year}年"),
+    "template.unit_required": (
+        "give the office the template is for with --unit, e.g. --unit 秀洲区科协",
+        "请用 --unit 指定模板所属单位，如 --unit 秀洲区科协",
+    ),
+    "help.template": (
+        "Write a fill-in workbook for one office: Chinese header row, the unit filled in, a drop-down of the plan's targets, dates checked to the plan year (or --quarter), whole-number amounts, a 填写说明 sheet. Filled in, it imports as is.\n\nExample: kxplan template --unit 秀洲区科协 --quarter 2019Q3 --out 秀洲区科协-2019Q3.xlsx",
+        "为一个单位生成填报工作簿：中文表头、预填单位、计划目标下拉列表、日期限定在计划年度（或 --quarter 季度）内、数量为整数，并附“填写说明”工作表。填好后可直接导入。\n\n示例：kxplan template --unit 秀洲区科协 --quarter 2019Q3 --out 秀洲区科协-2019Q3.xlsx",
+    ),
+    "help.opt.template_unit": (
+        "The office the template is for (its name or id in the plan; free text when the plan has no units).",
+        "模板所属单位（计划中的单位名称或编号；计划未列单位时可自由填写）。",
+    ),
+    "help.opt.template_quarter": (
+        "Only dates of this quarter, e.g. 2019Q3 (default: the plan year).",
+        "只接受该季度的日期，如 2019Q3（默认：计划年度）。",
+    ),
+    "help.opt.template_format": ("xlsx (default) or csv.", "xlsx（默认）或 csv。"),
+    "help.opt.template_out": ("The file to write (atomically).", "要写入的文件（原子写入）。"),
+    "help.opt.template_force": ("Replace --out if it exists.", "--out 文件已存在时替换它。"),
     # --- labels --------------------------------------------------------------------------------
     "label.section_heading": ("Section {n}: {title}", "{n}、{title}"),
     "label.or_more": (" or more", "以上"),

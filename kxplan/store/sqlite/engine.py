@@ -45,7 +45,7 @@ from kxplan.entry import (
 )
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
-from kxplan.store.interface import BackupResult, EntryRow, Health, Store
+from kxplan.store.interface import BackupResult, EntryRow, Health, ListingBounds, Store
 from kxplan.store.retry import deadline_after, retry
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
@@ -467,6 +467,33 @@ class SqliteStore(Store):
             )
         )
 
+    def listing_bounds(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+    ) -> ListingBounds | None:
+        """Bounds for a listing: the largest id is the table's (entries are never deleted, so
+        that is one b-tree seek); amounts from one aggregate over the filtered entries, read
+        from the covering index (no table look-ups unless ``unit`` filters)."""
+        filters = _entry_filters(year, None, targets, date_from, date_to, unit, units)
+        if filters is None:
+            return ListingBounds(0, None, False)
+        where, params = filters
+        (max_id,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
+        largest, fraction = self.conn.execute(
+            "SELECT max(e.amount_milli), coalesce(max(e.amount_milli % 1000 <> 0), 0)"
+            f" FROM entries e INDEXED BY entries_year_target_date_id_amount"
+            f" WHERE {' AND '.join(where)}",
+            params,
+        ).fetchone()
+        amount = None if largest is None else amount_from_milli(largest)
+        return ListingBounds(max_id, amount, bool(fraction))
+
     def iter_entries(
         self,
         year: int,
@@ -492,32 +519,11 @@ class SqliteStore(Store):
         if known_at is not None:
             join += " AND v.recorded_at <= ?"
             params.append(known_at)
-        where = ["e.plan_year = ?"]
-        params.append(year)
-        if target is not None:
-            where.append("e.target = ?")
-            params.append(target)
-        if targets is not None:
-            wanted = sorted(set(targets))
-            if not wanted:
-                return
-            where.append(f"e.target IN ({marks(wanted)})")
-            params.extend(wanted)
-        if date_from is not None:
-            where.append("e.date >= ?")
-            params.append(date_from.isoformat())
-        if date_to is not None:
-            where.append("e.date <= ?")
-            params.append(date_to.isoformat())
-        if unit is not None:
-            where.append("e.unit = ?")
-            params.append(unit)
-        if units is not None:
-            spellings = sorted(set(units))
-            if not spellings:
-                return
-            where.append(f"e.unit IN ({marks(spellings)})")
-            params.extend(spellings)
+        filters = _entry_filters(year, target, targets, date_from, date_to, unit, units)
+        if filters is None:
+            return
+        where, filter_params = filters
+        params += filter_params
         if known_at is not None:
             where.append("e.recorded_at <= ?")
             params.append(known_at)
@@ -547,55 +553,52 @@ class SqliteStore(Store):
         ``targets`` keeps only these ids. With ``known_at``, entries and voids recorded after
         it are ignored.
 
-        Without ``known_at`` (every report and ``status``) this is all entries minus the
-        voided ones, each grouped in SQL: the first is read from the covering index alone,
-        the second from the (few) voids; no per-entry look-up into ``voids``. ``known_at``
-        needs ``recorded_at`` of every entry, so that form reads the table.
+        Every form is all entries grouped in SQL, read from the covering index alone, minus
+        the few entries that do not count, grouped the same way: without ``known_at`` (every
+        report and ``status``) the voided ones, found from ``voids``; with it (``report
+        --known-at``, the cron line) the entries recorded after it (found through the
+        ``recorded_at`` index) and the entries voided by then. So the cost is one index scan
+        plus what was recorded or voided since — not a read of the whole table.
         """
         ids = None if targets is None else sorted(set(targets))
         if ids is not None and not ids:
             return []
-        if known_at is None:
-            return self._daily_totals_now(year, as_of, ids)
-        sql = (
-            "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
-            " WHERE e.plan_year = ?"
-        )
-        params: list[Any] = [year]
-        if as_of is not None:
-            sql += " AND e.date <= ?"
-            params.append(as_of.isoformat())
-        if ids is not None:
-            sql += f" AND e.target IN ({marks(ids)})"
-            params += ids
-        sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
-        sql += " AND v.recorded_at <= ?) AND e.recorded_at <= ?"
-        params += [known_at, known_at]
-        sql += " GROUP BY e.target, e.date ORDER BY e.target, e.date"
-        return [_daily_total(row) for row in self.conn.execute(sql, params)]
-
-    def _daily_totals_now(
-        self, year: int, as_of: date | None, ids: list[str] | None
-    ) -> list[DailyTotal]:
-        """``daily_totals`` without ``known_at``: grouped entries minus grouped voided entries."""
         day = " AND e.date <= ?" if as_of is not None else ""
-        params: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
+        scope: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
         if ids is not None:
             day += f" AND e.target IN ({marks(ids)})"
-            params += ids
+            scope += ids
         # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
+        voided = (
+            "SELECT e.target, e.date, e.amount_milli FROM voids v"
+            f" CROSS JOIN entries e ON e.id = v.entry_id WHERE e.plan_year = ?{day}"
+        )
+        if known_at is None:
+            return self._daily_totals_minus(day, scope, voided, scope)
+        removed = (
+            "SELECT e.target, e.date, e.amount_milli FROM entries e"
+            f" INDEXED BY entries_recorded_at WHERE e.recorded_at > ? AND e.plan_year = ?{day}"
+            f" UNION ALL {voided} AND v.recorded_at <= ? AND e.recorded_at <= ?"
+        )
+        params = [known_at, *scope, *scope, known_at, known_at]
+        return self._daily_totals_minus(day, scope, removed, params)
+
+    def _daily_totals_minus(
+        self, day: str, scope: list[Any], removed: str, removed_params: list[Any]
+    ) -> list[DailyTotal]:
+        """Per (target, date) of the year's entries (``day`` and ``scope`` filter them): the
+        grouped entries minus the grouped rows of ``removed`` (a subset of them)."""
         sql = (
             "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
             " FROM (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
             f" count(*) AS n FROM entries e WHERE e.plan_year = ?{day}"
             " GROUP BY e.target, e.date) AS a"
-            " LEFT JOIN (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
-            " count(*) AS n FROM voids v CROSS JOIN entries e ON e.id = v.entry_id"
-            f" WHERE e.plan_year = ?{day} GROUP BY e.target, e.date) AS b"
+            " LEFT JOIN (SELECT r.target, r.date, coalesce(sum(r.amount_milli), 0) AS total,"
+            f" count(*) AS n FROM ({removed}) AS r GROUP BY r.target, r.date) AS b"
             " ON b.target = a.target AND b.date = a.date"
             " WHERE a.n > coalesce(b.n, 0) ORDER BY a.target, a.date"
         )
-        return [_daily_total(row) for row in self.conn.execute(sql, params + params)]
+        return [_daily_total(row) for row in self.conn.execute(sql, scope + removed_params)]
 
     def target_total(
         self, year: int, targets: Iterable[str], *, as_of: date | None = None
@@ -784,6 +787,45 @@ class SqliteStore(Store):
         from kxplan.store.sqlite.backup import backup
 
         return backup(self.conn, self.path, self.read_snapshot(), Path(dest), force=force)
+
+
+def _entry_filters(
+    year: int,
+    target: str | None,
+    targets: Iterable[str] | None,
+    date_from: date | None,
+    date_to: date | None,
+    unit: str | None,
+    units: Iterable[str] | None = None,
+) -> tuple[list[str], list[Any]] | None:
+    """WHERE terms and parameters selecting a year's entries (alias ``e``); None: none match."""
+    where = ["e.plan_year = ?"]
+    params: list[Any] = [year]
+    if target is not None:
+        where.append("e.target = ?")
+        params.append(target)
+    if targets is not None:
+        wanted = sorted(set(targets))
+        if not wanted:
+            return None
+        where.append(f"e.target IN ({marks(wanted)})")
+        params.extend(wanted)
+    if date_from is not None:
+        where.append("e.date >= ?")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        where.append("e.date <= ?")
+        params.append(date_to.isoformat())
+    if unit is not None:
+        where.append("e.unit = ?")
+        params.append(unit)
+    if units is not None:
+        spellings = sorted(set(units))
+        if not spellings:
+            return None
+        where.append(f"e.unit IN ({marks(spellings)})")
+        params.extend(spellings)
+    return where, params
 
 
 def _live_as_known(known_at: str | None, params: list[Any]) -> str:
