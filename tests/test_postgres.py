@@ -624,7 +624,7 @@ def test_a_clerks_unit_is_the_plans_unit_id(pg_db: str, clerk: Any) -> None:
     sql(pg_db, f"ALTER ROLE {login} PASSWORD 'pw-{login}'")
     url = as_login(pg_db, login, f"pw-{login}")
 
-    def record(unit: str) -> Any:
+    def record(unit: str, amount: str = "3") -> Any:
         return CliRunner().invoke(
             app(),
             [
@@ -634,7 +634,7 @@ def test_a_clerks_unit_is_the_plans_unit_id(pg_db: str, clerk: Any) -> None:
                 url,
                 "record",
                 "p14.workers-befriended",
-                "3",
+                amount,
                 "--date",
                 "2019-05-01",
                 "--unit",
@@ -644,7 +644,7 @@ def test_a_clerks_unit_is_the_plans_unit_id(pg_db: str, clerk: Any) -> None:
         )
 
     assert record("南湖区").exit_code == 0
-    assert record("nanhu").exit_code == 0
+    assert record("nanhu", "4").exit_code == 0
     other = record("秀洲区科协")
     assert (
         other.exit_code == 1

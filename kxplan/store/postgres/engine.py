@@ -30,7 +30,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kxplan.entry import DailyTotal, Entry, ImportState, UnitTotal, Void, amount_from_milli
+from kxplan.entry import (
+    DailyTotal,
+    Draft,
+    Entry,
+    ImportState,
+    UnitTotal,
+    Void,
+    amount_from_milli,
+)
 from kxplan.errors import DatabaseError, InputError, KxplanError, OutputError
 from kxplan.messages import t
 from kxplan.store.interface import (
@@ -386,6 +394,29 @@ class PostgresStore(Store):
         ).fetchone()
         return (int(row[0]), row[1]) if row else None
 
+    def same_entry(
+        self, year: int, target_ids: Iterable[str], draft: Draft, *, outside_imports: bool = False
+    ) -> int | None:
+        """The first live entry identical to ``draft``, or None (``Store.same_entry``);
+        ``IS NOT DISTINCT FROM`` compares the columns that may be NULL."""
+        imported = " AND e.import_key IS NULL" if outside_imports else ""
+        row = self.conn.execute(
+            "SELECT e.id FROM entries e WHERE e.plan_year = %s AND e.target = ANY(%s)"
+            " AND e.date = %s AND e.amount_milli IS NOT DISTINCT FROM %s::bigint"
+            " AND e.item IS NOT DISTINCT FROM %s::text AND e.note IS NOT DISTINCT FROM %s::text"
+            f" AND e.unit IS NOT DISTINCT FROM %s::text{imported} AND {LIVE} ORDER BY e.id LIMIT 1",
+            (
+                year,
+                list(target_ids),
+                draft.date,
+                draft.amount_milli,
+                draft.item,
+                draft.note,
+                draft.unit,
+            ),
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def import_state(self, year: int) -> ImportState:
         """The import keys, counted items and done targets of a year, in three queries."""
         state = ImportState()
@@ -409,6 +440,14 @@ class PostgresStore(Store):
             (year,),
         ):
             state.done.setdefault(target, (int(entry_id), day.isoformat()))
+        state.by_hand = (
+            conn.execute(
+                f"SELECT 1 FROM entries e WHERE e.import_key IS NULL AND e.plan_year = %s"
+                f" AND {LIVE} LIMIT 1",
+                (year,),
+            ).fetchone()
+            is not None
+        )
         return state
 
     def entry(self, entry_id: int) -> Entry | None:
@@ -593,15 +632,20 @@ class PostgresStore(Store):
             for row in self.conn.execute(sql, params)
         ]
 
-    def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
-        """The sum and count of non-voided entries recorded for these target ids in a year."""
+    def target_total(
+        self, year: int, targets: Iterable[str], *, as_of: date | None = None
+    ) -> tuple[Decimal, int]:
+        """The sum and count of non-voided entries of these target ids in a year, dated up to
+        ``as_of`` when given."""
         ids = sorted(set(targets))
         if not ids:
             return Decimal(0), 0
+        day = " AND e.date <= %s" if as_of is not None else ""
+        params: tuple[Any, ...] = (year, ids) + ((as_of,) if as_of is not None else ())
         row = self.conn.execute(
             "SELECT coalesce(sum(e.amount_milli), 0)::bigint, count(*) FROM entries e"
-            f" WHERE e.plan_year = %s AND e.target = ANY(%s) AND {LIVE}",
-            (year, ids),
+            f" WHERE e.plan_year = %s AND e.target = ANY(%s){day} AND {LIVE}",
+            params,
         ).fetchone()
         return amount_from_milli(row[0]) or Decimal(0), row[1]
 
