@@ -197,6 +197,8 @@ class PostgresStore(Store):
         self.created = created
         self._depth = 0
         self._copy_allowed: bool | None = None
+        self._by_hand: dict[int, dict[tuple[Any, ...], int]] = {}
+        """Per year, the entries made by hand (``same_entry``), for one transaction only."""
 
     # opening -----------------------------------------------------------------------------------
     @classmethod
@@ -299,6 +301,7 @@ class PostgresStore(Store):
                 self._depth -= 1
             return
         psycopg = driver()
+        self._by_hand = {}
         try:
             self.conn.execute("BEGIN")
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -328,6 +331,7 @@ class PostgresStore(Store):
         if self._in_transaction():
             yield self
             return
+        self._by_hand = {}
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
             yield self
@@ -398,7 +402,32 @@ class PostgresStore(Store):
         self, year: int, target_ids: Iterable[str], draft: Draft, *, outside_imports: bool = False
     ) -> int | None:
         """The first live entry identical to ``draft``, or None (``Store.same_entry``);
-        ``IS NOT DISTINCT FROM`` compares the columns that may be NULL."""
+        ``IS NOT DISTINCT FROM`` compares the columns that may be NULL.
+
+        An import asks this for every row (``outside_imports``): a round trip per row to a
+        server would dominate it, so inside a transaction the year's entries made by hand are
+        loaded once into memory (they are few: recorded one by one) and looked up there.
+        """
+        if outside_imports and self._in_transaction():
+            index = self._by_hand.get(year)
+            if index is None:
+                index = self._by_hand[year] = {}
+                for row in self.conn.execute(
+                    "SELECT e.id, e.target, e.date, e.amount_milli, e.item, e.note, e.unit"
+                    f" FROM entries e WHERE e.plan_year = %s AND e.import_key IS NULL AND {LIVE}"
+                    " ORDER BY e.id DESC",
+                    (year,),
+                ):
+                    index[tuple(row[1:])] = int(row[0])  # the smallest id wins
+            found = [
+                index[key]
+                for key in (
+                    (one, draft.date, draft.amount_milli, draft.item, draft.note, draft.unit)
+                    for one in target_ids
+                )
+                if key in index
+            ]
+            return min(found) if found else None
         imported = " AND e.import_key IS NULL" if outside_imports else ""
         row = self.conn.execute(
             "SELECT e.id FROM entries e WHERE e.plan_year = %s AND e.target = ANY(%s)"
