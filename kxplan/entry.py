@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kxplan.errors import InputError
 from kxplan.messages import t
-from kxplan.numbers import decimal_json, format_number
+from kxplan.numbers import decimal_json, exact_decimal, format_number, scaled
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
-from kxplan.text import NOT_UTF8_RE
+from kxplan.text import NOT_UTF8_RE, comparable
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
 if TYPE_CHECKING:
@@ -227,6 +227,8 @@ class Validator:
             self.targets[target.id] = target
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
+        # ids as typed on a Chinese keyboard (full-width) or pasted (zero-width spaces)
+        self._comparable_ids = {comparable(name): name for name in self.targets}
         self._dates: dict[str, _ParsedDate] = {}
         self._amounts: dict[tuple[str, str], int | _Problem | None] = {}
 
@@ -236,10 +238,14 @@ class Validator:
         text = (value or "").strip()
         if not text:
             return None, t("entry.target_required")
-        found = self.targets.get(text)
+        found = self.targets.get(text) or self.targets.get(self._id_like(text))
         if found is not None:
             return found, None
         return None, self.unknown_target(text)
+
+    def _id_like(self, text: str) -> str:
+        """The plan's id that ``text`` is under ``comparable`` (or ``text`` when none is)."""
+        return self._comparable_ids.get(comparable(text), text)
 
     def unknown_target(self, text: str) -> str:
         """The message for an unknown id, suggesting the nearest current ids."""
@@ -324,7 +330,7 @@ class Validator:
         found = self.targets.get(target)
         written = target
         if found is None:
-            written = target.strip()
+            written = self._id_like(target.strip())
             found = self.targets.get(written)
             if found is None:
                 problems.append(
@@ -451,20 +457,39 @@ def _parse_amount(kind: str, text: str) -> int | _Problem | None:
         if lowered in ("nan", "inf", "infinity", "snan"):
             return _Problem("entry.amount_not_finite", {"value": text})
         return _Problem("entry.amount_not_number", {"value": text})
-    number = Decimal(text)
+    number = exact_decimal(text)
+    if number == -1 and not isinstance(number, Decimal):  # 1e-2000000: not a whole thousandth
+        return _Problem("entry.amount_decimals", {"value": text})
+    if not isinstance(number, Decimal):
+        number = MAX_AMOUNT + 1  # 1e9999999999999999999
     if number <= 0:
         return _Problem("entry.amount_not_positive", {"value": text})
     if number > MAX_AMOUNT:
         return _Problem(
             "entry.amount_too_large", {"value": text, "limit": format_number(MAX_AMOUNT)}
         )
-    milli = number * _THOUSAND
+    milli = scaled(number, 3)
     if milli != milli.to_integral_value():
         return _Problem("entry.amount_decimals", {"value": text})
     return int(milli)
 
 
 # --- rules that need what is already recorded ------------------------------------------------
+
+
+MAX_TARGET_TOTAL = Decimal(10) ** 15
+"""The most one target may add up to: its sum in thousandths stays inside 64-bit integers
+(2⁶³ ≈ 9.2 × 10¹⁸), so no total, summary or report can overflow after a commit."""
+
+
+def total_too_large_problem(target: str, total: Decimal) -> str:
+    """The message refusing an entry (or row) that would take a target's total past the limit."""
+    return t(
+        "entry.total_too_large",
+        target=target,
+        total=format_number(total),
+        limit=format_number(MAX_TARGET_TOTAL),
+    )
 
 
 def duplicate_item_problem(draft: Draft, earlier_id: int) -> str:

@@ -11,6 +11,7 @@ and the report.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from kxplan.messages import get_language, t
@@ -30,6 +31,24 @@ CONTROL_CHARS = (
 )
 #: Characters that came from bytes that were not UTF-8 (Python's surrogate escapes).
 NOT_UTF8_RE = re.compile("[\ud800-\udfff]")
+#: Characters that show as nothing: zero-width space/joiners, word joiner, soft hyphen, BOM.
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def comparable(value: str) -> str:
+    """``value`` as names are compared: NFKC, invisible characters removed, case folded,
+    whitespace runs as one space, trimmed.
+
+    The one normalisation for comparing items, units and target ids (record, import, check,
+    the store's item-once rule): NFC and NFD ``é``, full-width ``ＡＢＣ１`` and ``ABC1``, a
+    name with a zero-width space pasted from a web page and one without are the same. Only
+    for comparing: what is stored or shown is always what the user typed.
+    """
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", value)).casefold()
+    return _SPACES_RE.sub(" ", text).strip()
+
+
 #: In text that may span lines (a note, a plan text): any control character.
 CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 #: In one-line text (an item, a unit, a name): tab and line feed too.
