@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kxplan.messages import t
-from kxplan.text import ONE_LINE_CONTROL_RE
+from kxplan.text import escaped
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Problem
@@ -96,7 +96,7 @@ def database_findings(health: Health, database: str) -> list[Finding]:
         found.append(Finding(check, severity, message, tuple(refs), database))
 
     if health.quick_check != "ok":
-        result = _clip(_safe("; ".join(health.quick_check.splitlines())))
+        result = _clip(escaped("; ".join(health.quick_check.splitlines())))
         key = "check.damaged" if health.damaged else "check.row_rules"
         add("database", ERROR, t(key, result=result))
     if health.schema_version != health.expected_schema_version:
@@ -123,17 +123,17 @@ def database_findings(health: Health, database: str) -> list[Finding]:
         add(
             "orphan",
             ERROR,
-            t("check.orphans", target=_safe(target), ids=id_list(ids)),
+            t("check.orphans", target=escaped(target), ids=id_list(ids)),
             ids,
         )
     for entry_id, day in health.bad_dates:
-        message = t("check.bad_date", id=entry_id, date=_safe(day), year=health.year)
+        message = t("check.bad_date", id=entry_id, date=escaped(day), year=health.year)
         add("date", ERROR, message, [entry_id])
     for target, ids in health.milestones_twice:
         add(
             "milestone_twice",
             WARNING,
-            t("check.milestone_twice", target=_safe(target), count=len(ids), ids=id_list(ids)),
+            t("check.milestone_twice", target=escaped(target), count=len(ids), ids=id_list(ids)),
             ids,
         )
     for target, item, ids in health.duplicate_items:
@@ -142,8 +142,8 @@ def database_findings(health: Health, database: str) -> list[Finding]:
             ERROR,
             t(
                 "check.duplicate_item",
-                target=_safe(target),
-                item=f"“{_safe(item)}”",
+                target=escaped(target),
+                item=f"“{escaped(item)}”",
                 count=len(ids),
                 ids=id_list(ids),
             ),
@@ -181,18 +181,6 @@ def plan_facts(plan: Plan) -> dict[str, Any]:
         "aliases": plan.aliases(),
         "milestones": [target.id for target in targets if target.kind == "milestone"],
     }
-
-
-def _safe(text: str) -> str:
-    """Database text with control characters shown as escapes, never sent to a terminal raw.
-
-    Text read back from the database may have been written by something other than kxplan;
-    the characters are those one-line text refuses (``kxplan.text.ONE_LINE_CONTROL_RE``),
-    escaped rather than replaced so that the finding says what is really stored.
-    """
-    return ONE_LINE_CONTROL_RE.sub(
-        lambda match: match.group().encode("unicode_escape").decode(), text
-    )
 
 
 def _clip(text: str, limit: int = 300) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import hashlib
 import io
 import operator
@@ -50,13 +49,13 @@ from kxplan.entry import (
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number
+from kxplan.tables import Row, Table, read_header
 from kxplan.text import comparable
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
     from kxplan.store import Store
 
-REQUIRED = ("target", "date")
 EXPORT_COLUMNS = FIELDS
 VOID_COLUMNS = ("id", "recorded_at", "void_id", "void_reason", "void_by", "void_recorded_at")
 """The columns ``export --all`` adds. An import skips rows with a ``void_id`` (voided) and
@@ -79,7 +78,7 @@ class ImportProblems(InputError):
 
 @dataclass
 class CsvTable:
-    """A CSV file read and decoded: its header and its rows as ``(line, cells)``."""
+    """A CSV file read and decoded (a ``kxplan.tables.Table``); its rows can be iterated once."""
 
     name: str
     encoding: str
@@ -89,12 +88,34 @@ class CsvTable:
     header_end: int  # the line the header ends on
     size_hint: int
     data: bytes = b""  # the file's bytes, to read it again
+    neutralised: bool = True  # an export put ' before formula-like text (``neutralise``)
+    notices: list[str] = field(default_factory=list)  # for the person importing (stderr)
 
     def again(self) -> CsvTable:
         """The same file read afresh (its rows can be iterated once)."""
         return read_csv(
             Path(self.name), self.encoding if not self.detected else None, data=self.data
         )
+
+    def place(self, line: int, column: int | None = None) -> str:
+        """A CSV row is its line: ``FILE:12: …``."""
+        return str(line)
+
+    def rows(self) -> Iterator[Row]:
+        """``(line, cells, None)`` for every row after the header; line is where it starts."""
+        return _csv_rows(self.name, self.reader, self.header_end)
+
+
+def _csv_rows(name: str, reader: Any, end: int) -> Iterator[Row]:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(t("csv.syntax", file=name, line=end + 1, reason=exc)) from None
+        line, end = end + 1, reader.line_num
+        yield line, cells, None
 
 
 @dataclass
@@ -217,12 +238,7 @@ def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = No
     if not text.strip():
         raise InputError(t("csv.empty", file=name, columns=",".join(FIELDS)))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputError(t("csv.syntax", file=name, line=reader.line_num, reason=exc)) from None
-    columns = [cell.strip().lower() for cell in header]
-    _check_header(name, header, columns)
+    line, columns = read_header(name, _csv_rows(name, reader, 0), lambda line, _: str(line))
     return CsvTable(
         name=name,
         encoding=used,
@@ -232,31 +248,8 @@ def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = No
         header_end=reader.line_num,
         data=data,
         size_hint=text.count("\n"),
+        notices=[t("csv.detected", file=name, encoding=used)] if detected else [],
     )
-
-
-def _check_header(name: str, header: list[str], columns: list[str]) -> None:
-    seen: set[str] = set()
-    for raw, column in zip(header, columns, strict=True):
-        if column not in FIELDS and column not in VOID_COLUMNS:
-            if not column:
-                raise InputError(t("csv.empty_column", file=name, columns=",".join(FIELDS)))
-            if len(header) == 1 and any(sep in raw for sep in ";\t|"):
-                raise InputError(t("csv.separator", file=name))
-            hints = difflib.get_close_matches(column, FIELDS, n=1)
-            if hints:
-                raise InputError(
-                    t("csv.unknown_column_hint", file=name, column=raw.strip(), hint=hints[0])
-                )
-            raise InputError(
-                t("csv.unknown_column", file=name, column=raw.strip(), columns=",".join(FIELDS))
-            )
-        if column in seen:
-            raise InputError(t("csv.duplicate_column", file=name, column=column))
-        seen.add(column)
-    missing = [column for column in REQUIRED if column not in seen]
-    if missing:
-        raise InputError(t("csv.missing_columns", file=name, columns=", ".join(missing)))
 
 
 # --- importing ---------------------------------------------------------------------------------
@@ -309,7 +302,7 @@ def import_file(
 def import_rows(
     store: Store | None,
     plan: Plan,
-    table: CsvTable,
+    table: Table,
     *,
     today: date,
     by: str,
@@ -361,7 +354,7 @@ def _import(
     store: Store | None,
     state: ImportState,
     plan: Plan,
-    table: CsvTable,
+    table: Table,
     today: date,
     default_by: str,
     recorded_at: str,
@@ -389,8 +382,13 @@ def _import(
     columns = table.columns
     width = len(columns)
     # Absent columns read the empty cell appended to every row (index `width`).
-    pick = operator.itemgetter(*[columns.index(c) if c in columns else width for c in FIELDS])
+    positions = [columns.index(c) if c in columns else width for c in FIELDS]
+    pick = operator.itemgetter(*positions)
+    field_column = dict(zip(FIELDS, positions, strict=True))
     void_at = columns.index("void_id") if "void_id" in columns else None
+    headerless = [index for index, column in enumerate(columns) if not column]
+    neutralised = table.neutralised
+    place = table.place
     occurrences: dict[str, int] = {}
     new_items: dict[tuple[str, str], int] = {}
     new_done: dict[str, int] = {}
@@ -398,18 +396,25 @@ def _import(
     chunk: list[tuple[Any, ...]] = []
     result = ImportResult()
     sha256 = hashlib.sha256
-    reader = table.reader
-    end = table.header_end
+
+    def problem(line: int, field: str | None, message: str) -> RowProblem:
+        column = field_column.get(field or "target", width)
+        return RowProblem(name, line, message, place(line, column if column < width else None))
+
     ticks = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(t("csv.syntax", file=name, line=end + 1, reason=exc)) from None
-        line, end = end + 1, reader.line_num
-        if not cells or not any(cells):
+    for line, cells, cell_problems in table.rows():
+        if not any(cells):
+            continue
+        if len(cells) != width:
+            if any(cell.strip() for cell in cells):
+                result.rows += 1
+                message = t("csv.cell_count", cells=len(cells), columns=width)
+                problems.append(RowProblem(name, line, message, place(line, None)))
+            continue
+        cells.append("")
+        values = pick(cells)
+        first = values[0]
+        if (not first or first.isspace()) and _blank(values, cells, headerless):
             continue
         result.rows += 1
         if progress is not None:
@@ -417,21 +422,38 @@ def _import(
             if ticks == 5000:
                 progress(ticks)
                 ticks = 0
-        if len(cells) != width:
-            problems.append(
-                RowProblem(name, line, t("csv.cell_count", cells=len(cells), columns=width))
+        if cell_problems:  # the reader's (an Excel error, a formula without a value) and the rest
+            problems.extend(
+                RowProblem(name, line, message, place(line, column))
+                for column, message in cell_problems
             )
+            bad = {column for column, _ in cell_problems}
+            checked = check(*values)
+            if isinstance(checked, list):
+                problems.extend(
+                    problem(line, field, message)
+                    for field, message in checked
+                    if field_column.get(field) not in bad
+                )
             continue
+        if headerless:
+            stray = [index for index in headerless if cells[index].strip()]
+            if stray:
+                problems.extend(
+                    RowProblem(name, line, t("import.headerless_value"), place(line, index))
+                    for index in stray
+                )
+                continue
         if void_at is not None and cells[void_at].strip():
             result.voided += 1
             continue
-        cells.append("")
-        values = pick(cells)
-        if "'" in values[3][:1] + values[4][:1] + values[5][:1] + values[6][:1] + values[7][:1]:
+        if neutralised and "'" in (
+            values[3][:1] + values[4][:1] + values[5][:1] + values[6][:1] + values[7][:1]
+        ):
             values = values[:3] + tuple(unneutralise(value) for value in values[3:])
         row = check(*values)
         if isinstance(row, list):
-            problems.extend(RowProblem(name, line, message) for message in row)
+            problems.extend(problem(line, field, message) for field, message in row)
             continue
         target, written, _, day, milli, item, note, unit, by, evidence = row
         digest = sha256(
@@ -456,9 +478,10 @@ def _import(
             continue
         kind = target.kind
         if kind == "milestone" or (item is not None and kind == "count"):
-            problem = _rule_problem(row, line, items, done, new_items, new_done)
-            if problem is not None:
-                problems.append(RowProblem(name, line, problem))
+            found = _rule_problem(row, line, items, done, new_items, new_done)
+            if found is not None:
+                field, message = found
+                problems.append(problem(line, field, message))
                 continue
         if milli:
             running = totals[target.id] = totals.get(target.id, 0) + milli
@@ -499,6 +522,15 @@ def _import(
     return result
 
 
+def _blank(values: tuple[str, ...], cells: list[str], headerless: list[int]) -> bool:
+    """Whether a row records nothing: no target, date, amount, item, note or evidence and no
+    value under a header-less column — only spaces, or unit and by alone (a template's
+    pre-filled row)."""
+    if "".join(values[:5] + values[7:]).strip():
+        return False
+    return not any(cells[index].strip() for index in headerless)
+
+
 def _rule_problem(
     row: Checked,
     line: int,
@@ -506,23 +538,27 @@ def _rule_problem(
     done: dict[str, tuple[int, str]],
     new_items: dict[tuple[str, str], int],
     new_done: dict[str, int],
-) -> str | None:
-    """The rules that need what is recorded: an item counted once, a milestone done once."""
+) -> tuple[str, str] | None:
+    """The rules that need what is recorded: an item counted once, a milestone done once.
+
+    The problem is ``(field, message)``: the field whose cell it points at.
+    """
     draft = draft_from(row)
     if draft.kind == "milestone":
         if draft.target in done:
             earlier_id, earlier_date = done[draft.target]
-            return milestone_done_problem(draft, earlier_id, earlier_date)
+            return "target", milestone_done_problem(draft, earlier_id, earlier_date)
         if draft.target in new_done:
-            return t("import.milestone_twice", target=draft.target, line=new_done[draft.target])
+            line_before = new_done[draft.target]
+            return "target", t("import.milestone_twice", target=draft.target, line=line_before)
         new_done[draft.target] = line
         return None
     assert draft.item is not None
     pair = (draft.target, comparable(draft.item))
     if pair in items:
-        return duplicate_item_problem(draft, items[pair])
+        return "item", duplicate_item_problem(draft, items[pair])
     if pair in new_items:
-        return t(
+        return "item", t(
             "import.duplicate_item", item=draft.item, target=draft.target, line=new_items[pair]
         )
     new_items[pair] = line

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kxplan.errors import InputError
 from kxplan.messages import t
+from kxplan.normalise import halfwidth, parse_date, plain_amount
 from kxplan.numbers import decimal_json, exact_decimal, format_number, scaled
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
 from kxplan.text import NOT_UTF8_RE, comparable
@@ -103,7 +104,6 @@ REASON_LIMIT = 500
 MAX_AMOUNT = Decimal(1_000_000_000)
 """The largest amount: a million such entries still sum inside SQLite's 64-bit integers."""
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # Control characters (kxplan.text): _CONTROL_RE for one-line fields, _NOTE_CONTROL_RE for notes.
 _THOUSAND = Decimal(1000)
@@ -136,14 +136,15 @@ class Draft:
 
 
 class RowProblem(NamedTuple):
-    """One bad row of an input file."""
+    """One bad row of an input file; ``place`` is where in it (``12``, ``Sheet!B12``)."""
 
     file: str
     line: int
     message: str
+    place: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.place or self.line}: {self.message}"
 
 
 def amount_from_milli(milli: int | None) -> Decimal | None:
@@ -241,7 +242,25 @@ class Validator:
         found = self.targets.get(text) or self.targets.get(self._id_like(text))
         if found is not None:
             return found, None
-        return None, self.unknown_target(text)
+        loose = self._loose_target(text)
+        if isinstance(loose, str):
+            return None, loose
+        return loose[0], None
+
+    def _loose_target(self, text: str) -> tuple[Target, str] | str:
+        """``(target, id as written)`` for an id typed in full-width letters, or written
+        ``id title`` as a template's drop-down gives it; else the problem."""
+        plain = halfwidth(text)
+        found = self.targets.get(plain)
+        if found is not None:
+            return found, plain
+        head, _, rest = plain.partition(" ")
+        found = self.targets.get(head)
+        if found is not None and rest:
+            if " ".join(rest.split()) == " ".join(found.title.split()):
+                return found, head
+            return t("entry.target_title_mismatch", value=text, target=found.id)
+        return self.unknown_target(text)
 
     def _id_like(self, text: str) -> str:
         """The plan's id that ``text`` is under ``comparable`` (or ``text`` when none is)."""
@@ -282,12 +301,10 @@ class Validator:
             if self.today.year != self.year:
                 return t("entry.today_outside_year", today=self.today.isoformat(), year=self.year)
             return self.today, self.today.isoformat()
-        if not _DATE_RE.fullmatch(text):
-            return t("entry.date_format", value=text)
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            return t("entry.date_invalid", value=text)
+        day = parse_date(text)
+        if isinstance(day, tuple):
+            key, fields = day
+            return t(key, **fields)
         if day.year != self.year:
             return t("entry.date_outside_year", value=text, year=self.year)
         return day, day.isoformat()
@@ -320,30 +337,36 @@ class Validator:
         unit: str,
         by: str,
         evidence: str,
-    ) -> Checked | list[str]:
-        """Validate one entry given as text (``""`` for absent): ``Checked`` or every problem.
+    ) -> Checked | list[tuple[str, str]]:
+        """Validate one entry given as text (``""`` for absent): ``Checked`` or every problem
+        as ``(field, message)``, so an import can point at the cell.
 
         This is the per-row hot path of ``import``: dictionary lookups and cached results,
         one regular-expression search per non-empty text.
         """
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []
         found = self.targets.get(target)
         written = target
         if found is None:
             written = self._id_like(target.strip())
             found = self.targets.get(written)
             if found is None:
-                problems.append(
-                    self.unknown_target(written) if written else t("entry.target_required")
-                )
+                if not written:
+                    problems.append(("target", t("entry.target_required")))
+                else:
+                    loose = self._loose_target(written)
+                    if isinstance(loose, str):
+                        problems.append(("target", loose))
+                    else:
+                        found, written = loose
         when = self._dates.get(day) or self._date(day)
         if when.__class__ is str:
-            problems.append(when)
+            problems.append(("date", when))
         milli = None
         if found is not None:
             milli = self._amount(found, amount)
             if milli.__class__ is str:
-                problems.append(milli)
+                problems.append(("amount", milli))
         bad_text = False
         texts = [item, note, unit, by, evidence]
         for index, (name, limit, control) in enumerate(_TEXT_CHECKS):
@@ -353,12 +376,12 @@ class Validator:
                 if "\r" in text:  # CRLF → LF; only a note may keep the LF
                     text = text.replace("\r\n", "\n")
                 if len(text) > limit or control.search(text):
-                    problems.append(_text_problem(name, text))
+                    problems.append((name, _text_problem(name, text)))
                     bad_text = True
                 texts[index] = text
         item, note, unit, by, evidence = texts
         if found is not None and found.kind == "activity" and not note and not bad_text:
-            problems.append(t("entry.note_required", target=found.id))
+            problems.append(("note", t("entry.note_required", target=found.id)))
         if problems:
             return problems
         assert found is not None and not isinstance(when, str) and not isinstance(milli, str)
@@ -380,7 +403,7 @@ class Validator:
         """Validate every field: ``(draft, [])`` or ``(None, all problems)``."""
         result = self.row(*[fields.get(name) or "" for name in FIELDS])
         if isinstance(result, list):
-            return None, result
+            return None, [message for _, message in result]
         return draft_from(result), []
 
     def draft(self, fields: Mapping[str, str | None]) -> Draft:
@@ -452,12 +475,15 @@ def _parse_amount(kind: str, text: str) -> int | _Problem | None:
         return None
     if not text:
         return 1000
-    if not _AMOUNT_RE.fullmatch(text):
+    plain = plain_amount(text)
+    if plain is None:
+        return _Problem("entry.amount_separator", {"value": text})
+    if not _AMOUNT_RE.fullmatch(plain):
         lowered = text.lower().lstrip("+-")
         if lowered in ("nan", "inf", "infinity", "snan"):
             return _Problem("entry.amount_not_finite", {"value": text})
         return _Problem("entry.amount_not_number", {"value": text})
-    number = exact_decimal(text)
+    number = exact_decimal(plain)
     if number == -1 and not isinstance(number, Decimal):  # 1e-2000000: not a whole thousandth
         return _Problem("entry.amount_decimals", {"value": text})
     if not isinstance(number, Decimal):

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from kxplan.errors import OutputError
 from kxplan.messages import t
@@ -49,6 +51,61 @@ def fsync_folder(folder: Path) -> None:
         fsync_file(folder if str(folder) else Path("."))
     except OSError:
         pass
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """Write ``path`` piece by piece, atomically: the pieces go to a temporary file in the same
+    folder, which replaces ``path`` only when the block ends without an error (an export of
+    any size in bounded memory). On an error ``path`` is untouched and the temporary file gone;
+    an OS failure is ``OutputError``.
+    """
+    from kxplan.paths import kind
+
+    if kind(path) in ("special", "directory"):  # never replace a device, FIFO or folder
+        raise OutputError(t("io.not_regular", path=str(path)))
+    folder = path.parent if str(path.parent) else Path(".")
+    temp_name = None
+    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            stream = os.fdopen(handle, "wb")
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        try:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        finally:
+            _close_quietly(stream)  # after a failure: pending bytes are dropped with the file
+        try:
+            os.chmod(temp_name, _mode_for(path))
+            os.replace(temp_name, path)
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        temp_name = None
+        fsync_folder(folder)
+    finally:
+        if temp_name is not None:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                pass
+
+
+def _close_quietly(stream: BinaryIO) -> None:
+    try:
+        stream.close()
+    except OSError:
+        pass
+
+
+def _write_failed(path: Path, exc: OSError) -> OutputError:
+    return OutputError(t("io.write_failed", path=str(path), reason=exc.strerror or str(exc)))
 
 
 def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
@@ -97,9 +154,7 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
             fsync_folder(folder)
         staged = []
     except OSError as exc:
-        raise OutputError(
-            t("io.write_failed", path=str(current), reason=exc.strerror or str(exc))
-        ) from None
+        raise _write_failed(current, exc) from None
     finally:
         for temp_name, _ in staged:
             _unlink(temp_name)

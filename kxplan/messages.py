@@ -652,8 +652,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "日期为空；请按 YYYY-MM-DD 格式填写",
     ),
     "entry.date_format": (
-        'date must be written YYYY-MM-DD, not "{value}"',
-        '日期必须写成 YYYY-MM-DD，而不是 "{value}"',
+        'date "{value}" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',
+        '日期 "{value}" 无法识别；请写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日 的形式（后面可带时间）',
+    ),
+    "entry.date_serial": (
+        'date "{value}" is a number (an Excel date serial, i.e. {day}?); format the cell as a date or write it like 2019-07-04',
+        '日期 "{value}" 是一个数字（Excel 的日期序号，即 {day}？）；请把单元格设为日期格式，或写成 2019-07-04 的形式',
     ),
     "entry.date_invalid": (
         "date {value} is not a real date",
@@ -690,6 +694,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.amount_too_large": (
         "amount {value} is too large; the most one entry can record is {limit}",
         "数量 {value} 过大；单条记录最多为 {limit}",
+    ),
+    "entry.amount_separator": (
+        'amount "{value}" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200',
+        '数量 "{value}" 中的逗号不是千位分隔符；小数请用小数点（如 2.5），千位写成 1,200',
+    ),
+    "entry.target_title_mismatch": (
+        'target "{value}": the title after the id is not the plan\'s title of {target}; write the id {target} alone or choose it from the list',
+        '目标 "{value}"：编号后的名称与计划中 {target} 的名称不符；请只写编号 {target}，或从下拉列表中选择',
     ),
     "entry.amount_decimals": (
         "amount {value} has more than 3 decimal places; round it to at most 3",
@@ -797,29 +809,33 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} is not comma-separated; save it as CSV with commas",
         "{file} 不是逗号分隔的；请另存为逗号分隔的 CSV",
     ),
-    "csv.empty_column": (
-        "{file}:1: a header cell is empty; the columns are {columns}",
-        "{file}:1: 表头有空单元格；可用的列为 {columns}",
-    ),
     "csv.unknown_column": (
-        "{file}:1: unknown column {column!r}; the columns are {columns}",
-        "{file}:1: 未知的列 {column!r}；可用的列为 {columns}",
+        "{place}: unknown column {column!r}; the columns are {columns} or their Chinese names (see kxplan import --help)",
+        "{place}: 未知的列 {column!r}；可用的列为 {columns} 或其中文名称（见 kxplan import --help）",
     ),
     "csv.unknown_column_hint": (
-        "{file}:1: unknown column {column!r}; did you mean {hint!r}?",
-        "{file}:1: 未知的列 {column!r}；您是否要写 {hint!r}？",
+        "{place}: unknown column {column!r}; did you mean {hint!r}?",
+        "{place}: 未知的列 {column!r}；您是否要写 {hint!r}？",
     ),
     "csv.duplicate_column": (
-        "{file}:1: column {column!r} appears twice; keep one",
-        "{file}:1: 列 {column!r} 出现两次；只保留一个",
+        "{place}: column {column!r} appears twice; keep one",
+        "{place}: 列 {column!r} 出现两次；只保留一个",
+    ),
+    "csv.duplicate_field": (
+        "{place}: column {column!r} and column {first!r} are both {field}; keep one",
+        "{place}: 列 {column!r} 与列 {first!r} 都是 {field}；只保留一个",
     ),
     "csv.missing_columns": (
-        "{file}:1: missing column(s) {columns}; target and date are required",
-        "{file}:1: 缺少列 {columns}；target 和 date 是必需的",
+        "{place}: missing column(s) {columns}; target and date are required",
+        "{place}: 缺少列 {columns}；目标和日期两列是必需的",
     ),
     "csv.cell_count": (
         "{cells} cells but the header has {columns} columns",
         "有 {cells} 个单元格，但表头有 {columns} 列",
+    ),
+    "import.headerless_value": (
+        "a value in a column without a header; give the column a header or delete the value",
+        "该列没有表头却填了内容；请给这一列加上表头，或删除该内容",
     ),
     "import.duplicate_item": (
         'item "{item}" for {target} is already on line {line}',
@@ -865,8 +881,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "计数目标的数量（默认 1）；里程碑和持续性工作不填。",
     ),
     "help.opt.date": (
-        "When it happened, YYYY-MM-DD (default: today).",
-        "发生日期，YYYY-MM-DD（默认：今天）。",
+        "When it happened: 2019-07-04, 2019/7/4 or 2019年7月4日 (default: today).",
+        "发生日期：2019-07-04、2019/7/4 或 2019年7月4日（默认：今天）。",
     ),
     "help.opt.item": (
         "Name of the counted thing (each item is counted once).",
@@ -897,8 +913,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.log_unit": ("Only entries of this unit.", "只列出该单位的记录。"),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
-        "Import entries from CSV (columns target,date,amount,item,note,unit,by,evidence); all rows or none, rows imported before are skipped.\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 导入记录（列：target,date,amount,item,note,unit,by,evidence）；要么全部导入要么都不导入，此前导入过的行会跳过。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
+        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+    ),
+    "help.import_columns": (
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
     ),
     "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
     "help.opt.dry_run": (

@@ -1,18 +1,20 @@
-"""Text for people: which characters free text may not hold, cleaning for display, goal words.
+"""Text for people: which characters free text may not hold, stored text made safe, goal words.
 
 One definition of the control characters serves everything: plan text values and recorded
-entries refuse them (``CONTROL_RE``, ``ONE_LINE_CONTROL_RE``); a report removes them from
-what is already stored (``display_text``). ``goal_text`` is a target's commitment in words,
-the same in ``plan show``, ``show``, ``add``, ``plan diff`` and the report; ``section_heading``
-is a section's official label (一、全面强化……), the same in ``status``, ``plan show``, ``show``
-and the report.
+entries refuse them (``CONTROL_RE``, ``ONE_LINE_CONTROL_RE``), and ``safe_text`` is the one
+sanitiser of text already stored (written perhaps by another tool), with one policy per
+output: a report keeps line breaks and drops the rest (``display_text``), the terminal puts
+it on one line with a visible mark for each (``shown``), a finding spells each one out
+(``escaped``). ``goal_text`` is a target's commitment in words, the same in ``plan show``,
+``show``, ``add``, ``plan diff`` and the report; ``section_heading`` is a section's official
+label (一、全面强化……), the same in ``status``, ``plan show``, ``show`` and the report.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from kxplan.messages import get_language, t
 from kxplan.numbers import format_number
@@ -55,15 +57,53 @@ CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
 
 
-def display_text(value: str | None, limit: int | None = None) -> str:
-    """Stored text made safe to lay out: no control characters, tabs as spaces, cut at ``limit``."""
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_MARK = "\ufffd"
+
+
+def safe_text(
+    value: str | None,
+    policy: Literal["report", "terminal", "escaped"],
+    limit: int | None = None,
+) -> str:
+    """Stored text made safe for one kind of output: the one place that decides.
+
+    - ``report``: line breaks kept (as ``\\n``), tabs as spaces, every other control
+      character removed, surrounding space trimmed, cut at ``limit`` characters with "…";
+    - ``terminal``: one line — line breaks and tabs as spaces, every other control character
+      as U+FFFD, so something is visibly there (ESC, BEL, a bidi override …);
+    - ``escaped``: one line, every control character (tab and line feed too) as its Python
+      escape (``\\x1b``), so a message says exactly what is stored.
+    """
     if not value:
         return ""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if policy == "escaped":
+        return ONE_LINE_CONTROL_RE.sub(
+            lambda match: match.group().encode("unicode_escape").decode(), value
+        )
+    if policy == "terminal":
+        text = _LINE_BREAK_RE.sub(" ", value).replace("\t", " ")
+        return CONTROL_RE.sub(_MARK, text)
+    text = _LINE_BREAK_RE.sub("\n", value).replace("\t", " ")
     text = CONTROL_RE.sub("", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def display_text(value: str | None, limit: int | None = None) -> str:
+    """Stored text for a report (``safe_text`` policy ``report``), cut at ``limit``."""
+    return safe_text(value, "report", limit)
+
+
+def shown(value: str | None) -> str:
+    """Stored text for the terminal (``safe_text`` policy ``terminal``): one line, marks visible."""
+    return safe_text(value, "terminal")
+
+
+def escaped(value: str | None) -> str:
+    """Stored text quoted in a message (``safe_text`` policy ``escaped``): controls spelled out."""
+    return safe_text(value, "escaped")
 
 
 def goal_text(target: Target, count_key: str = "label.goal_count") -> str:

@@ -61,6 +61,10 @@ def render() -> str:
                 cell = help_text.replace("|", "\\|").replace("\n", " ")
                 lines.append(f"| `{opts}` | {cell} |")
             lines.append("")
+        epilog = (getattr(command, "epilog", None) or "").strip()
+        if epilog:  # e.g. import's table of column names: indented lines become a code block
+            lines.append(epilog.replace("\n  ", "\n    "))
+            lines.append("")
         subcommands = getattr(command, "commands", {})
         for sub_name in sorted(subcommands):
             walk(subcommands[sub_name], path + [sub_name], ctx)

@@ -140,12 +140,25 @@ BAD_RECORDS = [
         "amount 1.0005 has more than 3 decimal places; round it to at most 3",
     ),
     (
-        ["p1.visits", "1,000"],
-        'amount must be a number greater than 0 such as 3 or 2.5, not "1,000"',
+        ["p1.visits", "1,00"],
+        'amount "1,00" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200',
     ),
-    (["p1.visits", "３"], 'amount must be a number greater than 0 such as 3 or 2.5, not "３"'),
+    (["p1.visits", "3件"], 'amount must be a number greater than 0 such as 3 or 2.5, not "3件"'),
+    (
+        ["p1.visits", "－３"],
+        "amount must be greater than 0, not －３; to correct an entry, void it (kxplan void ID --reason …)",
+    ),
     (["p1.visits", "--date", "2019-02-30"], "date 2019-02-30 is not a real date"),
-    (["p1.visits", "--date", "2019/05/10"], 'date must be written YYYY-MM-DD, not "2019/05/10"'),
+    (["p1.visits", "--date", "2019/2/30"], "date 2019/2/30 is not a real date"),
+    (["p1.visits", "--date", "2019-05-10T25:00"], "date 2019-05-10T25:00 is not a real date"),
+    (
+        ["p1.visits", "--date", "5/10/2019"],
+        'date "5/10/2019" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',
+    ),
+    (
+        ["p1.visits", "--date", "43595"],
+        'date "43595" is a number (an Excel date serial, i.e. 2019-05-10?); format the cell as a date or write it like 2019-07-04',
+    ),
     (
         ["p1.visits", "--date", "2018-12-31"],
         "date 2018-12-31 is outside the plan year 2019; give a date in 2019",

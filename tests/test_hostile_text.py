@@ -334,8 +334,8 @@ def test_stored_control_characters_never_reach_the_terminal(
 
 
 def test_stored_text_is_shown_with_visible_marks_and_chinese_kept() -> None:
-    """``cli.output.shown``, the one helper log, show and undo print stored text through."""
-    from kxplan.cli.output import shown
+    """``text.shown``, the one helper log, show and undo print stored text through."""
+    from kxplan.text import shown
 
     assert shown("南湖区科协\r\n第二行\tA\nB\rC") == "南湖区科协 第二行 A B C"
     assert (

@@ -166,8 +166,8 @@ FILE_ERRORS = [
     ("latin1.csv", ["--encoding", "gbk"], "{f} is not valid gbk (byte 0xe9 on line 2); check --encoding"),
     ("good.csv", ["--encoding", "klingon"], "unknown encoding 'klingon'; use e.g. utf-8, gbk or gb18030"),
     ("utf16.csv", [], "{f} is UTF-16 text; save it as “CSV UTF-8” (comma-separated)"),
-    ("missing-date.csv", [], "{f}:1: missing column(s) date; target and date are required"),
-    ("extra-column.csv", [], "{f}:1: unknown column 'colour'; the columns are target,date,amount,item,note,unit,by,evidence"),
+    ("missing-date.csv", [], "{f}:1: missing column(s) date (日期); target and date are required"),
+    ("extra-column.csv", [], "{f}:1: unknown column 'colour'; the columns are target,date,amount,item,note,unit,by,evidence or their Chinese names (see kxplan import --help)"),
     ("semicolons.csv", [], "{f} is not comma-separated; save it as CSV with commas"),
     ("nothing-here.csv", [], "{f} does not exist"),
 ]  # fmt: skip
@@ -196,14 +196,13 @@ def test_bad_files_are_refused_in_one_line(
     [
         (
             "target,date,colour",
-            "unknown column 'colour'; the columns are target,date,amount,item,note,unit,by,evidence",
+            "unknown column 'colour'; the columns are target,date,amount,item,note,unit,by,evidence or their Chinese names (see kxplan import --help)",
         ),
         ("target,date,notes", "unknown column 'notes'; did you mean 'note'?"),
+        ("目标,日期,完成数", "unknown column '完成数'; did you mean '完成数量'?"),
         ("target,date,date", "column 'date' appears twice; keep one"),
-        (
-            "target,,date",
-            "a header cell is empty; the columns are target,date,amount,item,note,unit,by,evidence",
-        ),
+        ("target,date,日期", "column '日期' and column 'date' are both date; keep one"),
+        ("目标,数量", "missing column(s) date (日期); target and date are required"),
     ],
 )
 def test_header_problems(kx: Any, tmp_path: Path, header: str, message: str) -> None:
@@ -211,6 +210,19 @@ def test_header_problems(kx: Any, tmp_path: Path, header: str, message: str) -> 
     path.write_text(header + "\np1.visits,2019-01-01,x\n", encoding="utf-8")
     result = kx("import", str(path))
     assert (result.exit_code, result.stderr) == (1, f"error: {path}:1: {message}\n")
+
+
+def test_a_value_under_an_empty_header_cell_is_a_problem(kx: Any, tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("target,,date,\np1.visits,,2019-01-01,\np1.visits,x,2019-01-02,\n")
+    result = kx("import", str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{path}:3: a value in a column without a header; give the column a header or delete the value\n"
+        f"error: {path}: 1 bad row(s); nothing was imported — fix them and import again\n",
+    )
+    path.write_text("target,,date,\np1.visits,,2019-01-01,\n,,,\n")
+    assert "imported 1 new entries" in kx("import", str(path)).stderr
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(

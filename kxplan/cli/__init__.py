@@ -209,7 +209,7 @@ def _announce_waits() -> None:
 
 def _report_error(exc: KxplanError) -> None:
     """Print a user error: its problems (if any), then one line; user text is made inert."""
-    from kxplan.cli.output import shown
+    from kxplan.text import shown
 
     if isinstance(exc, PlanError) and exc.problems:
         for problem in exc.problems:

@@ -32,12 +32,23 @@ from kxplan.cli.common import (
     store_session,
     summary,
 )
-from kxplan.cli.output import committed, echo, notice, print_json, shown
-from kxplan.cli.term import STATUS_STYLES, cell_width, fold, output_width, pad, paint, use_colour
+from kxplan.cli.output import committed, echo, notice, print_json
+from kxplan.cli.term import (
+    STATUS_STYLES,
+    Cell,
+    Column,
+    Row,
+    Table,
+    cell_width,
+    fold,
+    output_width,
+    paint,
+    use_colour,
+)
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number, round1
-from kxplan.text import goal_text, section_heading
+from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
     from kxplan.cli.env import Env
@@ -258,41 +269,37 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
 
 
 def entry_lines(target: Target, entries: Sequence[Entry], colour: bool) -> list[str]:
-    """The entries as an aligned table (CJK counted as two cells); voids in a last column."""
+    """The entries as a table (``term.Table``); voids in a last, red column; text folds."""
     counted = target.kind == "count"
     voided = any(entry.void is not None for entry in entries)
-    header = [t("label.log.id"), t("label.log.date")]
+    columns = [Column(t("label.log.id")), Column(t("label.log.date"))]
     if counted:
-        header.append(t("label.log.amount"))
-    header += [t("label.log.unit"), t("label.log.by"), t("show.col_content")]
+        columns.append(Column(t("label.log.amount"), right=True))
+    columns += [
+        Column(t("label.log.unit")),
+        Column(t("label.log.by")),
+        Column(t("show.col_content"), fold=True),
+    ]
     if voided:
-        header.append(t("label.log.void"))
-    right = {2} if counted else set()
-    rows: list[list[str]] = []
+        columns.append(Column(t("label.log.void"), fold=True, style="red"))
+    rows = []
     for entry in entries:
-        row = [f"#{entry.id}", entry.date.isoformat()]
+        cells = [Cell(f"#{entry.id}"), Cell(entry.date.isoformat())]
         if counted:
-            row.append(format_number(entry.amount))
+            cells.append(Cell(format_number(entry.amount)))
         content = " — ".join(part for part in (entry.item, entry.note) if part)
-        row += [shown(entry.unit), shown(entry.by), shown(content)]
+        cells += [Cell(shown(entry.unit)), Cell(shown(entry.by)), Cell(shown(content))]
         if voided:
             void = entry.void
-            row.append(
-                t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
-                if void
-                else ""
+            text = (
+                ""
+                if void is None
+                else t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
             )
-        rows.append(row)
-    widths = [max(cell_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str], style: str) -> str:
-        parts = []
-        for index, (cell, size) in enumerate(zip(cells, widths, strict=True)):
-            cell_style = style or ("red" if voided and index == len(cells) - 1 else "")
-            parts.append(pad(cell, size, index in right, cell_style, colour))
-        return ("  " + "  ".join(parts)).rstrip()
-
-    return [line(header, "bold")] + [line(row, "") for row in rows]
+            cells.append(Cell(text))
+        rows.append(Row(cells))
+    table = Table(columns, margin=2, rule=False)
+    return list(table.render(rows, output_width(), colour))
 
 
 def chart_lines(progress: TargetProgress, quarters: Sequence[QuarterFigures]) -> list[str]:

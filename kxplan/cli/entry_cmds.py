@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -19,15 +20,19 @@ import typer
 
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
-from kxplan.cli.output import committed, echo, notice, print_json, shown
+from kxplan.cli.output import committed, echo, notice, print_json
+from kxplan.cli.term import Cell, Column, Row, Table, output_width, use_colour
 from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
+from kxplan.text import shown
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from kxplan.cli.env import Env
-    from kxplan.csvio import CsvTable
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.tables import Table as ImportTable
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -230,55 +235,74 @@ def log(
     if not entries:
         notice(t("log.none"))
         return
-    _log_table(entries, aliases, include_voided)
+    table = log_table(include_voided)
+    for line in table.render(
+        log_rows(entries, aliases, include_voided), output_width(), use_colour()
+    ):
+        echo(line)
 
 
-def _log_table(entries: list[Entry], aliases: dict[str, str], include_voided: bool) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def log_table(include_voided: bool) -> Table:
+    """The ``log`` table: free text folds, ids, dates, amounts and names never do.
 
-    from kxplan.cli.env import console
+    Three spaces between columns and every line as wide as the table (as rich drew it first).
+    """
+    columns = [
+        Column(t("label.log.id"), right=True),
+        Column(t("label.log.date")),
+        Column(t("label.log.target")),
+        Column(t("label.log.amount"), right=True),
+        Column(t("label.log.item"), fold=True),
+        Column(t("label.log.note"), fold=True),
+        Column(t("label.log.unit"), fold=True),
+        Column(t("label.log.by")),
+    ]
+    if include_voided:
+        columns.append(Column(t("label.log.void"), fold=True))
+    return Table(columns, gap=3, trim=False)
+
+
+def log_rows(
+    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool
+) -> Iterator[Row]:
+    """One row per entry, stored text made safe (``shown``); voided entries dim and struck."""
     from kxplan.numbers import format_number
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
-    table.add_column(t("label.log.id"), justify="right", no_wrap=True)
-    table.add_column(t("label.log.date"), no_wrap=True)
-    table.add_column(t("label.log.target"), no_wrap=True)
-    table.add_column(t("label.log.amount"), justify="right", no_wrap=True)
-    table.add_column(t("label.log.item"), overflow="fold")
-    table.add_column(t("label.log.note"), overflow="fold")
-    table.add_column(t("label.log.unit"), overflow="fold")
-    table.add_column(t("label.log.by"), no_wrap=True)
-    if include_voided:
-        table.add_column(t("label.log.void"), overflow="fold")
     for entry in entries:
-        cells: list[Any] = [
-            f"#{entry.id}",
-            entry.date.isoformat(),
-            Text(shown(aliases.get(entry.target, entry.target))),
-            format_number(entry.amount),
-            Text(shown(entry.item)),
-            Text(shown(entry.note)),
-            Text(shown(entry.unit)),
-            Text(shown(entry.by)),
+        cells = [
+            Cell(f"#{entry.id}"),
+            Cell(entry.date.isoformat()),
+            Cell(shown(aliases.get(entry.target, entry.target))),
+            Cell(format_number(entry.amount)),
+            Cell(shown(entry.item)),
+            Cell(shown(entry.note)),
+            Cell(shown(entry.unit)),
+            Cell(shown(entry.by)),
         ]
-        style = None
+        style = ""
         if include_voided:
-            if entry.void is not None:
-                void = entry.void
-                cells.append(Text(t("label.log.voided", id=void.id, reason=shown(void.reason))))
-                style = "dim strike"
-            else:
-                cells.append("")
-        table.add_row(*cells, style=style)
-    console().print(table)
+            void = entry.void
+            text = (
+                "" if void is None else t("label.log.voided", id=void.id, reason=shown(void.reason))
+            )
+            cells.append(Cell(text))
+            style = "dim strike" if void is not None else ""
+        yield Row(cells, style=style)
 
 
 # --- import ------------------------------------------------------------------------------------
 
 
-@app.command("import", help=t("help.import"))
+def _import_help() -> str:
+    """The alias table shown after the options of ``import --help``."""
+    from kxplan.entry import FIELDS
+    from kxplan.normalise import IGNORED_COLUMNS, alias_lines
+
+    columns = "\n".join(f"  {line}" for line in alias_lines(FIELDS))
+    return t("help.import_columns", columns=columns, ignored=", ".join(IGNORED_COLUMNS))
+
+
+@app.command("import", help=t("help.import"), epilog=_import_help())
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
@@ -295,8 +319,8 @@ def import_(
     plan = env.plan()
     who = by_or_default(by)
     table = read_csv(file, encoding)
-    if table.detected:
-        notice(t("csv.detected", file=file, encoding=table.encoding))
+    for text in table.notices:
+        notice(text)
     try:
         with _progress(table) as progress:
             result = import_file(
@@ -325,7 +349,7 @@ def import_(
         notice(t(key, file=file, added=result.added, skipped=result.skipped))
 
 
-def _progress(table: CsvTable) -> Any:
+def _progress(table: ImportTable) -> Any:
     """A rich progress bar on stderr for large files on a terminal; nothing otherwise."""
     from kxplan.cli.env import Env
 
@@ -363,13 +387,12 @@ def export(
     include_voided: Annotated[bool, typer.Option("--all", help=t("help.opt.export_all"))] = False,
     force: Annotated[bool, typer.Option("--force", help=t("help.opt.export_force"))] = False,
 ) -> None:
-    """Export entries as CSV or JSON (non-voided only unless ``--all``)."""
-    import io
-    import json
+    """Export entries as CSV or JSON (non-voided only unless ``--all``).
 
-    from kxplan.csvio import export_records, write_csv
-    from kxplan.entry import entry_dict
-
+    Entries stream from the database to the output one at a time, so an export of any size
+    runs in bounded memory; ``--out`` is written to a temporary file renamed into place at the
+    end (an interrupted export leaves the previous file).
+    """
     env: Env = ctx.obj
     kind = fmt.strip().lower()
     if kind not in ("csv", "json"):
@@ -377,24 +400,48 @@ def export(
     plan = env.plan()
     if out is not None:
         _check_out(out, env, force=force)
-    with store_session(env, create=False) as store:
-        entries = store.entries(plan.year, include_voided=include_voided)
-    aliases = plan.aliases()
-    if kind == "json":
-        text = json.dumps([entry_dict(e, aliases) for e in entries], ensure_ascii=False, indent=2)
-        text += "\n"
-    else:
-        buffer = io.StringIO()
-        write_csv(buffer, export_records(entries, aliases, include_voided=include_voided))
-        text = buffer.getvalue()
-    if out is None:
-        sys.stdout.write(text)
-        return
-    from kxplan.fsio import write_atomic
+    with store_session(env, create=False) as store, store.read_snapshot():
+        entries = store.iter_entries(plan.year, include_voided=include_voided)
+        if out is None:
+            _write_export(sys.stdout, kind, entries, plan.aliases(), include_voided)
+            return
+        import io
 
-    # CSV files get a BOM, so Excel on Chinese Windows reads them as UTF-8.
-    write_atomic(out, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
-    notice(t("export.done", count=len(entries), path=out))
+        from kxplan.fsio import atomic_stream
+
+        with atomic_stream(out) as raw:
+            # CSV files get a BOM, so Excel on Chinese Windows reads them as UTF-8.
+            encoding = "utf-8-sig" if kind == "csv" else "utf-8"
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            count = _write_export(text, kind, entries, plan.aliases(), include_voided)
+            text.flush()
+            text.detach()  # atomic_stream syncs and closes the file
+    notice(t("export.done", count=count, path=out))
+
+
+def _write_export(
+    stream: Any, kind: str, entries: Iterable[Entry], aliases: dict[str, str], voided: bool
+) -> int:
+    """Write entries to a text stream as CSV or JSON as they come; how many were written."""
+    from kxplan.csvio import export_records, write_csv
+    from kxplan.entry import entry_dict
+
+    count = 0
+
+    def counted() -> Iterator[Entry]:
+        nonlocal count
+        for entry in entries:
+            count += 1
+            yield entry
+
+    if kind == "json":
+        from kxplan.cli.output import json_array
+
+        for piece in json_array(entry_dict(entry, aliases) for entry in counted()):
+            stream.write(piece)
+    else:
+        write_csv(stream, export_records(counted(), aliases, include_voided=voided))
+    return count
 
 
 _EXPORT_REFUSALS = {

@@ -112,16 +112,24 @@ class Env:
         from kxplan.paths import check_database
 
         check_database(db_path, plan=env.plan_path_or_none())
+        guessed = None
         if lang is None:
-            guessed = None
             try:
                 guessed = plan_language(env.plan_path())
             except Exception:  # noqa: BLE001 - no plan yet is fine here; commands will say so
                 guessed = None
-            set_language(guessed or language_from_locale() or "en")
-        else:
-            set_language(lang)
+        env.use_language(plan=guessed)
         return env
+
+    def use_language(self, *, plan: str | None = None, chosen: str | None = None) -> str:
+        """Speak the interface language and return it: the one rule, applied in one place.
+
+        ``chosen`` (a command's own ``--lang``, as ``report --lang``), else ``--lang`` /
+        ``KXPLAN_LANG``, else the ``plan``'s language, else the locale, else English.
+        """
+        lang = chosen or self.lang or plan or language_from_locale() or "en"
+        set_language(lang)
+        return lang
 
     def plan_path(self) -> Path:
         """The plan file: ``--plan``, else the default discovery rule."""
@@ -144,13 +152,8 @@ class Env:
             from kxplan.plan import load
 
             self._plan = load(self.plan_path())
-            if self.lang is None:
-                set_language(self.plan_lang_or_default(self._plan.lang))
+            self.use_language(plan=self._plan.lang)
         return self._plan
-
-    def plan_lang_or_default(self, plan_lang: str) -> str:
-        """The plan's language unless ``--lang`` / ``KXPLAN_LANG`` chose one."""
-        return self.lang or plan_lang
 
     @staticmethod
     def is_terminal(stream: Any = None) -> bool:
@@ -162,18 +165,11 @@ class Env:
             return False
 
 
-def _columns(value: str | None, default: int = 100) -> int:
-    """Output width when not on a terminal: ``COLUMNS`` if it is a sane number, else 100."""
-    try:
-        width = int(value or default)
-    except ValueError:
-        return default
-    return width if 20 <= width <= 1000 else default
-
-
 def console(stderr: bool = False) -> Any:
-    """A rich Console: colour only on a terminal and never with NO_COLOR."""
+    """A rich Console: colour only on a terminal and never with NO_COLOR; ``term.output_width``."""
     from rich.console import Console
+
+    from kxplan.cli.term import output_width
 
     stream = sys.stderr if stderr else sys.stdout
     terminal = Env.is_terminal(stream)
@@ -186,5 +182,5 @@ def console(stderr: bool = False) -> Any:
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        width=None if terminal else _columns(os.environ.get("COLUMNS")),
+        width=output_width(stream),
     )

@@ -22,11 +22,12 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
 from kxplan.messages import t
-from kxplan.text import goal_text, section_heading
+from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -192,21 +193,22 @@ def notice(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def shown(text: str | None) -> str:
-    """Stored text safe for a terminal: line breaks and tabs as spaces, other control and
-    bidirectional-override characters as U+FFFD (ESC, BEL, CR… written by another tool)."""
-    if not text:
-        return ""
-    from kxplan.text import CONTROL_RE
-
-    for line_break in ("\r\n", "\r", "\n", "\t"):
-        text = text.replace(line_break, " ")
-    return CONTROL_RE.sub("\ufffd", text)
-
-
 def print_json(data: Any) -> None:
     """Write data as UTF-8 JSON (Chinese kept readable), 2-space indented, to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """A JSON array written item by item: the text of ``print_json(list(items))``, in pieces.
+
+    A listing of any length is written as it is read, in bounded memory.
+    """
+    opening = "[\n"
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        yield opening + "  " + text.replace("\n", "\n  ")
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
 def plan_tree(plan: Plan) -> None:

@@ -15,7 +15,7 @@ import typer
 from kxplan.cli import plan_app
 from kxplan.cli.output import echo, notice, print_json
 from kxplan.errors import DatabaseError, ExitCode, InputError, PlanError
-from kxplan.messages import set_language, t
+from kxplan.messages import t
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -39,7 +39,7 @@ def plan_diff(
 
     env = ctx.obj
     old_plan, new_plan = read_plan(old), read_plan(new)
-    set_language(env.plan_lang_or_default(new_plan.lang))
+    env.use_language(plan=new_plan.lang)
     changes = diff(old_plan, new_plan)
     orphans = orphan_counts(env.db_path, old_plan.year, changes)
     if as_json:

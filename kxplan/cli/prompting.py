@@ -380,7 +380,7 @@ class AddDialogue:
     # the summary -----------------------------------------------------------------------------
     def show_summary(self, draft: Draft, target: Target) -> None:
         """The entry about to be written, one aligned field a line."""
-        from kxplan.cli.term import cell_width
+        from kxplan.cli.term import Cell, Column, Row, Table, output_width
         from kxplan.numbers import format_number
 
         rows: list[tuple[str, str]] = [
@@ -402,11 +402,8 @@ class AddDialogue:
         )
         rows.extend((t(key), value) for key, value in optional if value)
         rows.append((t("label.log.by"), draft.by or self.defaults.by))
-        width = max(cell_width(label) for label, _ in rows)
         self.io.say(t("add.summary_heading"))
-        for label, value in rows:
-            pad = " " * (width - cell_width(label))
-            lines = value.split("\n")
-            self.io.say(f"  {label}{pad}  {lines[0]}".rstrip())
-            for more in lines[1:]:
-                self.io.say(f"  {' ' * width}  {more}".rstrip())
+        table = Table([Column(""), Column("")], margin=2, header=False, rule=False)
+        summary = [Row([Cell(label), Cell(value)]) for label, value in rows]
+        for line in table.render(summary, output_width(), colour=False):
+            self.io.say(line)

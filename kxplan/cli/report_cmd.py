@@ -20,7 +20,7 @@ from kxplan.cli import completion
 from kxplan.cli.env import Env
 from kxplan.cli.output import notice
 from kxplan.errors import InputError, OutputError, UsageError
-from kxplan.messages import LANGUAGES, set_language, t
+from kxplan.messages import LANGUAGES, t
 
 FORMAT_CHOICES = ("md", "html", "all")
 _REPORT_REFUSALS = {
@@ -92,8 +92,7 @@ def report(
         raise OutputError(t("report.out_not_dir", path=str(out)))
 
     plan = env.plan()
-    if lang is not None:
-        set_language(lang)
+    env.use_language(plan=plan.lang, chosen=lang)
     parsed = parse_quarter(quarter, plan.year, env.today)
     if parsed is None:
         raise InputError(t("quarter.invalid", value=quarter))

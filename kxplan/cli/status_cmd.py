@@ -13,10 +13,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kxplan.cli import app, completion, term
+from kxplan.cli import app, completion
 from kxplan.cli.common import resolve_as_of
 from kxplan.cli.output import echo, print_json
-from kxplan.cli.term import STATUS_STYLES, Cell, output_width, paint, use_colour
+from kxplan.cli.term import (
+    MIN_TITLE_WIDTH,
+    STATUS_STYLES,
+    Cell,
+    Column,
+    Row,
+    Table,
+    output_width,
+    paint,
+    use_colour,
+)
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number, round1
@@ -119,11 +129,10 @@ _COLUMNS = (
 )
 
 
-def table_lines(rows: list[tuple[int, list[Cell]]], width: int, colour: bool) -> list[str]:
-    """Lay out ``(indent, cells)`` rows under the status columns within ``width`` cells."""
-    header = [Cell(t("status.col.target"), "bold")] + [Cell(t(key), "bold") for key, _ in _COLUMNS]
-    right = [False] + [justify for _, justify in _COLUMNS]
-    return term.table_lines(header, right, rows, width, colour)
+def status_table() -> Table:
+    """The status table: the title folds (at least ``MIN_TITLE_WIDTH``), the rest never do."""
+    title = Column(t("status.col.target"), fold=True, min_width=MIN_TITLE_WIDTH)
+    return Table([title, *(Column(t(key), right=right) for key, right in _COLUMNS)])
 
 
 def render(summary: Summary, today: date | None = None) -> None:
@@ -149,32 +158,31 @@ def render(summary: Summary, today: date | None = None) -> None:
             return Cell(t("status.due_today"), STATUS_STYLES[progress.status])
         return status_cell(progress.status)
 
-    rows: list[tuple[int, list[Cell]]] = []
+    rows: list[Row] = []
     blank = [Cell("")] * 3
     for section_progress in summary.sections:
         section = section_progress.section
         title = section_heading(section.number, section.title)
         rows.append(
-            (0, [Cell(title, "bold"), *blank, status_cell(section_progress.status), Cell("")])
+            Row([Cell(title, "bold"), *blank, status_cell(section_progress.status), Cell("")])
         )
         for point_progress in section_progress.points:
             point = point_progress.point
             rows.append(
-                (
-                    2,
+                Row(
                     [
                         Cell(f"{point.number}. {point.title}", "bold"),
                         *blank,
                         status_cell(point_progress.status),
                         Cell(""),
                     ],
+                    indent=2,
                 )
             )
             for progress in point_progress.targets:
                 stale = Cell(t("status.stale"), "yellow") if progress.stale else Cell("")
                 rows.append(
-                    (
-                        4,
+                    Row(
                         [
                             Cell(progress.target.title),
                             Cell(actual_text(progress)),
@@ -183,9 +191,10 @@ def render(summary: Summary, today: date | None = None) -> None:
                             target_status_cell(progress),
                             stale,
                         ],
+                        indent=4,
                     )
                 )
-    for line in table_lines(rows, output_width(), colour):
+    for line in status_table().render(rows, output_width(), colour):
         echo(line)
     echo(summary_line(summary))
 

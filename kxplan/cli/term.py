@@ -1,11 +1,23 @@
-"""Terminal layout without rich: cell widths, folding, SGR colour and the status table.
+"""Terminal layout without rich: the one table layout, cell widths, folding, width, colour.
 
-``status``, ``show`` and ``add`` lay their text out here rather than through rich: rich's
-first table render costs ~115 ms, which alone would break the start-up budget of
-``kxplan status`` (≤ 10× ``python -c pass``). Widths are terminal cells (CJK characters take
-two, combining marks none), long text folds at spaces or between CJK characters and is never
-truncated; escape codes are written only to a terminal, never with ``NO_COLOR`` or
-``TERM=dumb``. Status words are always printed, so colour is never the only signal.
+Every table kxplan prints on a terminal — ``status``, ``log``, ``show``'s entries, ``add``'s
+summary — is a ``Table`` of ``Column`` s laid out here, so they share one width rule
+(``output_width``), one way to measure text (terminal cells: CJK characters take two,
+combining marks none), one way to fold long text (at spaces or between CJK characters, with
+the 避头尾 punctuation rules; never truncated) and one way to colour it. rich is not used:
+its first table render costs ~115 ms, which alone would break the start-up budget of
+``kxplan status`` (≤ 10× ``python -c pass``).
+
+A table fits the width by folding: while it is too wide, the widest folding columns shrink
+toward the next widest (never below their ``min_width``); on a terminal too narrow even for
+that, lines are longer than the width rather than text lost. A table whose column widths are
+known in advance (``Column.width``, or folding columns taking what is left) is laid out row
+by row as the rows arrive (``Table.render`` streams), so a long listing can print its first
+row before the last is read.
+
+Escape codes are written only to a terminal, never with ``NO_COLOR`` or ``TERM=dumb``; status
+words are always printed, so colour is never the only signal. Text from the database reaches
+a table only through ``kxplan.text.shown``.
 """
 
 from __future__ import annotations
@@ -15,6 +27,8 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from kxplan.cli.env import Env
@@ -23,12 +37,25 @@ from kxplan.progress import COLOURS
 GAP = "  "
 MIN_TITLE_WIDTH = 16
 DEFAULT_WIDTH = 100
+"""The output width when neither ``COLUMNS`` nor a terminal says."""
+MIN_WIDTH, MAX_WIDTH = 20, 1000
+"""The output width is kept between these (``COLUMNS=5000`` is taken as 1000)."""
+MIN_FOLD_WIDTH = 4
+"""The narrowest a folding column becomes to fit the width."""
 #: The terminal style of each colour of the three-colour view (``progress.COLOURS``); the
 #: status word is always printed too, so colour is never the only signal.
 COLOUR_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "grey": "cyan"}
 #: Each status's style, from its colour: one definition for ``status``, ``show`` and reports.
 STATUS_STYLES = {status: COLOUR_STYLES[colour] for status, colour in COLOURS.items()}
-_SGR = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+_SGR = {
+    "bold": "1",
+    "dim": "2",
+    "strike": "9",
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "cyan": "36",
+}
 #: Closing punctuation that must not begin a folded line (避头点).
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)]}%")
 #: Opening punctuation that must not end a folded line (避尾点).
@@ -114,17 +141,22 @@ def use_colour(stream: Any = None) -> bool:
     return Env.is_terminal(stream or sys.stdout)
 
 
-def output_width() -> int:
-    """``COLUMNS`` when set, else the terminal's width, else 100 (as the shared console)."""
+def output_width(stream: Any = None) -> int:
+    """The width output is laid out in: the one rule for every table, rich's console too.
+
+    ``COLUMNS`` when it is a number, else the terminal's width when ``stream`` (stdout) is
+    one, else 100 — kept between ``MIN_WIDTH`` and ``MAX_WIDTH``.
+    """
     try:
         columns = int(os.environ.get("COLUMNS", ""))
     except ValueError:
         columns = 0
-    if columns > 0:
-        return columns
-    if Env.is_terminal(sys.stdout):
-        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-    return DEFAULT_WIDTH
+    if columns <= 0:
+        if Env.is_terminal(stream or sys.stdout):
+            columns = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+        else:
+            columns = DEFAULT_WIDTH
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
 def paint(text: str, style: str, colour: bool) -> str:
@@ -135,44 +167,147 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{codes}m{text}\x1b[0m"
 
 
-def table_lines(
-    header: list[Cell],
-    right: list[bool],
-    rows: list[tuple[int, list[Cell]]],
-    width: int,
-    colour: bool,
-) -> list[str]:
-    """Lay out ``(indent, cells)`` rows under ``header`` within ``width`` cells.
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header, justification, whether it folds, its cells' default style.
 
-    ``right`` says which columns are right-justified; the first column (the title) takes
-    what the others leave, at least ``MIN_TITLE_WIDTH``, and folds.
+    ``width`` fixes the column's width (its cells are then not measured, which lets a table
+    stream). A folding column shares out the width left by the others and folds its text
+    (never below ``min_width``); any other column is as wide as its widest cell, whose text
+    keeps its explicit line breaks.
     """
-    widths = [
-        max(cell_width(cell.text) for cell in column)
-        for column in zip(header, *[cells for _, cells in rows], strict=True)
-    ]
-    widths[0] = max(
-        [cell_width(header[0].text)]
-        + [indent + cell_width(cells[0].text) for indent, cells in rows]
-    )
-    others = sum(widths[1:]) + len(GAP) * (len(widths) - 1)
-    widths[0] = max(MIN_TITLE_WIDTH, min(widths[0], width - others))
-    lines = _row_lines(0, header, widths, right, colour)
-    lines.append("─" * (sum(widths) + len(GAP) * (len(widths) - 1)))
-    for indent, cells in rows:
-        lines.extend(_row_lines(indent, cells, widths, right, colour))
-    return lines
+
+    header: str
+    right: bool = False
+    fold: bool = False
+    style: str = ""
+    width: int | None = None
+    min_width: int = MIN_FOLD_WIDTH
 
 
-def _row_lines(
-    indent: int, cells: list[Cell], widths: list[int], right: list[bool], colour: bool
-) -> list[str]:
-    """One table row: the title folded within its column, the other cells on its first line."""
-    lines = []
-    for number, title in enumerate(fold(cells[0].text, widths[0] - indent)):
-        parts = [" " * indent + pad(title, widths[0] - indent, False, cells[0].style, colour)]
-        for cell, width, justify in zip(cells[1:], widths[1:], right[1:], strict=True):
-            text = cell.text if number == 0 else ""
-            parts.append(pad(text, width, justify, cell.style, colour))
-        lines.append(GAP.join(parts).rstrip())
-    return lines
+class Row(NamedTuple):
+    """One table row: its cells, how far the first cell is indented, a style for all of it."""
+
+    cells: Sequence[Cell]
+    indent: int = 0
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The one terminal table layout (see the module).
+
+    ``gap`` spaces between columns, ``margin`` spaces before every line; ``header`` prints the
+    column headers (bold) and ``rule`` a ``─`` line under them; ``trim`` drops the spaces that
+    pad each line to the table's width.
+    """
+
+    columns: Sequence[Column]
+    gap: int = 2
+    margin: int = 0
+    header: bool = True
+    rule: bool = True
+    trim: bool = True
+
+    def render(self, rows: Iterable[Row], width: int, colour: bool) -> Iterator[str]:
+        """The table's lines within ``width`` cells, one row at a time.
+
+        When every width is known without the rows (``streams``), each row is laid out as it
+        arrives; otherwise the rows are read first, to measure them.
+        """
+        if self.streams():
+            widths = self.widths([], width)
+        else:
+            rows = list(rows)
+            widths = self.widths(rows, width)
+        if self.header:
+            head = Row([Cell(column.header) for column in self.columns], style="bold")
+            yield from self.row_lines(head, widths, colour)
+        if self.rule:
+            yield " " * self.margin + "─" * (sum(widths) + self.gap * (len(widths) - 1))
+        for row in rows:
+            yield from self.row_lines(row, widths, colour)
+
+    def streams(self) -> bool:
+        """Whether the widths are known before any row is read."""
+        return all(column.width is not None or column.fold for column in self.columns)
+
+    def widths(self, rows: Sequence[Row], width: int) -> list[int]:
+        """Each column's width: measured (or fixed), then folding columns shrunk to fit."""
+        widths = []
+        for index, column in enumerate(self.columns):
+            if column.width is not None:
+                widths.append(column.width)
+                continue
+            sizes = [cell_width(column.header) if self.header else 0]
+            sizes += [
+                _text_width(row.cells[index].text) + (row.indent if index == 0 else 0)
+                for row in rows
+            ]
+            widths.append(max(sizes))
+        return self._fit(widths, width - self.margin - self.gap * (len(widths) - 1))
+
+    def _fit(self, widths: list[int], room: int) -> list[int]:
+        """Shrink the widest folding columns toward the next widest until the table fits."""
+        folding = [column.fold and column.width is None for column in self.columns]
+        floors = [
+            max(column.min_width, 1) if fold else width
+            for column, width, fold in zip(self.columns, widths, folding, strict=True)
+        ]
+        if self.streams():  # no cells measured: the folding columns share what is left
+            widths = [0 if fold else width for width, fold in zip(widths, folding, strict=True)]
+            shares = _share(room - sum(widths), folding.count(True))
+            for index in (i for i, fold in enumerate(folding) if fold):
+                widths[index] = max(floors[index], shares.pop(0))
+            return widths
+        widths = [
+            max(width, floor) if fold else width
+            for width, fold, floor in zip(widths, folding, floors, strict=True)
+        ]
+        excess = sum(widths) - room
+        while excess > 0:  # one cell at a time from the widest, so ties shrink evenly
+            shrinkable = [i for i, fold in enumerate(folding) if fold and widths[i] > floors[i]]
+            if not shrinkable:
+                break  # too narrow even so: lines run longer than the width, nothing is lost
+            widest = max(widths[i] for i in shrinkable)
+            for index in shrinkable:
+                if widths[index] == widest and excess > 0:
+                    widths[index] -= 1
+                    excess -= 1
+        return widths
+
+    def row_lines(self, row: Row, widths: Sequence[int], colour: bool) -> list[str]:
+        """One row's lines: folding cells folded, the others' explicit lines kept."""
+        cells: list[list[str]] = []
+        for index, (cell, column, size) in enumerate(
+            zip(row.cells, self.columns, widths, strict=True)
+        ):
+            indent = row.indent if index == 0 else 0
+            cells.append(fold(cell.text, size - indent) if column.fold else cell.text.split("\n"))
+        lines = []
+        gap = " " * self.gap
+        for number in range(max(len(texts) for texts in cells)):
+            parts = []
+            for index, (cell, column, size, texts) in enumerate(
+                zip(row.cells, self.columns, widths, cells, strict=True)
+            ):
+                indent = row.indent if index == 0 else 0
+                text = texts[number] if number < len(texts) else ""
+                style = row.style or cell.style or column.style
+                parts.append(" " * indent + pad(text, size - indent, column.right, style, colour))
+            line = " " * self.margin + gap.join(parts)
+            lines.append(line.rstrip() if self.trim else line)
+        return lines
+
+
+def _text_width(text: str) -> int:
+    """The widest line of ``text`` in terminal cells."""
+    return max(cell_width(line) for line in text.split("\n"))
+
+
+def _share(room: int, parts: int) -> list[int]:
+    """``room`` cells shared out as evenly as possible among ``parts`` columns."""
+    if parts == 0:
+        return []
+    base, extra = divmod(max(room, 0), parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]

@@ -351,6 +351,36 @@ class Store(ABC):
         ignored: an entry voided later counts as not voided.
         """
 
+    def iter_entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Entry]:
+        """``entries`` one at a time, for listings of any size (``log``, ``export``).
+
+        An engine streams them from its cursor so memory stays bounded and the first entry is
+        ready before the last is read; this default reads them all first.
+        """
+        yield from self.entries(
+            year,
+            target=target,
+            targets=targets,
+            date_from=date_from,
+            date_to=date_to,
+            unit=unit,
+            include_voided=include_voided,
+            known_at=known_at,
+            limit=limit,
+        )
+
     @abstractmethod
     def daily_totals(
         self,

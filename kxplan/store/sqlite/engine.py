@@ -436,6 +436,39 @@ class SqliteStore(Store):
             ]
             merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
             return list(islice(merged, limit))
+        return list(
+            self.iter_entries(
+                year,
+                target=target,
+                targets=targets,
+                date_from=date_from,
+                date_to=date_to,
+                unit=unit,
+                include_voided=include_voided,
+                known_at=known_at,
+                limit=limit,
+            )
+        )
+
+    def iter_entries(
+        self,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Entry]:
+        """``entries`` one row at a time from the cursor: memory stays bounded at any size.
+
+        The rows come from the (date, id) index in order, so the first is ready before the
+        last is read (``log``, ``export``). Run it inside ``read_snapshot`` so every row is from
+        one moment.
+        """
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
@@ -449,7 +482,7 @@ class SqliteStore(Store):
         if targets is not None:
             wanted = sorted(set(targets))
             if not wanted:
-                return []
+                return
             where.append(f"e.target IN ({marks(wanted)})")
             params.extend(wanted)
         if date_from is not None:
@@ -473,7 +506,8 @@ class SqliteStore(Store):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [entry_from_row(row) for row in self.conn.execute(sql, params)]
+        for row in self.conn.execute(sql, params):
+            yield entry_from_row(row)
 
     def daily_totals(
         self,

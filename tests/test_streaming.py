@@ -1,0 +1,122 @@
+"""Listings stream: a command writes its first entry before the database has given the last.
+
+Each test replaces ``Store.iter_entries`` with a wrapper that, every time the command asks for
+the next entry, notes how much the command has already written. A command that read every
+entry first (a list, a table measured before printing) would have written nothing by then.
+No timing: the order of reads and writes is the behaviour under test (speed is in bench/).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kxplan.store.sqlite.engine import SqliteStore
+
+ROWS = 40
+
+
+@pytest.fixture
+def filled(kx: Any, tmp_path: Path) -> Any:
+    """A database with ``ROWS`` entries of p1.visits on distinct days, ids in date order."""
+    lines = ["target,date,amount,item,note,unit,by,evidence"]
+    lines += [
+        f"p1.visits,2019-04-{day:02d},{day},,第{day}次,南湖区科协,clerk," for day in range(1, 31)
+    ]
+    lines += [f"p1.visits,2019-05-{day:02d},{day},,第{day + 30}次,,clerk," for day in range(1, 11)]
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert kx("import", str(path)).exit_code == 0
+    return kx
+
+
+class Recorder:
+    """Wraps ``iter_entries``: before handing out entry N, notes what stdout held."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, written: Any) -> None:
+        self.before: list[str] = []
+        self.written = written
+        original = SqliteStore.iter_entries
+        recorder = self
+
+        def iter_entries(store: SqliteStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            for entry in original(store, *args, **kwargs):
+                recorder.before.append(recorder.written())
+                yield entry
+
+        monkeypatch.setattr(SqliteStore, "iter_entries", iter_entries)
+
+
+def stdout_so_far() -> str:
+    """What the command wrote to stdout until now (CliRunner's captured bytes)."""
+    sys.stdout.flush()
+    return sys.stdout.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+
+
+def test_export_csv_writes_the_first_row_before_reading_the_last(
+    filled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = Recorder(monkeypatch, stdout_so_far)
+    result = filled("export")
+    assert result.exit_code == 0, result.output
+    assert len(recorder.before) == ROWS
+    assert "p1.visits,2019-04-01,1,,第1次,南湖区科协,clerk," in recorder.before[-1]
+    assert recorder.before[0] == "target,date,amount,item,note,unit,by,evidence\r\n"
+    assert result.stdout_bytes.count(b"\r\n") == ROWS + 1
+
+
+def test_export_json_writes_the_first_entry_before_reading_the_last(
+    filled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = Recorder(monkeypatch, stdout_so_far)
+    result = filled("export", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"note": "第1次"' in recorder.before[-1]
+    rows = json.loads(result.stdout)  # and the pieces are one valid JSON array
+    assert [row["amount"] for row in rows][:3] == [1, 2, 3]
+    assert len(rows) == ROWS
+
+
+def test_export_to_a_file_streams_into_a_temporary_file_renamed_at_the_end(
+    filled: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n", encoding="utf-8")
+
+    def staged() -> str:
+        assert out.read_text(encoding="utf-8") == "previous\n"  # untouched until the end
+        return " ".join(path.name[:9] for path in tmp_path.glob(".out.csv.*.tmp"))
+
+    recorder = Recorder(monkeypatch, staged)
+    result = filled("export", "--out", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert len(recorder.before) == ROWS
+    assert set(recorder.before) == {".out.csv."}  # written into one temporary file
+    assert out.read_bytes().startswith(b"\xef\xbb\xbftarget,date,amount")
+    assert out.read_bytes().count(b"\r\n") == ROWS + 1
+    assert list(tmp_path.glob(".out.csv.*")) == []
+
+
+def test_an_export_that_fails_midway_leaves_the_previous_file(
+    filled: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n", encoding="utf-8")
+    original = SqliteStore.iter_entries
+
+    def failing(store: SqliteStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for number, entry in enumerate(original(store, *args, **kwargs)):
+            if number == 5:
+                raise KeyboardInterrupt
+            yield entry
+
+    monkeypatch.setattr(SqliteStore, "iter_entries", failing)
+    result = filled("export", "--out", str(out), "--force")
+    assert result.exit_code == 130
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert list(tmp_path.glob(".out.csv.*")) == []
