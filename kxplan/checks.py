@@ -19,7 +19,11 @@ What is checked, and why each is a problem:
   year to ``plan_year``, so only a database written around kxplan can hold one;
 - ``milestone_twice``: a milestone with more than one non-voided entry;
 - ``duplicate_item``: the same item counted twice for one target (old ids mapped);
-- ``void_missing_entry``: a void of an entry that does not exist.
+- ``void_missing_entry``: a void of an entry that does not exist;
+- ``unit``: for a plan with ``units:``, a unit stored in entries that is none of the plan's
+  units' ids, names or aliases — free text recorded before the plan had units, or written
+  around kxplan. Its entries count for no unit. The fix is an alias in the plan (never a
+  rewrite of entries); the finding names the nearest unit and how many entries wait.
 
 Only the plan's year is checked; entries of other plan years are mentioned in a notice.
 Voided entries are never findings: they no longer count.
@@ -71,12 +75,37 @@ class Finding:
         }
 
 
-def collect(problems: Iterable[Problem], health: Health | None, database: str) -> list[Finding]:
+def collect(
+    problems: Iterable[Problem], health: Health | None, database: str, plan: Plan | None = None
+) -> list[Finding]:
     """Every finding: plan problems first, then the database's health, then its entries."""
     findings = plan_findings(problems)
     if health is not None:
         findings += database_findings(health, database)
+        if plan is not None:
+            findings += unit_findings(plan, health, database)
     return findings
+
+
+def unit_findings(plan: Plan, health: Health, database: str) -> list[Finding]:
+    """Stored units the plan's ``units:`` does not know, with their entry counts."""
+    resolver = plan.unit_resolver()
+    if resolver.free or health.year != plan.year:
+        return []
+    from kxplan.units import label
+
+    found = []
+    for text, count in health.units:
+        if resolver.find(text) is not None:
+            continue
+        nearest = resolver.nearest(text)
+        if nearest is not None:
+            hint = t("check.unit_nearest", suggestion=label(nearest))
+        else:
+            hint = t("check.unit_no_nearest")
+        message = t("check.unknown_unit", unit=escaped(text), count=count, hint=hint)
+        found.append(Finding("unit", WARNING, message, (), database))
+    return found
 
 
 def plan_findings(problems: Iterable[Problem]) -> list[Finding]:

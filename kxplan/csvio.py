@@ -263,7 +263,7 @@ def unneutralise(cell: str) -> str:
 def import_file(
     location: Path | str,
     plan: Plan,
-    table: CsvTable,
+    table: Table,
     *,
     today: date,
     by: str,
@@ -455,7 +455,7 @@ def _import(
         if isinstance(row, list):
             problems.extend(problem(line, field, message) for field, message in row)
             continue
-        target, written, _, day, milli, item, note, unit, by, evidence = row
+        target, written, _, day, milli, item, note, unit, by, evidence, written_unit = row
         digest = sha256(
             "\x1f".join(
                 (
@@ -464,7 +464,7 @@ def _import(
                     "" if milli is None else str(milli),
                     item or "",
                     note or "",
-                    unit or "",
+                    written_unit or "",
                     by or "",
                     evidence or "",
                 )

@@ -70,6 +70,24 @@ class DailyTotal:
     count: int
 
 
+@dataclass(frozen=True)
+class UnitTotal:
+    """The sum and count of one unit's non-voided entries for a target on one day.
+
+    ``unit`` is the unit as stored (an id, or older free text); ``kxplan.units`` maps it.
+    """
+
+    unit: str
+    target: str
+    date: date
+    amount: Decimal
+    count: int
+
+    def daily(self) -> DailyTotal:
+        """The same figures as a ``DailyTotal`` of the target (for progress arithmetic)."""
+        return DailyTotal(self.target, self.date, self.amount, self.count)
+
+
 @dataclass
 class ImportState:
     """What an import checks its rows against, loaded once per import (no per-row query).
@@ -191,7 +209,12 @@ def clean_reason(value: str | None) -> str:
 
 
 class Checked(NamedTuple):
-    """A valid row from ``Validator.row``: the fields as stored, before any database rule."""
+    """A valid row from ``Validator.row``: the fields as stored, before any database rule.
+
+    ``unit`` is what is stored (the canonical unit id when the plan has units);
+    ``written_unit`` the unit as written, cleaned — the import key is computed from it, so a
+    file imported before the plan had units is still recognised when imported again.
+    """
 
     target: Target
     written_target: str
@@ -203,6 +226,7 @@ class Checked(NamedTuple):
     unit: str | None
     by: str | None
     evidence: str | None
+    written_unit: str | None = None
 
 
 _ParsedDate = tuple[date, str] | str
@@ -212,10 +236,11 @@ _ParsedDate = tuple[date, str] | str
 class Validator:
     """Validates entry fields against one plan.
 
-    The plan lookups (ids, old ids, kinds) are computed once, and dates and amounts are
-    cached by their text, so validating a million imported rows costs little more than
+    The plan lookups (ids, old ids, kinds) are computed once, and dates, amounts and units
+    are cached by their text, so validating a million imported rows costs little more than
     reading them. ``row`` is the one implementation of the rules; ``check`` and ``draft``
-    wrap it for a single entry.
+    wrap it for a single entry. A unit goes through the plan's unit resolver
+    (``kxplan.units``): with units, the canonical id is kept and anything else refused.
     """
 
     def __init__(self, plan: Plan, today: date, *, date_required: bool = False) -> None:
@@ -232,6 +257,8 @@ class Validator:
         self._comparable_ids = {comparable(name): name for name in self.targets}
         self._dates: dict[str, _ParsedDate] = {}
         self._amounts: dict[tuple[str, str], int | _Problem | None] = {}
+        self.units = plan.unit_resolver()
+        self._units: dict[str, tuple[str | None, str | None]] = {}
 
     # single fields -------------------------------------------------------------------------
     def target(self, value: str | None) -> tuple[Target | None, str | None]:
@@ -326,6 +353,15 @@ class Validator:
             return result.message(target)
         return result
 
+    def unit(self, text: str) -> tuple[str | None, str | None]:
+        """A clean unit text → ``(value to store, None)`` or ``(None, problem)`` (cached)."""
+        cached = self._units.get(text)
+        if cached is None:
+            cached = self.units.resolve(text)
+            if len(self._units) < _CACHE_LIMIT:
+                self._units[text] = cached
+        return cached
+
     # whole entries -------------------------------------------------------------------------
     def row(
         self,
@@ -367,7 +403,7 @@ class Validator:
             milli = self._amount(found, amount)
             if milli.__class__ is str:
                 problems.append(("amount", milli))
-        bad_text = False
+        bad_text = bad_unit = False
         texts = [item, note, unit, by, evidence]
         for index, (name, limit, control) in enumerate(_TEXT_CHECKS):
             text = texts[index]
@@ -378,8 +414,15 @@ class Validator:
                 if len(text) > limit or control.search(text):
                     problems.append((name, _text_problem(name, text)))
                     bad_text = True
+                    bad_unit = bad_unit or name == "unit"
                 texts[index] = text
         item, note, unit, by, evidence = texts
+        written_unit = unit
+        stored_unit: str | None = unit
+        if unit and not bad_unit:
+            stored_unit, unit_problem = self.unit(unit)
+            if unit_problem is not None:
+                problems.append(("unit", unit_problem))
         if found is not None and found.kind == "activity" and not note and not bad_text:
             problems.append(("note", t("entry.note_required", target=found.id)))
         if problems:
@@ -394,9 +437,10 @@ class Validator:
             milli,
             item or None,
             note or None,
-            unit or None,
+            stored_unit or None,
             by or None,
             evidence or None,
+            written_unit or None,
         )
 
     def check(self, fields: Mapping[str, str | None]) -> tuple[Draft | None, list[str]]:

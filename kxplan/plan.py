@@ -5,6 +5,9 @@
 there is any. The YAML is composed with a SafeLoader-family parser and never constructed
 into Python objects, so tags cannot run code and alias bombs are refused before expansion;
 each scalar is then typed by this module, which is where YAML 1.1 surprises are caught.
+
+Units (``units:``) are the offices that carry the plan out; owners and allocations refer to
+them, and ``Plan.unit_resolver()`` (``kxplan.units``) is how everything else finds them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -27,9 +30,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kxplan.errors import PlanError
 from kxplan.messages import t
 from kxplan.numbers import decimal_json, format_number
-from kxplan.text import CONTROL_RE
+from kxplan.text import CONTROL_RE, ONE_LINE_CONTROL_RE, comparable
+
+if TYPE_CHECKING:
+    from kxplan.units import UnitResolver
 
 KINDS = ("count", "milestone", "activity")
+UNIT_KINDS = ("city", "county", "society", "department")
+UNIT_ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+#: The longest unit name or alias: what ``record --unit`` accepts (``entry.TEXT_LIMITS``).
+UNIT_NAME_LIMIT = 100
 ID_RE = re.compile(r"^p([0-9]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_ON_TRACK = Decimal("0.10")
 DEFAULT_BEHIND = Decimal("0.25")
@@ -55,7 +65,8 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
     _YAML + "timestamp",
 )
 _MERGE, _VALUE = _YAML + "merge", _YAML + "value"
-_PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds", "sections")
+_PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds", "units", "sections")
+_UNIT_FIELDS = ("id", "name", "kind", "aliases")
 _SECTION_FIELDS = ("number", "title", "points")
 _POINT_FIELDS = ("number", "title", "text", "owner", "targets")
 #: every field a target may have, in the order the format documents them
@@ -67,16 +78,17 @@ TARGET_FIELDS = (
     "unit",
     "or_more",
     "schedule",
+    "allocation",
     "due",
     "owner",
     "renamed_from",
 )
 _KIND_FIELDS = {
-    "count": {"goal", "unit", "or_more", "schedule"},
+    "count": {"goal", "unit", "or_more", "schedule", "allocation"},
     "milestone": {"due"},
     "activity": set(),
 }
-_KIND_ONLY = {"goal", "unit", "or_more", "schedule", "due"}
+_KIND_ONLY = {"goal", "unit", "or_more", "schedule", "allocation", "due"}
 _CONFLICT_RE = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
@@ -99,8 +111,38 @@ class Problem(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Unit:
+    """An office that carries the plan out: a county association, a society, a department."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    line: int = 0
+
+    def names(self) -> tuple[str, ...]:
+        """Every way the unit may be written: its id, its name, its aliases."""
+        return (self.id, self.name, *self.aliases)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The unit as plain JSON-ready data (``plan show --json``)."""
+        return {"id": self.id, "name": self.name, "kind": self.kind, "aliases": list(self.aliases)}
+
+
+class Allocation(NamedTuple):
+    """One unit's share of a count target (分解指标)."""
+
+    unit: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class Target:
-    """A measurable commitment under a work point."""
+    """A measurable commitment under a work point.
+
+    ``owner`` is the owner's unit name when the plan has units (``owner_unit`` its id), else
+    the text written. ``allocation`` lists the units' shares of a count target, in file order.
+    """
 
     id: str
     kind: str
@@ -114,6 +156,33 @@ class Target:
     owner: str | None = None
     renamed_from: tuple[str, ...] = ()
     line: int = 0
+    allocation: tuple[Allocation, ...] = ()
+    owner_unit: str | None = None
+
+    def allocated(self) -> Decimal:
+        """The sum of the units' allocations (may exceed the goal: offices over-allocate)."""
+        return sum((share.amount for share in self.allocation), Decimal(0))
+
+    def allocation_for(self, unit_id: str) -> Decimal | None:
+        """The unit's allocation of this target, or None."""
+        for share in self.allocation:
+            if share.unit == unit_id:
+                return share.amount
+        return None
+
+    def for_unit(self, unit_id: str) -> Target:
+        """The target as one unit carries it: its allocation as the goal, the schedule scaled.
+
+        Progress arithmetic then judges a unit with exactly the rules it judges a target by:
+        the unit's expected pace is its share (allocation / goal) of the target's.
+        """
+        amount = self.allocation_for(unit_id)
+        if amount is None or self.goal is None:
+            raise ValueError(f"{self.id} has no allocation for {unit_id}")
+        schedule = None
+        if self.schedule is not None:
+            schedule = tuple(value * amount / self.goal for value in self.schedule)
+        return dataclasses.replace(self, goal=amount, schedule=schedule, allocation=())
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -132,12 +201,15 @@ class Target:
             "schedule": [decimal_json(v) for v in self.schedule] if self.schedule else None,
             "due": self.due.isoformat() if self.due else None,
             "owner": self.owner,
+            "owner_unit": self.owner_unit,
+            "allocation": {share.unit: decimal_json(share.amount) for share in self.allocation}
+            or None,
         }
 
 
 @dataclass(frozen=True)
 class Point:
-    """A numbered work point (工作要点) with its targets."""
+    """A numbered work point (工作要点) with its targets (``owner`` as for ``Target``)."""
 
     number: int
     title: str
@@ -145,6 +217,7 @@ class Point:
     owner: str | None
     targets: tuple[Target, ...]
     line: int = 0
+    owner_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +243,11 @@ class Plan:
     behind: Decimal = DEFAULT_BEHIND
     path: str = ""
     digest: str = ""
+    units: tuple[Unit, ...] = ()
     _index: dict[str, Target] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _resolver: list[UnitResolver] = field(
+        default_factory=list, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for target in self.targets():
@@ -192,6 +269,57 @@ class Plan:
         """Old target ids (``renamed_from``) mapped to the current id."""
         return {old: target.id for target in self.targets() for old in target.renamed_from}
 
+    def unit_resolver(self) -> UnitResolver:
+        """The plan's one unit resolver (``kxplan.units``); free text when it has no units."""
+        if not self._resolver:
+            from kxplan.units import UnitResolver
+
+            self._resolver.append(UnitResolver(self.units))
+        return self._resolver[0]
+
+    def unit(self, unit_id: str) -> Unit | None:
+        """The unit with this id, or None."""
+        return self.unit_resolver().by_id.get(unit_id)
+
+    def allocated_targets(self) -> list[Target]:
+        """The count targets with allocations, in plan order."""
+        return [target for target in self.targets() if target.allocation]
+
+    def for_unit(self, unit_id: str, entered: set[str] | frozenset[str] = frozenset()) -> Plan:
+        """The plan as one unit sees it: its allocations as goals, and what it recorded.
+
+        Kept: every count target allocated to the unit (``Target.for_unit``) and every other
+        target id in ``entered`` (the targets the unit has entries for). A count target the
+        unit has entries for but no allocation of has no goal for it, so it is kept as an
+        activity (judged by whether the unit recorded lately). Points and sections left
+        empty are dropped; numbers and order stay the plan's.
+        """
+        sections = []
+        for section in self.sections:
+            points = []
+            for point in section.points:
+                kept = []
+                for target in point.targets:
+                    if target.allocation_for(unit_id) is not None:
+                        kept.append(target.for_unit(unit_id))
+                    elif target.id in entered:
+                        if target.kind == "count":
+                            target = dataclasses.replace(
+                                target,
+                                kind="activity",
+                                goal=None,
+                                unit=None,
+                                or_more=False,
+                                schedule=None,
+                                allocation=(),
+                            )
+                        kept.append(target)
+                if kept:
+                    points.append(dataclasses.replace(point, targets=tuple(kept)))
+            if points:
+                sections.append(dataclasses.replace(section, points=tuple(points)))
+        return dataclasses.replace(self, sections=tuple(sections))
+
     def to_dict(self) -> dict[str, Any]:
         """The plan model as plain JSON-ready data, in plan order."""
         return {
@@ -200,6 +328,7 @@ class Plan:
                 "title": self.title,
                 "year": self.year,
                 "lang": self.lang,
+                "units": [unit.to_dict() for unit in self.units],
                 "sections": [
                     {
                         "number": section.number,
@@ -218,6 +347,7 @@ def _point_dict(point: Point) -> dict[str, Any]:
         "title": point.title,
         "text": point.text,
         "owner": point.owner,
+        "owner_unit": point.owner_unit,
         "targets": [target.to_dict() for target in point.targets],
     }
 
@@ -441,6 +571,9 @@ class _Builder:
         self.renamed: dict[str, str] = {}
         self.renamed_nodes: list[tuple[str, Node]] = []
         self.hinted: dict[int, set[str]] = {}  # mapping node id → fields a misspelling hinted at
+        self.has_units = False  # the plan has a `units:` field (owners must then be units)
+        self.unit_keys: dict[str, tuple[str, int]] = {}  # comparable name → (unit id, line)
+        self.resolver: UnitResolver | None = None
 
     # problems ------------------------------------------------------------------------------
     def add(self, node: Node, message: str) -> None:
@@ -657,6 +790,13 @@ class _Builder:
                 self.add(fields["lang"], t("pv.lang", value=lang_value))
             lang = lang_value or lang
         on_track, behind = self.thresholds(fields.get("thresholds"))
+        units: tuple[Unit, ...] = ()
+        if "units" in fields:
+            self.has_units = True
+            units = self.units(fields["units"])
+        from kxplan.units import UnitResolver
+
+        self.resolver = UnitResolver(units)
         sections: list[Section] = []
         seen_sections: dict[int, int] = {}
         seen_points: dict[int, int] = {}
@@ -676,6 +816,7 @@ class _Builder:
             sections=tuple(sections),
             on_track=on_track,
             behind=behind,
+            units=units,
         )
 
     def thresholds(self, node: Node | None) -> tuple[Decimal, Decimal]:
@@ -744,7 +885,7 @@ class _Builder:
         number = self.numbered(fields["number"], where, seen) if "number" in fields else None
         title = self.text(fields.get("title"), "title")
         text = self.text(fields.get("text"), "text")
-        owner = self.text(fields.get("owner"), "owner", required=False)
+        owner, owner_unit = self.owner(fields.get("owner"))
         targets = []
         if "targets" in fields:
             for target_node in self.sequence(fields["targets"], "targets"):
@@ -753,7 +894,9 @@ class _Builder:
                     targets.append(target)
         if number is None or title is None or text is None:
             return None
-        return Point(number, title, text, owner, tuple(targets), node.start_mark.line + 1)
+        return Point(
+            number, title, text, owner, tuple(targets), node.start_mark.line + 1, owner_unit
+        )
 
     def target(self, node: Node, point: int | None) -> Target | None:
         where = t("pv.in.target")
@@ -763,7 +906,7 @@ class _Builder:
         self.require(fields, node, ("id", "kind", "title"), where)
         target_id = self.target_id(fields.get("id"), point)
         title = self.text(fields.get("title"), "title")
-        owner = self.text(fields.get("owner"), "owner", required=False)
+        owner, owner_unit = self.owner(fields.get("owner"))
         kind = None
         if "kind" in fields:
             kind = self.text(fields["kind"], "kind")
@@ -772,6 +915,7 @@ class _Builder:
                 kind = None
         goal = unit = schedule = due = None
         or_more = False
+        allocation: tuple[Allocation, ...] = ()
         if kind is not None:
             for name in TARGET_FIELDS:
                 if name in _KIND_ONLY - _KIND_FIELDS[kind] and name in fields:
@@ -784,6 +928,8 @@ class _Builder:
                     or_more = bool(self.boolean(fields["or_more"], "or_more"))
                 if "schedule" in fields:
                     schedule = self.schedule(fields["schedule"], goal, "goal" in fields)
+                if "allocation" in fields:
+                    allocation = self.allocation(fields["allocation"], goal, unit)
             elif kind == "milestone":
                 self.require(fields, node, ("due",), where)
                 due = self.day(fields["due"], "due") if "due" in fields else None
@@ -803,7 +949,183 @@ class _Builder:
             owner=owner,
             renamed_from=renamed,
             line=node.start_mark.line + 1,
+            allocation=allocation,
+            owner_unit=owner_unit,
         )
+
+    # units -------------------------------------------------------------------------------------
+    def units(self, node: Node) -> tuple[Unit, ...]:
+        """The ``units:`` list: every unit valid on its own, no name or alias used twice."""
+        units = []
+        for item in self.sequence(node, "units"):
+            unit = self.unit(item)
+            if unit is not None:
+                units.append(unit)
+        return tuple(units)
+
+    def unit(self, node: Node) -> Unit | None:
+        where = t("pv.in.unit")
+        fields = self.mapping(node, where, _UNIT_FIELDS)
+        if fields is None:
+            return None
+        self.require(fields, node, ("id", "name", "kind"), where)
+        unit_id = self.text(fields.get("id"), "id")
+        if unit_id is not None and not UNIT_ID_RE.match(unit_id):
+            self.add(fields["id"], t("pv.unit_id_pattern", value=unit_id))
+            unit_id = None
+        name = self.unit_name(fields.get("name"), "name")
+        kind = None
+        if "kind" in fields:
+            kind = self.text(fields["kind"], "kind")
+            if kind is not None and kind not in UNIT_KINDS:
+                self.add(fields["kind"], t("pv.unit_kind", value=kind))
+                kind = None
+        aliases: list[tuple[str, Node]] = []
+        alias_node = fields.get("aliases")
+        if alias_node is not None and not self.skip(alias_node):
+            items = (
+                self.sequence(alias_node, "aliases")
+                if isinstance(alias_node, SequenceNode)
+                else [alias_node]
+            )
+            for item in items:
+                alias = self.unit_name(item, "aliases")
+                if alias is not None:
+                    aliases.append((alias, item))
+        line = node.start_mark.line + 1
+        owner = unit_id or name or "?"
+        claimed: list[tuple[str, str, Node]] = []
+        if unit_id is not None:
+            claimed.append(("id", unit_id, fields["id"]))
+        if name is not None:
+            claimed.append(("name", name, fields["name"]))
+        claimed += [("alias", alias, item) for alias, item in aliases]
+        clash = False
+        for what, value, value_node in claimed:
+            key = comparable(value)
+            taken = self.unit_keys.get(key)
+            if taken is None:
+                self.unit_keys[key] = (owner, line)
+            elif taken == (owner, line):
+                self.add(value_node, t("pv.unit_name_repeated", field=what, value=value))
+                clash = True
+            else:
+                other, other_line = taken
+                message = t(
+                    "pv.unit_name_taken", field=what, value=value, unit=other, line=other_line
+                )
+                self.add(value_node, message)
+                clash = True
+        if unit_id is None or name is None or kind is None or clash:
+            return None
+        return Unit(unit_id, name, kind, tuple(alias for alias, _ in aliases), line)
+
+    def unit_name(self, node: Node | None, name: str) -> str | None:
+        """A unit's name or alias: one line of text people can type (``record --unit``)."""
+        value = self.text(node, name)
+        if value is None or node is None:
+            return None
+        if ONE_LINE_CONTROL_RE.search(value):
+            self.add(node, t("pv.control_chars", field=name))
+            return None
+        if len(value) > UNIT_NAME_LIMIT:
+            self.add(node, t("pv.unit_name_long", field=name, limit=UNIT_NAME_LIMIT))
+            return None
+        return value
+
+    def owner(self, node: Node | None) -> tuple[str | None, str | None]:
+        """An owner: ``(text, None)`` without units; ``(unit name, unit id)`` with them."""
+        text = self.text(node, "owner", required=False)
+        if text is None or node is None or not self.has_units:
+            return text, None
+        assert self.resolver is not None
+        if self.resolver.free:  # the units themselves are wrong, and already reported
+            return None, None
+        unit = self.resolver.find(text)
+        if unit is not None:
+            return unit.name, unit.id
+        if comparable(text) not in self.unit_keys:  # else the unit itself is already reported
+            self.add(node, t("pv.owner_not_unit", value=text, hint=self.unit_hint(text)))
+        return None, None
+
+    def unit_hint(self, text: str) -> str:
+        """The end of a message about a unit the plan does not have: the nearest, or the ids."""
+        from kxplan.units import label
+
+        assert self.resolver is not None
+        nearest = self.resolver.nearest(text)
+        if nearest is not None:
+            return t("pv.unit_hint_nearest", suggestion=label(nearest))
+        return t("pv.unit_hint_ids", ids=", ".join(unit.id for unit in self.resolver.units))
+
+    def allocation(
+        self, node: Node, goal: Decimal | None, unit: str | None
+    ) -> tuple[Allocation, ...]:
+        """A count target's ``allocation: {unit-id: amount}``: known ids, positive amounts,
+        whole amounts when the goal is whole."""
+        if self.skip(node):
+            return ()
+        if not isinstance(node, MappingNode):
+            self.add(node, t("pv.expected_mapping", where="allocation"))
+            return ()
+        if not node.value:
+            self.add(node, t("pv.allocation_empty"))
+            return ()
+        if not self.has_units:
+            self.add(node, t("pv.allocation_no_units"))
+            return ()
+        assert self.resolver is not None
+        if self.resolver.free:  # the units themselves are wrong, and already reported
+            return ()
+        # whole unless the goal itself has decimals (万元 and the like)
+        whole = goal is None or goal == goal.to_integral_value()
+        shares: list[Allocation] = []
+        first_line: dict[str, int] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            if self.skip(key_node):
+                ok = False
+                continue
+            key = self.text(key_node, "allocation")
+            if key is None:
+                ok = False
+                continue
+            if key in first_line:
+                self.add(key_node, t("pv.duplicate_key", key=key, line=first_line[key]))
+                ok = False
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            found = self.resolver.by_id.get(key)
+            if found is None:
+                named = self.resolver.find(key)
+                if named is not None:
+                    self.add(key_node, t("pv.allocation_not_id", value=key, id=named.id))
+                elif comparable(key) not in self.unit_keys:
+                    message = t("pv.allocation_unknown", value=key, hint=self.unit_hint(key))
+                    self.add(key_node, message)
+                ok = False
+                continue
+            amount = self.amount(value_node, "allocation")
+            if amount is None:
+                ok = False
+                continue
+            if whole and amount != amount.to_integral_value():
+                self.add(
+                    value_node,
+                    t(
+                        "pv.allocation_whole",
+                        unit_id=key,
+                        value=_shape(value_node),
+                        unit=unit or "",
+                    ),
+                )
+                ok = False
+                continue
+            shares.append(Allocation(key, amount))
+        if not ok:
+            return ()
+        order = {unit.id: index for index, unit in enumerate(self.resolver.units)}
+        return tuple(sorted(shares, key=lambda share: order[share.unit]))  # the units' order
 
     def target_id(self, node: Node | None, point: int | None) -> str | None:
         value = self.text(node, "id")

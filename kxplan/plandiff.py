@@ -23,7 +23,7 @@ from typing import Any
 from kxplan.messages import t
 from kxplan.numbers import decimal_json, format_number
 from kxplan.plan import TARGET_FIELDS as PLAN_TARGET_FIELDS
-from kxplan.plan import Plan, Point, Section, Target
+from kxplan.plan import Allocation, Plan, Point, Section, Target, Unit
 from kxplan.text import goal_text
 
 ADDED = "added"
@@ -35,6 +35,8 @@ CHANGED = "changed"  # one field changed; ``old``/``new`` are its values
 PLAN_FIELDS = ("org", "title", "year", "lang", "thresholds.on_track", "thresholds.behind")
 SECTION_FIELDS = ("title",)
 POINT_FIELDS = ("section", "title", "text", "owner")
+UNIT_FIELDS = ("name", "kind", "aliases")
+UNIT_PREFIX = "u:"  # a change's id for a unit: u:xiuzhou
 TARGET_FIELDS = tuple(name for name in PLAN_TARGET_FIELDS if name != "id")
 TEXT_FIELDS = frozenset({"org", "title", "text"})  # summarised with an inline diff
 
@@ -49,8 +51,8 @@ _CLAUSE_MARKS = frozenset("，。；：！？,;:!?")
 class Change:
     """One semantic change between two plans.
 
-    ``id`` is a target id, ``p<N>`` for work point N, ``s<N>`` for section N, or None for
-    the plan itself. ``lost`` lists the target ids whose recorded entries would no longer
+    ``id`` is a target id, ``p<N>`` for work point N, ``s<N>`` for section N, ``u:<id>`` for
+    a unit, or None for the plan itself. ``lost`` lists the target ids whose recorded entries would no longer
     count toward any target of the new plan (neither a current id nor a ``renamed_from``).
     """
 
@@ -168,6 +170,24 @@ class _Differ:
             before, after = _plan_value(self.old, name), _plan_value(self.new, name)
             if before != after:
                 yield Change(CHANGED, None, name, before, after)
+        yield from self._unit_changes()
+
+    def _unit_changes(self) -> Iterator[Change]:
+        """Units added, removed or changed (name, kind, aliases), matched by id, in plan order."""
+        old_units = {unit.id: unit for unit in self.old.units}
+        new_ids = {unit.id for unit in self.new.units}
+        for unit in self.new.units:
+            where = UNIT_PREFIX + unit.id
+            before = old_units.get(unit.id)
+            if before is None:
+                yield Change(ADDED, where, None, None, unit)
+                continue
+            for name in UNIT_FIELDS:
+                if getattr(before, name) != getattr(unit, name):
+                    yield Change(CHANGED, where, name, getattr(before, name), getattr(unit, name))
+        for unit in self.old.units:
+            if unit.id not in new_ids:
+                yield Change(REMOVED, UNIT_PREFIX + unit.id, None, unit, None)
 
     def _new_node_changes(self, node: _Node) -> Iterator[Change]:
         kind, key = node
@@ -310,6 +330,8 @@ def affects_entries(change: Change) -> bool:
 def _where(change: Change) -> str:
     if change.id is None:
         return t("diff.where_plan")
+    if change.id.startswith(UNIT_PREFIX):
+        return t("diff.where_unit", id=change.id.removeprefix(UNIT_PREFIX))
     if change.id.startswith("s") and change.id[1:].isdigit():
         return t("diff.where_section", n=change.id[1:])
     if change.id.startswith("p") and change.id[1:].isdigit():
@@ -318,6 +340,8 @@ def _where(change: Change) -> str:
 
 
 def _summary(thing: object) -> str:
+    if isinstance(thing, Unit):
+        return thing.name
     if isinstance(thing, Target):
         return t("diff.target_summary", title=thing.title, goal=goal_text(thing))
     if isinstance(thing, Section | Point):
@@ -335,20 +359,19 @@ def format_value(value: object) -> str:
         return format_number(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Allocation):
+        return f"{value.unit}: {format_value(value.amount)}"
     if isinstance(value, tuple | list):
         return "[" + ", ".join(format_value(item) for item in value) + "]"
     return str(value).replace("\n", "\\n")
 
 
 def change_json(change: Change) -> dict[str, Any]:
-    """A change as JSON data: ``{change, id, field, old, new}``."""
-    return {
-        "change": change.change,
-        "id": change.id,
-        "field": change.field,
-        "old": json_value(change.old),
-        "new": json_value(change.new),
-    }
+    """A change as JSON data: ``{change, id, field, old, new}`` (an allocation as ``{unit: amount}``)."""
+    old, new = json_value(change.old), json_value(change.new)
+    if change.field == "allocation":
+        old, new = old or None, new or None
+    return {"change": change.change, "id": change.id, "field": change.field, "old": old, "new": new}
 
 
 def json_value(value: object) -> Any:
@@ -357,8 +380,12 @@ def json_value(value: object) -> Any:
         return decimal_json(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple) and value and all(isinstance(v, Allocation) for v in value):
+        return {share.unit: json_value(share.amount) for share in value}
     if isinstance(value, tuple | list):
         return [json_value(item) for item in value]
+    if isinstance(value, Unit):
+        return value.to_dict()
     if isinstance(value, Target):
         return {
             "id": value.id,
@@ -370,6 +397,7 @@ def json_value(value: object) -> Any:
             "schedule": json_value(value.schedule),
             "due": json_value(value.due),
             "owner": value.owner,
+            "allocation": json_value(value.allocation) if value.allocation else None,
             "renamed_from": list(value.renamed_from),
         }
     if isinstance(value, Point):

@@ -8,6 +8,8 @@ it on one line with a visible mark for each (``shown``), a finding spells each o
 (``escaped``). ``goal_text`` is a target's commitment in words, the same in ``plan show``,
 ``show``, ``add``, ``plan diff`` and the report; ``section_heading`` is a section's official
 label (一、全面强化……), the same in ``status``, ``plan show``, ``show`` and the report.
+``comparable`` is the one normalisation under which two names people type are "the same"
+(units, their aliases, and anything else matched by name).
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ def comparable(value: str) -> str:
     """``value`` as names are compared: NFKC, invisible characters removed, case folded,
     whitespace runs as one space, trimmed.
 
-    The one normalisation for comparing items, units and target ids (record, import, check,
-    the store's item-once rule): NFC and NFD ``é``, full-width ``ＡＢＣ１`` and ``ABC1``, a
+    The one normalisation for comparing items, units (``kxplan.units``) and target ids
+    (record, import, check, the store's item-once rule): NFC and NFD ``é``, full-width
+    ``ＡＢＣ１`` or ``ｘｉｕｚｈｏｕ`` and ``ABC1`` or ``xiuzhou``, the ideographic space, a
     name with a zero-width space pasted from a web page and one without are the same. Only
     for comparing: what is stored or shown is always what the user typed.
     """

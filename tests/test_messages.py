@@ -78,10 +78,17 @@ def test_t_follows_the_language() -> None:
 
 
 # Keys looked up by a computed name: f"status.{key}", f"show.kind.{kind}",
-# f"entry.amount_not_for_{kind}", labels["colour_" ~ colour] in the report templates,
+# f"entry.amount_not_for_{kind}", f"plan.unit_kind.{kind}", labels["colour_" ~ colour] in the
+# report templates,
 # key + "_hint" (cli/i18n.py), and report labels, which the
 # templates read as labels.<key without "report.", dots as underscores>.
-DYNAMIC_FAMILIES = ("status.", "show.kind.", "entry.amount_not_for_", "report.colour_")
+DYNAMIC_FAMILIES = (
+    "status.",
+    "show.kind.",
+    "entry.amount_not_for_",
+    "report.colour_",
+    "plan.unit_kind.",
+)
 
 
 def test_every_key_is_used_somewhere() -> None:

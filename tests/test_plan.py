@@ -145,14 +145,23 @@ def test_to_dict_key_names_and_plan_order(plan2019: Plan) -> None:
     data = plan2019.to_dict()
     assert list(data) == ["plan"]
     top = data["plan"]
-    assert list(top) == ["org", "title", "year", "lang", "sections"]
+    assert list(top) == ["org", "title", "year", "lang", "units", "sections"]
+    assert top["units"][1] == {
+        "id": "nanhu",
+        "name": "南湖区科协",
+        "kind": "county",
+        "aliases": ["南湖科协", "南湖区", "南湖区科学技术协会"],
+    }
     assert (top["org"], top["year"], top["lang"]) == ("嘉兴市科学技术协会", 2019, "zh")
     assert [section["number"] for section in top["sections"]] == [1, 2, 3, 4, 5]
     points = [point for section in top["sections"] for point in section["points"]]
     targets = [target for point in points for target in point["targets"]]
     assert all(list(section) == ["number", "title", "points"] for section in top["sections"])
-    assert all(list(point) == ["number", "title", "text", "owner", "targets"] for point in points)
+    point_keys = ["number", "title", "text", "owner", "owner_unit", "targets"]
+    assert all(list(point) == point_keys for point in points)
+    assert (points[3]["owner"], points[3]["owner_unit"]) == ("市科协学会部", "societies")
     keys = ["id", "kind", "title", "goal", "unit", "or_more", "schedule", "due", "owner"]
+    keys += ["owner_unit", "allocation"]
     assert all(list(target) == keys for target in targets)
     assert [point["number"] for point in points] == list(range(1, 16))
     assert [target["id"] for target in targets] == [t.id for t in plan2019.targets()]
@@ -167,6 +176,17 @@ def test_to_dict_key_names_and_plan_order(plan2019: Plan) -> None:
         "schedule": [2, 5, 8, 10],
         "due": None,
         "owner": None,
+        "owner_unit": None,
+        "allocation": None,
+    }
+    assert by_id["p9.outreach-bases"]["allocation"] == {
+        "nanhu": 2,
+        "xiuzhou": 1,
+        "jiashan": 1,
+        "pinghu": 1,
+        "haiyan": 1,
+        "haining": 2,
+        "tongxiang": 2,
     }
     assert by_id["p14.workers-day"]["due"] == "2019-05-30"
     assert by_id["p14.workers-day"]["goal"] is None

@@ -144,7 +144,17 @@ def test_show_json_structure() -> None:
     data = json.loads(result.stdout)
     assert list(data) == ["plan"]
     plan = data["plan"]
-    assert list(plan) == ["org", "title", "year", "lang", "sections"]
+    assert list(plan) == ["org", "title", "year", "lang", "units", "sections"]
+    assert [unit["id"] for unit in plan["units"]][:8] == [
+        "jiaxing",
+        "nanhu",
+        "xiuzhou",
+        "jiashan",
+        "pinghu",
+        "haiyan",
+        "haining",
+        "tongxiang",
+    ]
     assert [plan["org"], plan["title"], plan["year"], plan["lang"]] == [
         "嘉兴市科学技术协会",
         "嘉兴市科协2019年工作要点",
@@ -155,10 +165,13 @@ def test_show_json_structure() -> None:
     assert [list(section) for section in sections] == [["number", "title", "points"]] * 5
     points = [point for section in sections for point in section["points"]]
     assert [point["number"] for point in points] == list(range(1, 16))
-    assert {tuple(point) for point in points} == {("number", "title", "text", "owner", "targets")}
+    assert {tuple(point) for point in points} == {
+        ("number", "title", "text", "owner", "owner_unit", "targets")
+    }
     targets = [target for point in points for target in point["targets"]]
     assert len(targets) == 43
     keys = ("id", "kind", "title", "goal", "unit", "or_more", "schedule", "due", "owner")
+    keys += ("owner_unit", "allocation")
     assert {tuple(target) for target in targets} == {keys}
     by_id = {target["id"]: target for target in targets}
     assert by_id["p14.workers-day"] == {
@@ -171,6 +184,8 @@ def test_show_json_structure() -> None:
         "schedule": None,
         "due": "2019-05-30",
         "owner": None,
+        "owner_unit": None,
+        "allocation": None,
     }
     assert by_id["p10.expert-visits"]["goal"] == 100
     assert by_id["p4.workstations"]["or_more"] is True

@@ -556,6 +556,7 @@ def test_json_values_are_numbers_strings_and_lists() -> None:
                 "schedule": None,
                 "due": None,
                 "owner": None,
+                "allocation": None,
                 "renamed_from": [],
             },
             "new": None,
@@ -568,6 +569,85 @@ def test_json_values_are_numbers_strings_and_lists() -> None:
             "new": "2019-07-31",
         },
     ]
+
+
+UNITS = """\
+units:
+  - id: nanhu
+    name: 南湖区科协
+    kind: county
+    aliases: [南湖科协]
+  - id: xiuzhou
+    name: 秀洲区科协
+    kind: county
+  - id: societies
+    name: 市科协学会部
+    kind: department
+    aliases: [学会部]
+sections:
+"""
+WITH_UNITS = edit(
+    BASE,
+    ("sections:\n", UNITS),
+    (
+        "            title: 新建科普教育基地\n            goal: 10\n            unit: 家\n",
+        "            title: 新建科普教育基地\n            goal: 10\n            unit: 家\n"
+        "            allocation: {nanhu: 6, xiuzhou: 4}\n",
+    ),
+)
+
+
+def test_units_and_allocations_are_compared_by_meaning() -> None:
+    # the allocation in another key order, an owner written as the unit's id: the same plan
+    reordered = edit(
+        WITH_UNITS,
+        ("allocation: {nanhu: 6, xiuzhou: 4}", "allocation: {xiuzhou: 4, nanhu: 6}"),
+        (
+            "        owner: 学会部\n        text: >-\n          实施",
+            "        owner: societies\n        text: >-\n          实施",
+        ),
+    )
+    assert lines(reordered, WITH_UNITS) == []
+    changed = edit(
+        WITH_UNITS,
+        ("allocation: {nanhu: 6, xiuzhou: 4}", "allocation: {nanhu: 6, xiuzhou: 5}"),
+        ("    aliases: [南湖科协]\n", "    aliases: [南湖科协, 南湖区]\n"),
+        (
+            "    name: 秀洲区科协\n    kind: county\n",
+            "    name: 秀洲区科协\n    kind: county\n"
+            "  - id: jiaxing\n    name: 嘉兴市科协\n    kind: city\n",
+        ),
+    )
+    assert lines(changed, WITH_UNITS) == [
+        "unit nanhu: aliases [南湖科协] → [南湖科协, 南湖区]",
+        "unit jiaxing: added: 嘉兴市科协",
+        "p3.outreach-bases: allocation [nanhu: 6, xiuzhou: 4] → [nanhu: 6, xiuzhou: 5]",
+    ]
+    assert lines(BASE, WITH_UNITS)[:3] == [
+        "unit nanhu: removed: 南湖区科协",
+        "unit xiuzhou: removed: 秀洲区科协",
+        "unit societies: removed: 市科协学会部",
+    ]
+    data = [change_json(c) for c in diff(load(WITH_UNITS), load(changed))]
+    assert data[2] == {
+        "change": "changed",
+        "id": "p3.outreach-bases",
+        "field": "allocation",
+        "old": {"nanhu": 6, "xiuzhou": 4},
+        "new": {"nanhu": 6, "xiuzhou": 5},
+    }
+    added = lines(WITH_UNITS)
+    assert added[:3] == [
+        "unit nanhu: added: 南湖区科协",
+        "unit xiuzhou: added: 秀洲区科协",
+        "unit societies: added: 市科协学会部",
+    ]
+    assert added[3:] == [
+        "point 1: owner 学会部 → 市科协学会部",  # owners are units now, shown by name
+        "point 2: owner 学会部 → 市科协学会部",
+        "p3.outreach-bases: allocation [] → [nanhu: 6, xiuzhou: 4]",
+    ]
+    assert [change_json(c) for c in diff(load(BASE), load(WITH_UNITS))][5]["old"] is None
 
 
 def test_change_values_keep_their_model_types() -> None:

@@ -505,7 +505,11 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def csv_rows(path: Path) -> Counter[tuple[Any, ...]]:
-    """The file's rows as the store keeps them (amounts in thousandths, a count defaults to 1)."""
+    """The file's rows as the store keeps them (amounts in thousandths, a count defaults to 1,
+    units as the 2019 plan's unit ids)."""
+    from kxplan.plan import load
+
+    units = load(PLAN_2019).unit_resolver()
     rows: Counter[tuple[Any, ...]] = Counter()
     with open(path, encoding="utf-8", newline="") as handle:
         for record in csv.DictReader(handle):
@@ -518,7 +522,7 @@ def csv_rows(path: Path) -> Counter[tuple[Any, ...]]:
                     milli,
                     record["item"] or None,
                     record["note"] or None,
-                    record["unit"] or None,
+                    units.canonical(record["unit"]) if record["unit"] else None,
                     record["by"],
                 )
             ] += 1

@@ -186,6 +186,8 @@ def test_show_json(story_db: Path) -> None:
         "schedule": [2, 5, 8, 10],
         "due": None,
         "owner": "学会部",
+        "owner_unit": None,
+        "allocation": None,
         "renamed_from": ["p1.stations"],
     }
     assert data["point"]["number"] == 1 and data["point"]["text"].startswith("新认定")

@@ -42,7 +42,7 @@ def check(
     with database_errors(env.db_path), Store.open(env.db_path, create=False) as store:
         with store.read_snapshot():
             health = store.health_report(**facts)
-    findings = checks.collect(problems, health, str(env.db_path))
+    findings = checks.collect(problems, health, str(env.db_path), plan)
     if plan is None:
         notice(t("check.plan_unusable"))
     elif health.year is None:

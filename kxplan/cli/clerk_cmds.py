@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from kxplan.progress import QuarterFigures, TargetProgress
     from kxplan.store import Store
     from kxplan.story import TargetStory
+    from kxplan.units import UnitResolver
 
 UNDO_REASON = "undo"
 CHART_WIDTH = 20
@@ -125,7 +126,7 @@ def add(
             by=who,
             by_given=given,
             date=default_date(plan, env.today, store, who),
-            unit=store.last_unit_by(who) if store is not None else None,
+            unit=plan.unit_resolver().offer(store.last_unit_by(who)) if store is not None else None,
         )
         recorded = _StoreRecorded(store, plan.year) if store is not None else None
         validator = Validator(plan, env.today, date_required=True)
@@ -215,7 +216,7 @@ def render_story(story: TargetStory) -> None:
     echo()
     echo(paint(t("show.entries_heading"), "bold", colour))
     if entries:
-        for line in entry_lines(target, entries, colour):
+        for line in entry_lines(target, entries, colour, story.plan.unit_resolver()):
             echo(line)
     else:
         echo("  " + t("show.no_entries"))
@@ -268,7 +269,9 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     return line + (t("show.stale") if progress.stale else "")
 
 
-def entry_lines(target: Target, entries: Sequence[Entry], colour: bool) -> list[str]:
+def entry_lines(
+    target: Target, entries: Sequence[Entry], colour: bool, units: UnitResolver
+) -> list[str]:
     """The entries as a table (``term.Table``); voids in a last, red column; text folds."""
     counted = target.kind == "count"
     voided = any(entry.void is not None for entry in entries)
@@ -288,7 +291,7 @@ def entry_lines(target: Target, entries: Sequence[Entry], colour: bool) -> list[
         if counted:
             cells.append(Cell(format_number(entry.amount)))
         content = " — ".join(part for part in (entry.item, entry.note) if part)
-        cells += [Cell(shown(entry.unit)), Cell(shown(entry.by)), Cell(shown(content))]
+        cells += [Cell(shown(units.name(entry.unit))), Cell(shown(entry.by)), Cell(shown(content))]
         if voided:
             void = entry.void
             text = (
@@ -430,7 +433,7 @@ def describe_entry(plan: Plan, entry: Entry) -> str:
     fields = (
         ("label.log.item", entry.item),
         ("label.log.note", entry.note),
-        ("label.log.unit", entry.unit),
+        ("label.log.unit", plan.unit_resolver().name(entry.unit) if entry.unit else None),
         ("add.label_evidence", entry.evidence),
     )
     for key, value in fields:

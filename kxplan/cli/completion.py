@@ -65,12 +65,22 @@ def section_numbers(ctx: Any, incomplete: str) -> list[Item]:
 
 
 def units(ctx: Any, incomplete: str) -> list[Item]:
-    """Organisational units already used in the plan year's entries, sorted."""
+    """The plan's units (ids, with the name as help) whose id, name or alias starts with
+    ``incomplete``; for a plan without units, the units already used in its year's entries."""
     try:
         from kxplan.store import Store
+        from kxplan.text import comparable
 
         plain_completion_help()
-        year = _plan(ctx).year
+        plan = _plan(ctx)
+        year = plan.year
+        if plan.units:
+            typed = comparable(incomplete)
+            return [
+                (unit.id, unit.name)
+                for unit in plan.units
+                if any(comparable(name).startswith(typed) for name in unit.names())
+            ]
         store = Store.open_read_only(_db_path(ctx))
         if store is None:
             return []

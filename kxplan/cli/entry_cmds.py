@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kxplan.entry import Entry
     from kxplan.plan import Plan
     from kxplan.tables import Table as ImportTable
+    from kxplan.units import UnitResolver
 
 # An unknown option, not a negative or non-finite amount such as -3, -.5 or -inf.
 _OPTION_LIKE = re.compile(r"^--?(?![0-9.]|(?:nan|inf|infinity)$)[A-Za-z]", re.IGNORECASE)
@@ -216,16 +217,21 @@ def log(
     env: Env = ctx.obj
     plan = env.plan()
     targets = _target_filter(plan, target) if target is not None else None
+    resolver = plan.unit_resolver()
+    wanted = resolver.require(unit) if unit is not None else None
     date_from = date_to = None
     if quarter is not None:
         date_from, date_to = quarter_range(quarter, plan.year)
     with store_session(env, create=False) as store:
+        spellings = None
+        if wanted is not None:
+            spellings = resolver.matching(wanted, store.units(plan.year))
         entries = store.entries(
             plan.year,
             targets=targets,
             date_from=date_from,
             date_to=date_to,
-            unit=unit.strip() if unit else None,
+            units=spellings,
             include_voided=include_voided,
         )
     aliases = plan.aliases()
@@ -237,7 +243,7 @@ def log(
         return
     table = log_table(include_voided)
     for line in table.render(
-        log_rows(entries, aliases, include_voided), output_width(), use_colour()
+        log_rows(entries, aliases, include_voided, resolver), output_width(), use_colour()
     ):
         echo(line)
 
@@ -263,7 +269,7 @@ def log_table(include_voided: bool) -> Table:
 
 
 def log_rows(
-    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool
+    entries: Iterable[Entry], aliases: dict[str, str], include_voided: bool, units: UnitResolver
 ) -> Iterator[Row]:
     """One row per entry, stored text made safe (``shown``); voided entries dim and struck."""
     from kxplan.numbers import format_number
@@ -276,7 +282,7 @@ def log_rows(
             Cell(format_number(entry.amount)),
             Cell(shown(entry.item)),
             Cell(shown(entry.note)),
-            Cell(shown(entry.unit)),
+            Cell(shown(units.name(entry.unit))),
             Cell(shown(entry.by)),
         ]
         style = ""
@@ -310,15 +316,19 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=t("help.opt.sheet"), show_default=False)
+    ] = None,
     by: Annotated[str | None, by_option("help.opt.import_by")] = None,
 ) -> None:
-    """Import entries from a CSV file, all or nothing, skipping rows imported before."""
-    from kxplan.csvio import ImportProblems, import_file, read_csv
+    """Import entries from a CSV file or an XLSX sheet, all or nothing, skipping rows imported before."""
+    from kxplan.csvio import ImportProblems, import_file
+    from kxplan.tables import open_table
 
     env: Env = ctx.obj
     plan = env.plan()
     who = by_or_default(by)
-    table = read_csv(file, encoding)
+    table = open_table(file, encoding=encoding, sheet=sheet)
     for text in table.notices:
         notice(text)
     try:

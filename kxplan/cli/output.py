@@ -30,7 +30,7 @@ from kxplan.messages import t
 from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
-    from kxplan.plan import Plan
+    from kxplan.plan import Plan, Target
 
 
 class OutputFailed(BaseException):  # noqa: N818 - not an error of the user's: an exit path
@@ -222,5 +222,43 @@ def plan_tree(plan: Plan) -> None:
         for point in section.points:
             leaf = branch.add(f"{point.number}. {escape(point.title)}")
             for target in point.targets:
-                leaf.add(f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})")
+                node = leaf.add(
+                    f"[dim]{target.id}[/]  {escape(target.title)}  ({goal_text(target)})"
+                )
+                if target.allocation:
+                    node.add(escape(allocation_text(plan, target)))
+    if plan.units:
+        branch = tree.add(f"[bold]{escape(t('plan.units_heading'))}[/]")
+        for unit in plan.units:
+            aliases = (
+                t("plan.unit_aliases", aliases="、".join(unit.aliases)) if unit.aliases else ""
+            )
+            kind = t(f"plan.unit_kind.{unit.kind}")
+            branch.add(f"[dim]{unit.id}[/]  {escape(unit.name)} · {kind}{escape(aliases)}")
     console().print(tree)
+
+
+def allocation_text(plan: Plan, target: Target) -> str:
+    """A target's allocation in one line, its sum beside the goal: ``分解：南湖区科协 2、… 合计 10（目标 10）``."""
+    from kxplan.numbers import format_number
+
+    shares = t("plan.allocation_sep").join(
+        t(
+            "plan.allocation_share",
+            unit=_unit_name(plan, share.unit),
+            amount=format_number(share.amount),
+        )
+        for share in target.allocation
+    )
+    return t(
+        "plan.allocation",
+        shares=shares,
+        total=format_number(target.allocated()),
+        goal=format_number(target.goal),
+        unit=target.unit or "",
+    )
+
+
+def _unit_name(plan: Plan, unit_id: str) -> str:
+    unit = plan.unit(unit_id)
+    return unit.name if unit is not None else unit_id

@@ -8,7 +8,8 @@
 3. the date (default: today inside the plan year, else the date this clerk last used);
 4. what the target's kind needs: amount and item for a count, a note for an activity
    (optional for the others);
-5. the unit (default: the one this clerk last used) and the evidence;
+5. the unit — for a plan with units, one of them, listed by number (its number, id, name or
+   alias; default: the one this clerk last used, when the plan knows it) — and the evidence;
 
 then shows a summary and asks to confirm. Every answer is checked by ``kxplan.entry`` — the
 rules ``record`` and ``import`` use — and a bad one is asked again with record's one-line
@@ -363,13 +364,31 @@ class AddDialogue:
         return self.ask(t(key), None, check)
 
     def ask_unit(self) -> str | None:
-        """The unit (default: the clerk's last one; ``-`` for none)."""
+        """The unit (default: the clerk's last one; ``-`` for none); a plan's units by number too."""
         from kxplan.entry import clean_text
 
-        def check(text: str) -> tuple[str | None, str | None]:
-            return (None, None) if text == NONE else clean_text("unit", text)
+        units = self.validator.units.units
+        if units:
+            self.io.say(t("add.units_heading"))
+            for number, unit in enumerate(units, start=1):
+                self.io.say(f"{number:>4}. {unit.name}  {unit.id}")
 
-        return self.ask(t("add.ask_unit"), self.defaults.unit, check)
+        def check(text: str) -> tuple[str | None, str | None]:
+            if text == NONE:
+                return None, None
+            if units and text.isdecimal():
+                number = int(text)
+                if 1 <= number <= len(units):
+                    return units[number - 1].id, None
+                return None, t("add.no_number", number=text)
+            value, problem = clean_text("unit", text)
+            if problem is not None or value is None:
+                return value, problem
+            resolved, problem = self.validator.unit(value)
+            return resolved, problem
+
+        key = "add.ask_plan_unit" if units else "add.ask_unit"
+        return self.ask(t(key), self.defaults.unit, check)
 
     def ask_text(self, name: str, question: str) -> str | None:
         """An optional free-text field."""
@@ -397,7 +416,7 @@ class AddDialogue:
         optional = (
             ("label.log.item", draft.item),
             ("label.log.note", draft.note),
-            ("label.log.unit", draft.unit),
+            ("label.log.unit", self.validator.units.name(draft.unit) if draft.unit else None),
             ("add.label_evidence", draft.evidence),
         )
         rows.extend((t(key), value) for key, value in optional if value)

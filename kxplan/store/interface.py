@@ -45,7 +45,7 @@ from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from kxplan.entry import DailyTotal, Draft, ImportState
+    from kxplan.entry import DailyTotal, Draft, ImportState, UnitTotal
     from kxplan.plan import Plan
 
 R = TypeVar("R")
@@ -84,6 +84,8 @@ class Health:
     """(target id, item, entry ids) for an item counted more than once."""
     dangling_voids: list[tuple[int, int]] = field(default_factory=list)
     """(void id, entry id) for voids whose entry does not exist (any year)."""
+    units: list[tuple[str, int]] = field(default_factory=list)
+    """(stored unit text, number of entries) for every unit used in the plan year."""
     expected_schema_version: int = SCHEMA_VERSION
     """The schema version this kxplan writes (the engine's latest migration)."""
     expected_application_id: int = APPLICATION_ID
@@ -341,14 +343,17 @@ class Store(ABC):
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries of a year in (date, id) order, filtered; voided ones only if asked.
 
-        With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
-        ignored: an entry voided later counts as not voided.
+        ``unit`` keeps one stored unit text, ``units`` any of several (the spellings of one
+        unit: ``UnitResolver.matching``). With ``known_at`` (a ``recorded_at`` timestamp),
+        entries and voids recorded after it are ignored: an entry voided later counts as not
+        voided.
         """
 
     def iter_entries(
@@ -360,6 +365,7 @@ class Store(ABC):
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
@@ -376,6 +382,7 @@ class Store(ABC):
             date_from=date_from,
             date_to=date_to,
             unit=unit,
+            units=units,
             include_voided=include_voided,
             known_at=known_at,
             limit=limit,
@@ -419,6 +426,38 @@ class Store(ABC):
     @abstractmethod
     def units(self, year: int) -> list[str]:
         """The distinct organisational units used in a year, sorted."""
+
+    @abstractmethod
+    def unit_counts(
+        self,
+        year: int,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+    ) -> list[tuple[str, int]]:
+        """Each stored unit text of a year with its number of non-voided entries, sorted by text.
+
+        Optionally only entries dated from ``date_from`` to ``date_to`` (a report's quarter)
+        and as known at ``known_at``.
+        """
+
+    @abstractmethod
+    def unit_totals(
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[UnitTotal]:
+        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``.
+
+        Restricted to the target ids ``targets`` (per-unit figures need only the allocated
+        targets) and/or the stored unit texts ``units``. Target ids and unit texts are as
+        stored; the caller maps old ids and spellings (``kxplan.units``).
+        """
 
     @abstractmethod
     def last_unit_by(self, user: str) -> str | None:

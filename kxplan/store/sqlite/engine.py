@@ -34,7 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kxplan.entry import DailyTotal, Entry, ImportState, Void, amount_from_milli
+from kxplan.entry import DailyTotal, Entry, ImportState, UnitTotal, Void, amount_from_milli
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
 from kxplan.store.interface import BackupResult, EntryRow, Health, Store
@@ -408,13 +408,14 @@ class SqliteStore(Store):
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries of a year in (date, id) order, filtered; voided ones only if asked.
 
-        With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
+        ``unit`` keeps one stored unit text, ``units`` any of several. With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
         ignored: an entry voided later counts as not voided.
         """
         if targets is not None and limit is not None and len(set(targets)) > 1:
@@ -427,6 +428,7 @@ class SqliteStore(Store):
                     date_from=date_from,
                     date_to=date_to,
                     unit=unit,
+                    units=units,
                     include_voided=include_voided,
                     known_at=known_at,
                     limit=limit,
@@ -444,6 +446,7 @@ class SqliteStore(Store):
                 date_from=date_from,
                 date_to=date_to,
                 unit=unit,
+                units=units,
                 include_voided=include_voided,
                 known_at=known_at,
                 limit=limit,
@@ -459,6 +462,7 @@ class SqliteStore(Store):
         date_from: date | None = None,
         date_to: date | None = None,
         unit: str | None = None,
+        units: Iterable[str] | None = None,
         include_voided: bool = False,
         known_at: str | None = None,
         limit: int | None = None,
@@ -494,6 +498,12 @@ class SqliteStore(Store):
         if unit is not None:
             where.append("e.unit = ?")
             params.append(unit)
+        if units is not None:
+            spellings = sorted(set(units))
+            if not spellings:
+                return
+            where.append(f"e.unit IN ({marks(spellings)})")
+            params.extend(spellings)
         if known_at is not None:
             where.append("e.recorded_at <= ?")
             params.append(known_at)
@@ -650,6 +660,68 @@ class SqliteStore(Store):
             )
         ]
 
+    def unit_counts(
+        self,
+        year: int,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+    ) -> list[tuple[str, int]]:
+        """Each stored unit text of a year with its non-voided entry count (a quarter's: the
+        (year, date) index)."""
+        sql = "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ? AND e.unit IS NOT NULL"
+        params: list[Any] = [year]
+        if date_from is not None:
+            sql += " AND e.date >= ?"
+            params.append(date_from.isoformat())
+        if date_to is not None:
+            sql += " AND e.date <= ?"
+            params.append(date_to.isoformat())
+        sql += _live_as_known(known_at, params)
+        sql += " GROUP BY e.unit ORDER BY e.unit"
+        return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
+
+    def unit_totals(
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[UnitTotal]:
+        """Per (stored unit, target, date) sums of non-voided entries (``targets``: the target
+        index is read, so only the allocated targets' entries are visited)."""
+        sql = (
+            "SELECT e.unit, e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*)"
+            " FROM entries e WHERE e.plan_year = ? AND e.unit IS NOT NULL"
+        )
+        params: list[Any] = [year]
+        for column, values in (("e.target", targets), ("e.unit", units)):
+            if values is None:
+                continue
+            wanted = sorted(set(values))
+            if not wanted:
+                return []
+            sql += f" AND {column} IN ({marks(wanted)})"
+            params.extend(wanted)
+        if as_of is not None:
+            sql += " AND e.date <= ?"
+            params.append(as_of.isoformat())
+        sql += _live_as_known(known_at, params)
+        sql += " GROUP BY e.unit, e.target, e.date ORDER BY e.unit, e.target, e.date"
+        return [
+            UnitTotal(
+                unit=row[0],
+                target=row[1],
+                date=date.fromisoformat(row[2]),
+                amount=Decimal(row[3]) / 1000,
+                count=row[4],
+            )
+            for row in self.conn.execute(sql, params)
+        ]
+
     def last_unit_by(self, user: str) -> str | None:
         """The unit of the latest entry this user recorded with one, or None."""
         row = self.conn.execute(
@@ -693,6 +765,17 @@ class SqliteStore(Store):
         from kxplan.store.sqlite.backup import backup
 
         return backup(self.conn, self.path, self.read_snapshot(), Path(dest), force=force)
+
+
+def _live_as_known(known_at: str | None, params: list[Any]) -> str:
+    """The SQL condition that entry ``e`` is live — recorded and not voided as at ``known_at``."""
+    if known_at is None:
+        return f" AND {LIVE}"
+    params += [known_at, known_at]
+    return (
+        " AND e.recorded_at <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id AND v.recorded_at <= ?)"
+    )
 
 
 def _daily_total(row: tuple[str, str, int, int]) -> DailyTotal:

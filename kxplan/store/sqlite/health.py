@@ -103,6 +103,14 @@ def health_report(
                 (*params, year, *wanted),
             )
         ]
+    health.units = [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ?"
+            f" AND e.unit IS NOT NULL AND {LIVE} GROUP BY e.unit ORDER BY e.unit",
+            (year,),
+        )
+    ]
     # items are the same under text.comparable (NFKC, invisible characters, case, spaces);
     # the item shown is the first entry's (SQLite takes bare columns from the min() row)
     from kxplan.text import comparable
