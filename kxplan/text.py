@@ -40,6 +40,17 @@ _INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _SPACES_RE = re.compile(r"\s+")
 
 
+def cell_width(text: str) -> int:
+    """Cells ``text`` takes in a terminal or a spreadsheet column: 2 for wide (CJK) characters,
+    0 for combining marks, 1 otherwise."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def comparable(value: str) -> str:
     """``value`` as names are compared: NFKC, invisible characters removed, case folded,
     whitespace runs as one space, trimmed.
