@@ -956,7 +956,11 @@ def _finalize(eval_ctx: Any, value: object) -> object:
 
 
 def environment(templates_dir: Path | None = None) -> Environment:
-    """The Jinja2 environment: user templates first, packaged ones as the default."""
+    """The Jinja2 environment: user templates first, packaged ones as the default.
+
+    Compiled templates are cached per user (``kxplan.template_cache``): keyed by each
+    template's source and by these options, so a cached one is never stale.
+    """
     import jinja2
 
     loaders: list[jinja2.BaseLoader] = []
@@ -965,15 +969,22 @@ def environment(templates_dir: Path | None = None) -> Environment:
             raise InputError(t("report.templates_missing", path=str(templates_dir)))
         loaders.append(_checked_loader(templates_dir))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    from kxplan.template_cache import bytecode_cache
+
+    options: dict[str, Any] = {
+        "autoescape": autoescape_for,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        # in the options, so the cache key changes with it: compiled code calls finalize
+        "finalize": jinja2.pass_eval_context(_finalize),
+    }
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=autoescape_for,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
         auto_reload=False,
-        finalize=jinja2.pass_eval_context(_finalize),
+        bytecode_cache=bytecode_cache(options),
+        **options,
     )
     env.filters["md_cell"] = md_cell
     env.filters["md_text"] = md_text
