@@ -249,8 +249,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # --- status (issue 4) ---------------------------------------------------------------------
     "help.status": (
-        "Show where each target stands: actual against goal, expected pace (序时进度), status.\n\nExample: kxplan status --as-of 2019-06-30 --section 2",
-        "查看各目标进度：完成数与目标、序时进度、状态。\n\n示例：kxplan status --as-of 2019-06-30 --section 2",
+        "Show where each target stands: actual against goal, expected pace (序时进度), status; or each unit's (--by-unit), or one unit's view (--unit).\n\nExample: kxplan status --as-of 2019-06-30 --section 2\nExample: kxplan status --by-unit\nExample: kxplan status --unit xiuzhou",
+        "查看各目标进度：完成数与目标、序时进度、状态；或各单位进展（--by-unit）、某单位的视图（--unit）。\n\n示例：kxplan status --as-of 2019-06-30 --section 2\n示例：kxplan status --by-unit\n示例：kxplan status --unit xiuzhou",
     ),
     "help.opt.as_of": (
         "Show progress as of this date YYYY-MM-DD, inside the plan year (default: today, kept inside the plan year).",
@@ -1406,6 +1406,50 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "plan.allocation_share": ("{unit} {amount}", "{unit} {amount}"),
     "plan.allocation_sep": (", ", "、"),
+    "help.opt.status_unit": (
+        "Show the plan as this unit sees it (its id, name or alias): its allocations as goals, its own entries only.",
+        "按单位查看（单位代码、名称或别名）：以该单位的分解指标为目标，只计该单位的登记。",
+    ),
+    "help.opt.by_unit": (
+        "Show which unit is behind: one row per unit, one column per allocated target (done / allocation, %, the unit's share of expected pace, status), worst first; with --json the document gains units.",
+        "查看哪个单位落后：每个单位一行，每个分解目标一列（完成/分解、完成率、按分解数分摊的序时进度、状态），最落后的在前；与 --json 合用时输出增加 units。",
+    ),
+    "status.by_unit_alone": (
+        "--by-unit shows every unit; it cannot be combined with --unit, --section or --point",
+        "--by-unit 显示全部单位，不能与 --unit、--section 或 --point 同时使用",
+    ),
+    "status.no_units": (
+        "the plan has no units: list, so there is nothing to show by unit; add one (docs/plan-format.md §9)",
+        "计划中没有 units: 列表，无法按单位显示；请先添加（见 docs/plan-format.md 第 9 节）",
+    ),
+    "status.unit_no_allocation": (
+        "{unit} has no allocation in the plan",
+        "{unit} 在计划中没有分解指标",
+    ),
+    "status.contributions": (
+        "Also recorded by this unit (targets not allocated to it, not judged here):",
+        "本单位的其他登记（未分解给本单位的目标，此处不作评判）：",
+    ),
+    "status.contribution": (
+        "{title}: entries {count}{amount}, last {last}",
+        "{title}：{count} 条{amount}，最近 {last}",
+    ),
+    "status.contribution_count": (", {amount} {unit}", "，共 {amount}{unit}"),
+    "status.title_unit": ("{title} · {unit}", "{title} · {unit}"),
+    "status.by_unit_title": ("by unit", "各单位进展"),
+    "status.col.unit": ("Unit", "单位"),
+    "status.col.overall": ("Overall", "总体"),
+    "status.col.unit_done": ("done/alloc", "完成/分解"),
+    "status.col.unit_percent": ("%", "完成率"),
+    "status.col.unit_expected": ("pace", "序时"),
+    "status.unit_target": ("{title} ({unit})", "{title}（{unit}）"),
+    "status.by_unit_summary": (
+        "{total} units with allocations: {counts}",
+        "有分解指标的单位 {total} 个：{counts}",
+    ),
+    "status.by_unit_others": ("no allocation: {units}", "未分解指标：{units}"),
+    "status.unit_sep": (", ", "、"),
+    "status.summary_sep_clause": ("; ", "；"),
     "unit.empty": (
         "--unit is empty; give a unit's id, name or alias",
         "--unit 为空；请输入单位代码、名称或别名",
