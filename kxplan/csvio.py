@@ -229,7 +229,7 @@ def unneutralise(cell: str) -> str:
 def import_file(
     location: Path | str,
     plan: Plan,
-    table: CsvTable,
+    table: Table,
     *,
     today: date,
     by: str,

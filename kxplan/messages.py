@@ -920,14 +920,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.import": (
-        "Import entries from a CSV file; all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import progress.csv --dry-run",
-        "从 CSV 文件导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import progress.csv --dry-run",
+        "Import entries from a CSV file or an Excel workbook (.xlsx); all rows or none, rows imported before are skipped. The columns are named in the header row, in English or Chinese (see below).\n\nExample: kxplan import 秀洲区科协-2019Q3.xlsx --dry-run",
+        "从 CSV 文件或 Excel 工作簿（.xlsx）导入记录；要么全部导入要么都不导入，此前导入过的行会跳过。各列由表头行写明，中英文均可（见下文）。\n\n示例：kxplan import 秀洲区科协-2019Q3.xlsx --dry-run",
     ),
     "help.import_columns": (
-        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日; amounts may have thousands separators and full-width digits.",
-        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日；数量可带千位分隔符和全角数字。",
+        "Columns: the header row names them, in any order and case, in English or Chinese (a title row above it is passed over):\n\n{columns}\n\nColumns headed {ignored} are ignored; a row with nothing but a unit is blank. Dates may be written 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (or be Excel dates); amounts may have thousands separators and full-width digits.",
+        "各列：表头行写明各列，顺序、大小写不限，中英文均可（表头上方的标题行会被跳过）：\n\n{columns}\n\n表头为 {ignored} 的列不读取；只填了单位的行视为空行。日期可写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日（或为 Excel 日期）；数量可带千位分隔符和全角数字。",
     ),
-    "help.arg.csv": ("CSV file to import.", "要导入的 CSV 文件。"),
+    "help.arg.csv": (
+        "CSV file or .xlsx workbook to import (read by its content, whatever its name).",
+        "要导入的 CSV 文件或 .xlsx 工作簿（按内容识别，与扩展名无关）。",
+    ),
+    "help.opt.sheet": (
+        "The worksheet to read (default: the first visible one).",
+        "要读取的工作表（默认：第一个可见的工作表）。",
+    ),
     "help.opt.dry_run": (
         "Check every row and say what would be imported; write nothing.",
         "检查每一行并说明将导入什么，不写入。",
@@ -1548,6 +1555,111 @@ CATALOG: dict[str, tuple[str, str]] = {
     "csv.too_large": (
         "{file} is larger than {limit}, the most one import reads; split it into several files",
         "{file} 超过 {limit}（单次导入的上限）；请拆分为多个文件",
+    ),
+    # --- spreadsheets: what a file is, reading workbooks ----------------------------------------
+    "file.is_pdf": (
+        "{file} is a PDF document, not a spreadsheet; import the .xlsx or .csv file it was made from",
+        "{file} 是 PDF 文档，不是表格；请导入生成它的 .xlsx 或 .csv 文件",
+    ),
+    "file.is_image": (
+        "{file} is an image, not a spreadsheet; import an .xlsx or .csv file",
+        "{file} 是图片，不是表格；请导入 .xlsx 或 .csv 文件",
+    ),
+    "file.is_archive": (
+        "{file} is a compressed archive; unpack it and import the .xlsx or .csv file inside",
+        "{file} 是压缩包；请先解压，再导入其中的 .xlsx 或 .csv 文件",
+    ),
+    "file.is_sqlite": (
+        "{file} is an SQLite database, not a spreadsheet; import an .xlsx or .csv file",
+        "{file} 是 SQLite 数据库，不是表格；请导入 .xlsx 或 .csv 文件",
+    ),
+    "file.is_html": (
+        "{file} is a web page (HTML), not a workbook; open it in Excel and save it as .xlsx",
+        "{file} 是网页（HTML）文件，不是工作簿；请用 Excel 打开后另存为 .xlsx",
+    ),
+    "xlsx.xls": (
+        "{file} is an old Excel 97–2003 workbook (.xls); open it in Excel and save it as .xlsx (File → Save As → Excel Workbook)",
+        "{file} 是旧版 Excel 97–2003 工作簿（.xls）；请用 Excel 打开后另存为 .xlsx（文件 → 另存为 → Excel 工作簿）",
+    ),
+    "xlsx.encrypted": (
+        "{file} is protected with a password; open it in Excel, clear the password (File → Info → Protect Workbook → Encrypt with Password), save it and import again",
+        "{file} 设有打开密码；请在 Excel 中打开，清除密码（文件 → 信息 → 保护工作簿 → 用密码进行加密）后保存，再导入",
+    ),
+    "xlsx.ods": (
+        "{file} is an OpenDocument spreadsheet (.ods); save it as .xlsx and import that",
+        "{file} 是 OpenDocument 表格（.ods）；请另存为 .xlsx 后再导入",
+    ),
+    "xlsx.xlsb": (
+        "{file} is a binary Excel workbook (.xlsb); save it as .xlsx and import that",
+        "{file} 是二进制 Excel 工作簿（.xlsb）；请另存为 .xlsx 后再导入",
+    ),
+    "xlsx.not_workbook": (
+        "{file} is a zip archive but not an Excel workbook; import an .xlsx or .csv file",
+        "{file} 是 zip 压缩包而不是 Excel 工作簿；请导入 .xlsx 或 .csv 文件",
+    ),
+    "xlsx.corrupt": (
+        "{file} is a damaged or incomplete workbook ({reason}); open it in Excel and save it again, or ask for the file again",
+        "{file} 是损坏或不完整的工作簿（{reason}）；请用 Excel 打开后重新保存，或重新索取该文件",
+    ),
+    "xlsx.too_large": (
+        "{file} unpacks to more than {limit} MB, more than any workbook of entries; nothing was read",
+        "{file} 解压后超过 {limit} MB，远超任何登记表的大小；未读取任何内容",
+    ),
+    "xlsx.too_many_parts": (
+        "{file} holds {count} parts, more than any workbook; nothing was read",
+        "{file} 含有 {count} 个部件，远超正常工作簿；未读取任何内容",
+    ),
+    "xlsx.bomb": (
+        "{file}: part {part} unpacks to {ratio} times its size, which no workbook does (a zip bomb?); nothing was read",
+        "{file}：部件 {part} 解压后是压缩大小的 {ratio} 倍，正常工作簿不会如此（疑似 zip 炸弹）；未读取任何内容",
+    ),
+    "xlsx.too_many_rows": (
+        "{file}: sheet {sheet!r} has more than {limit} rows; split it into several files",
+        "{file}：工作表 {sheet!r} 超过 {limit} 行；请拆分为多个文件",
+    ),
+    "xlsx.no_worksheets": (
+        "{file} has no worksheet to read",
+        "{file} 中没有可读取的工作表",
+    ),
+    "xlsx.no_sheet": (
+        "{file} has no sheet {sheet!r}; its sheets are {sheets}",
+        "{file} 中没有工作表 {sheet!r}；其工作表为 {sheets}",
+    ),
+    "xlsx.empty_sheet": (
+        "{file}: sheet {sheet!r} is empty; fill in a header row and the rows, or choose a sheet with --sheet (sheets: {sheets})",
+        "{file}：工作表 {sheet!r} 是空的；请填写表头行和数据行，或用 --sheet 选择工作表（工作表：{sheets}）",
+    ),
+    "xlsx.merged_header": (
+        "{place}: merged header cells; unmerge them so that every column has its own header",
+        "{place}: 表头有合并单元格；请取消合并，让每一列都有自己的表头",
+    ),
+    "xlsx.merged_cells": (
+        "{place}: merged cells in the table; unmerge them and fill in every cell (each row needs its own values)",
+        "{place}: 表格中有合并单元格；请取消合并并填满每个单元格（每一行都要有自己的值）",
+    ),
+    "xlsx.formula_no_value": (
+        "formula {formula} has no saved value; open the file in Excel or WPS, let it calculate, save it and import again",
+        "公式 {formula} 没有保存的计算结果；请用 Excel 或 WPS 打开、计算后保存，再导入",
+    ),
+    "xlsx.error_value": (
+        "the cell holds the Excel error {value}; correct the formula or type the value",
+        "单元格是 Excel 错误值 {value}；请修正公式或直接填写数值",
+    ),
+    "xlsx.no_encoding": (
+        "--encoding is for CSV files; {file} is an Excel workbook (leave out --encoding)",
+        "--encoding 只用于 CSV 文件；{file} 是 Excel 工作簿（请去掉 --encoding）",
+    ),
+    "xlsx.sheet_not_workbook": (
+        "--sheet is for Excel workbooks; {file} is a CSV (text) file (leave out --sheet)",
+        "--sheet 只用于 Excel 工作簿；{file} 是 CSV（文本）文件（请去掉 --sheet）",
+    ),
+    "xlsx.by_content": (
+        "{file} is an Excel workbook whatever its name says; read it as one",
+        "{file} 实际上是 Excel 工作簿（与扩展名无关），已按工作簿读取",
+    ),
+    "xlsx.text_by_content": (
+        "{file} is a text (CSV) file, not a workbook, whatever its name says; read it as CSV",
+        "{file} 实际上是文本（CSV）文件而不是工作簿（与扩展名无关），已按 CSV 读取",
     ),
     # --- labels --------------------------------------------------------------------------------
     "label.section_heading": ("Section {n}: {title}", "{n}、{title}"),

@@ -1,6 +1,11 @@
 """An import file as a table, whatever it is saved as: what it is, its header, where a cell is.
 
-A reader (``kxplan.csvio`` for CSV) gives a ``Table``: its ``columns`` (the field each position holds, found by
+``open_table(path)`` reads the file once and decides **by content**, not by name, what it is
+(``sniff``): an XLSX workbook (a zip with ``xl/workbook.xml``) is read by ``kxplan.xlsxio``,
+text by ``kxplan.csvio``; an old ``.xls``, a password-protected workbook, an OpenDocument
+sheet, a PDF or an image is refused in one line saying what it is and what to save it as.
+
+Both readers give a ``Table``: its ``columns`` (the field each position holds, found by
 ``read_header``) and its rows as ``(line, cells, problems)``, every cell as text. The import
 (``kxplan.csvio.import_rows``) validates those rows the same way whatever the file was, and
 points at a problem with ``Table.place``: ``12`` in a CSV (``FILE:12: …``), ``Sheet!B12`` in
@@ -15,6 +20,7 @@ left empty marks a column the import reads past, but a value under it is a probl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Protocol
 
 from kxplan.entry import FIELDS
@@ -50,6 +56,74 @@ class Table(Protocol):
     def again(self) -> Table:
         """The same file read afresh (rows can be iterated once)."""
         ...
+
+
+# --- what a file is ----------------------------------------------------------------------------
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SIGNATURES = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"\x1f\x8b", "archive"),
+    (b"Rar!", "archive"),
+    (b"7z\xbc\xaf", "archive"),
+    (b"SQLite format 3\x00", "sqlite"),
+)
+_REFUSED = {
+    "pdf": "file.is_pdf",
+    "image": "file.is_image",
+    "archive": "file.is_archive",
+    "sqlite": "file.is_sqlite",
+    "html": "file.is_html",
+}
+
+
+def sniff(data: bytes) -> str:
+    """What file content is: ``zip``, ``ole`` (old .xls or an encrypted workbook), ``html``,
+    ``pdf``, ``image``, ``archive``, ``sqlite``, or ``text`` (read as CSV)."""
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return "zip"
+    if data.startswith(_OLE):
+        return "ole"
+    for magic, kind in _SIGNATURES:
+        if data.startswith(magic):
+            return kind
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        return "html"
+    return "text"
+
+
+def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """The table in an import file, read by what its content is (see ``sniff``)."""
+    from kxplan.csvio import _READ_REFUSALS, MAX_CSV_BYTES
+    from kxplan.paths import read_input
+
+    name = str(path)
+    data = read_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=name)
+    kind = sniff(data)
+    if kind == "zip":
+        if encoding is not None:
+            raise InputError(t("xlsx.no_encoding", file=name))
+        from kxplan.xlsxio import read_xlsx
+
+        return read_xlsx(path, data, sheet)
+    if kind == "ole":
+        from kxplan.xlsxio import refuse_ole
+
+        refuse_ole(name, data)
+    if kind != "text":
+        raise InputError(t(_REFUSED[kind], file=name))
+    if sheet is not None:
+        raise InputError(t("xlsx.sheet_not_workbook", file=name))
+    from kxplan.csvio import read_csv
+
+    table = read_csv(path, encoding, data=data)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        table.notices.append(t("xlsx.text_by_content", file=name))
+    return table
 
 
 # --- the header --------------------------------------------------------------------------------

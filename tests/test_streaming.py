@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from kxplan.cli.term import cell_width
 from kxplan.store.sqlite.engine import SqliteStore
 
 ROWS = 40
@@ -120,3 +121,49 @@ def test_an_export_that_fails_midway_leaves_the_previous_file(
     assert result.exit_code == 130
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert list(tmp_path.glob(".out.csv.*")) == []
+
+
+@pytest.fixture
+def short_measure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``log`` stream after 5 entries instead of 1,000, so a small database streams."""
+    from kxplan.cli import entry_cmds
+
+    monkeypatch.setattr(entry_cmds, "MEASURED_ROWS", 5)
+
+
+def test_log_prints_its_first_row_before_reading_the_last(
+    filled: Any, monkeypatch: pytest.MonkeyPatch, short_measure: None
+) -> None:
+    recorder = Recorder(monkeypatch, stdout_so_far)
+    result = filled("log", "--quarter", "2019Q2", COLUMNS="80")
+    assert result.exit_code == 0, result.output
+    assert len(recorder.before) == ROWS
+    lines = recorder.before[-1].splitlines()  # written before the last entry was read
+    assert lines[0].split() == ["id", "date", "target", "amount", "item", "note", "unit", "by"]
+    assert lines[2].split()[:5] == ["#1", "2019-04-01", "p1.visits", "1", "第1次"]
+    assert recorder.before[5] == ""  # the first page is measured before printing
+    out = result.stdout.splitlines()
+    assert {cell_width(line) for line in out} == {80}  # every line as wide as the table
+    assert out[-1].split() == ["#40", "2019-05-10", "p1.visits", "10", "第40次", "clerk"]
+
+
+def test_a_streamed_log_keeps_its_columns_aligned(
+    filled: Any, monkeypatch: pytest.MonkeyPatch, short_measure: None
+) -> None:
+    """Widths come from bounds (largest id and amount) known before the rows: no row overflows."""
+    result = filled("log", COLUMNS="80")
+    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("#")]
+    assert len(rows) == ROWS
+    assert len({row.index("2019-") for row in rows}) == 1
+    ends = set()
+    for row in rows:
+        amount = row.split()[3]
+        ends.add(row.index(f" {amount} ", row.index("p1.visits") + 9) + 1 + len(amount))
+    assert len(ends) == 1  # amounts 1 to 30 right-aligned in one column
+
+
+def test_log_json_streams_too(filled: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = Recorder(monkeypatch, stdout_so_far)
+    result = filled("log", "--json")
+    assert '"note": "第1次"' in recorder.before[-1]
+    assert len(json.loads(result.stdout)) == ROWS

@@ -8,6 +8,7 @@ data on stdout, messages for people on stderr.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -20,8 +21,8 @@ import typer
 
 from kxplan.cli import app, completion
 from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
-from kxplan.cli.output import committed, echo, notice, print_json
-from kxplan.cli.term import Cell, Column, Row, Table, output_width, use_colour
+from kxplan.cli.output import committed, echo, json_array, notice
+from kxplan.cli.term import Cell, Column, Row, Table, cell_width, output_width, use_colour
 from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
 from kxplan.text import shown
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from kxplan.cli.env import Env
     from kxplan.entry import Entry
     from kxplan.plan import Plan
+    from kxplan.store.interface import ListingBounds
     from kxplan.tables import Table as ImportTable
     from kxplan.units import UnitResolver
 
@@ -222,46 +224,66 @@ def log(
     date_from = date_to = None
     if quarter is not None:
         date_from, date_to = quarter_range(quarter, plan.year)
-    with store_session(env, create=False) as store:
-        spellings = None
-        if wanted is not None:
-            spellings = resolver.matching(wanted, store.units(plan.year))
-        entries = store.entries(
-            plan.year,
-            targets=targets,
-            date_from=date_from,
-            date_to=date_to,
-            units=spellings,
-            include_voided=include_voided,
-        )
     aliases = plan.aliases()
-    if as_json:
-        print_json([entry_dict(entry, aliases) for entry in entries])
-        return
-    if not entries:
-        notice(t("log.none"))
-        return
-    table = log_table(include_voided)
-    for line in table.render(
-        log_rows(entries, aliases, include_voided, resolver), output_width(), use_colour()
-    ):
-        echo(line)
+    with store_session(env, create=False) as store, store.read_snapshot():
+        filters: dict[str, Any] = {"targets": targets, "date_from": date_from, "date_to": date_to}
+        if wanted is not None:
+            filters["units"] = resolver.matching(wanted, store.units(plan.year))
+        entries = store.iter_entries(plan.year, include_voided=include_voided, **filters)
+        if as_json:
+            for piece in json_array(entry_dict(entry, aliases) for entry in entries):
+                sys.stdout.write(piece)
+            return
+        head = list(itertools.islice(entries, MEASURED_ROWS + 1))
+        if not head:
+            notice(t("log.none"))
+            return
+        bounds = None
+        if len(head) > MEASURED_ROWS:  # a long listing: widths from bounds, rows streamed
+            bounds = store.listing_bounds(plan.year, **filters)
+        table = log_table(include_voided, plan, bounds)
+        rows = log_rows(itertools.chain(head, entries), aliases, include_voided, resolver)
+        for line in table.render(rows, output_width(), use_colour()):
+            echo(line)
 
 
-def log_table(include_voided: bool) -> Table:
-    """The ``log`` table: free text folds, ids, dates, amounts and names never do.
+MEASURED_ROWS = 1000
+"""``log`` lays out up to this many entries to fit their text; a longer listing streams."""
 
-    Three spaces between columns and every line as wide as the table (as rich drew it first).
+
+def log_table(include_voided: bool, plan: Plan, bounds: ListingBounds | None = None) -> Table:
+    """The ``log`` table: free text folds, ids, dates, amounts and target ids never do.
+
+    Up to ``MEASURED_ROWS`` entries are measured, so each column is as wide as its text needs.
+    A longer listing gets ``bounds`` (the largest id and amount to come): every width is then
+    known before the first row and the table streams — its first line is printed while the
+    database is still being read, and memory does not grow with the number of entries, the
+    folding columns sharing the width evenly. Three spaces between columns and every line as
+    wide as the table (as rich drew it first).
     """
+    fixed: list[int | None] = [None, None, None, None]
+    if bounds is not None:
+        digits = len(str(int(bounds.max_amount))) if bounds.max_amount is not None else 1
+        fixed = [
+            len(f"#{bounds.max_id}"),
+            len("2019-01-01"),
+            max(cell_width(target.id) for target in plan.targets()),
+            digits + (4 if bounds.fraction else 0),  # at most three decimals
+        ]
+    headers = [t("label.log.id"), t("label.log.date"), t("label.log.target"), t("label.log.amount")]
+    widths = [
+        None if size is None else max(size, cell_width(text))
+        for size, text in zip(fixed, headers, strict=True)
+    ]
     columns = [
-        Column(t("label.log.id"), right=True),
-        Column(t("label.log.date")),
-        Column(t("label.log.target")),
-        Column(t("label.log.amount"), right=True),
+        Column(headers[0], right=True, width=widths[0]),
+        Column(headers[1], width=widths[1]),
+        Column(headers[2], width=widths[2]),
+        Column(headers[3], right=True, width=widths[3]),
         Column(t("label.log.item"), fold=True),
         Column(t("label.log.note"), fold=True),
         Column(t("label.log.unit"), fold=True),
-        Column(t("label.log.by")),
+        Column(t("label.log.by"), fold=True),
     ]
     if include_voided:
         columns.append(Column(t("label.log.void"), fold=True))
@@ -316,15 +338,19 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=t("help.opt.sheet"), show_default=False)
+    ] = None,
     by: Annotated[str | None, by_option("help.opt.import_by")] = None,
 ) -> None:
-    """Import entries from a CSV file, all or nothing, skipping rows imported before."""
-    from kxplan.csvio import ImportProblems, import_file, read_csv
+    """Import entries from a CSV file or an XLSX sheet, all or nothing, skipping rows imported before."""
+    from kxplan.csvio import ImportProblems, import_file
+    from kxplan.tables import open_table
 
     env: Env = ctx.obj
     plan = env.plan()
     who = by_or_default(by)
-    table = read_csv(file, encoding)
+    table = open_table(file, encoding=encoding, sheet=sheet)
     for text in table.notices:
         notice(text)
     try:

@@ -91,6 +91,16 @@ class Health:
 
 
 @dataclass(frozen=True)
+class ListingBounds:
+    """Upper bounds on what a listing of entries will show, known before its rows are read:
+    the largest entry id and amount, and whether any amount has a fractional part."""
+
+    max_id: int
+    max_amount: Decimal | None
+    fraction: bool
+
+
+@dataclass(frozen=True)
 class BackupResult:
     """A verified backup: where it is and what it holds (equal to the source snapshot)."""
 
@@ -333,6 +343,21 @@ class Store(ABC):
         entries and voids recorded after it are ignored: an entry voided later counts as not
         voided.
         """
+
+    def listing_bounds(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+    ) -> ListingBounds | None:
+        """Bounds on the entries ``iter_entries`` gives with these filters (voided ones too),
+        so a listing can lay out its columns before it reads a row; None when unknown (this
+        default: the listing then measures its rows first)."""
+        return None
 
     def iter_entries(
         self,

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 from kxplan.entry import DailyTotal, Entry, ImportState, UnitTotal, Void, amount_from_milli
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
-from kxplan.store.interface import BackupResult, EntryRow, Health, Store
+from kxplan.store.interface import BackupResult, EntryRow, Health, ListingBounds, Store
 from kxplan.store.retry import deadline_after, retry
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
@@ -424,6 +424,33 @@ class SqliteStore(Store):
             )
         )
 
+    def listing_bounds(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+    ) -> ListingBounds | None:
+        """Bounds for a listing: the largest id is the table's (entries are never deleted, so
+        that is one b-tree seek); amounts from one aggregate over the filtered entries, read
+        from the covering index (no table look-ups unless ``unit`` filters)."""
+        filters = _entry_filters(year, None, targets, date_from, date_to, unit, units)
+        if filters is None:
+            return ListingBounds(0, None, False)
+        where, params = filters
+        (max_id,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
+        largest, fraction = self.conn.execute(
+            "SELECT max(e.amount_milli), coalesce(max(e.amount_milli % 1000 <> 0), 0)"
+            f" FROM entries e INDEXED BY entries_year_target_date_id_amount"
+            f" WHERE {' AND '.join(where)}",
+            params,
+        ).fetchone()
+        amount = None if largest is None else amount_from_milli(largest)
+        return ListingBounds(max_id, amount, bool(fraction))
+
     def iter_entries(
         self,
         year: int,
@@ -449,32 +476,11 @@ class SqliteStore(Store):
         if known_at is not None:
             join += " AND v.recorded_at <= ?"
             params.append(known_at)
-        where = ["e.plan_year = ?"]
-        params.append(year)
-        if target is not None:
-            where.append("e.target = ?")
-            params.append(target)
-        if targets is not None:
-            wanted = sorted(set(targets))
-            if not wanted:
-                return
-            where.append(f"e.target IN ({marks(wanted)})")
-            params.extend(wanted)
-        if date_from is not None:
-            where.append("e.date >= ?")
-            params.append(date_from.isoformat())
-        if date_to is not None:
-            where.append("e.date <= ?")
-            params.append(date_to.isoformat())
-        if unit is not None:
-            where.append("e.unit = ?")
-            params.append(unit)
-        if units is not None:
-            spellings = sorted(set(units))
-            if not spellings:
-                return
-            where.append(f"e.unit IN ({marks(spellings)})")
-            params.extend(spellings)
+        filters = _entry_filters(year, target, targets, date_from, date_to, unit, units)
+        if filters is None:
+            return
+        where, filter_params = filters
+        params += filter_params
         if known_at is not None:
             where.append("e.recorded_at <= ?")
             params.append(known_at)
@@ -736,6 +742,45 @@ class SqliteStore(Store):
         from kxplan.store.sqlite.backup import backup
 
         return backup(self.conn, self.path, self.read_snapshot(), Path(dest), force=force)
+
+
+def _entry_filters(
+    year: int,
+    target: str | None,
+    targets: Iterable[str] | None,
+    date_from: date | None,
+    date_to: date | None,
+    unit: str | None,
+    units: Iterable[str] | None = None,
+) -> tuple[list[str], list[Any]] | None:
+    """WHERE terms and parameters selecting a year's entries (alias ``e``); None: none match."""
+    where = ["e.plan_year = ?"]
+    params: list[Any] = [year]
+    if target is not None:
+        where.append("e.target = ?")
+        params.append(target)
+    if targets is not None:
+        wanted = sorted(set(targets))
+        if not wanted:
+            return None
+        where.append(f"e.target IN ({marks(wanted)})")
+        params.extend(wanted)
+    if date_from is not None:
+        where.append("e.date >= ?")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        where.append("e.date <= ?")
+        params.append(date_to.isoformat())
+    if unit is not None:
+        where.append("e.unit = ?")
+        params.append(unit)
+    if units is not None:
+        spellings = sorted(set(units))
+        if not spellings:
+            return None
+        where.append(f"e.unit IN ({marks(spellings)})")
+        params.extend(spellings)
+    return where, params
 
 
 def _live_as_known(known_at: str | None, params: list[Any]) -> str:
