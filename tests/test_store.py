@@ -446,3 +446,42 @@ def test_concurrent_writers_creating_the_database_all_land(db: Path) -> None:
         names = {e.by for e in store.entries(2019)}
         assert names == {"w0", "w1", "w2", "w3"}
         assert store.quick_check() == "ok"
+
+
+@pytest.mark.parametrize("as_of", [None, date(2019, 3, 31)])
+def test_daily_totals_known_at_equal_the_entries_and_voids_recorded_by_then(
+    store: Any, as_of: date | None
+) -> None:
+    """``--known-at`` totals are all entries minus those recorded or voided after it: checked
+    against a direct count at every moment of a history of entries and voids."""
+    import random
+
+    rng = random.Random(17)
+    moment = lambda minute: f"2019-06-01T00:{minute // 60:02d}:{minute % 60:02d}.000000Z"  # noqa: E731
+    rows, voids = [], []
+    for number in range(300):
+        target = rng.choice(["p1.workstations", "p1.visits", "p1.stations", "p2.outreach"])
+        amount = rng.choice([None, 1000, 2500, 7000])
+        day = date(2019, 1, 1) + timedelta(days=rng.randrange(180))
+        rows.append((2019, target, day.isoformat(), amount, None, None, None, "clerk", None,
+                     moment(number * 10), None))  # fmt: skip
+    with store.write_transaction():
+        store.insert_rows(rows)
+        for entry_id in rng.sample(range(1, 301), 60):
+            when = moment(max(entry_id * 10, rng.randrange(3000)))  # never before its entry
+            store.insert_void(entry_id, "wrong", "clerk", when)
+            voids.append((entry_id, when))
+    voided_at = dict(voids)
+    for minute in [0, 5, 995, 1500, 2990, 2999, 3100]:
+        known_at = moment(minute)
+        expected: dict[tuple[str, str], list[Any]] = {}
+        for entry_id, row in enumerate(rows, start=1):
+            voided = entry_id in voided_at and voided_at[entry_id] <= known_at
+            if row[9] > known_at or voided or (as_of and row[2] > as_of.isoformat()):
+                continue
+            total = expected.setdefault((row[1], row[2]), [Decimal(0), 0])
+            total[0] += Decimal(row[3] or 0) / 1000
+            total[1] += 1
+        got = store.daily_totals(2019, as_of=as_of, known_at=known_at)
+        assert {(t.target, t.date.isoformat()): [t.amount, t.count] for t in got} == expected
+        assert [(t.target, t.date) for t in got] == sorted((t.target, t.date) for t in got)

@@ -510,55 +510,52 @@ class SqliteStore(Store):
         ``targets`` keeps only these ids. With ``known_at``, entries and voids recorded after
         it are ignored.
 
-        Without ``known_at`` (every report and ``status``) this is all entries minus the
-        voided ones, each grouped in SQL: the first is read from the covering index alone,
-        the second from the (few) voids; no per-entry look-up into ``voids``. ``known_at``
-        needs ``recorded_at`` of every entry, so that form reads the table.
+        Every form is all entries grouped in SQL, read from the covering index alone, minus
+        the few entries that do not count, grouped the same way: without ``known_at`` (every
+        report and ``status``) the voided ones, found from ``voids``; with it (``report
+        --known-at``, the cron line) the entries recorded after it (found through the
+        ``recorded_at`` index) and the entries voided by then. So the cost is one index scan
+        plus what was recorded or voided since — not a read of the whole table.
         """
         ids = None if targets is None else sorted(set(targets))
         if ids is not None and not ids:
             return []
-        if known_at is None:
-            return self._daily_totals_now(year, as_of, ids)
-        sql = (
-            "SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
-            " WHERE e.plan_year = ?"
-        )
-        params: list[Any] = [year]
-        if as_of is not None:
-            sql += " AND e.date <= ?"
-            params.append(as_of.isoformat())
-        if ids is not None:
-            sql += f" AND e.target IN ({marks(ids)})"
-            params += ids
-        sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
-        sql += " AND v.recorded_at <= ?) AND e.recorded_at <= ?"
-        params += [known_at, known_at]
-        sql += " GROUP BY e.target, e.date ORDER BY e.target, e.date"
-        return [_daily_total(row) for row in self.conn.execute(sql, params)]
-
-    def _daily_totals_now(
-        self, year: int, as_of: date | None, ids: list[str] | None
-    ) -> list[DailyTotal]:
-        """``daily_totals`` without ``known_at``: grouped entries minus grouped voided entries."""
         day = " AND e.date <= ?" if as_of is not None else ""
-        params: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
+        scope: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
         if ids is not None:
             day += f" AND e.target IN ({marks(ids)})"
-            params += ids
+            scope += ids
         # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
+        voided = (
+            "SELECT e.target, e.date, e.amount_milli FROM voids v"
+            f" CROSS JOIN entries e ON e.id = v.entry_id WHERE e.plan_year = ?{day}"
+        )
+        if known_at is None:
+            return self._daily_totals_minus(day, scope, voided, scope)
+        removed = (
+            "SELECT e.target, e.date, e.amount_milli FROM entries e"
+            f" INDEXED BY entries_recorded_at WHERE e.recorded_at > ? AND e.plan_year = ?{day}"
+            f" UNION ALL {voided} AND v.recorded_at <= ? AND e.recorded_at <= ?"
+        )
+        params = [known_at, *scope, *scope, known_at, known_at]
+        return self._daily_totals_minus(day, scope, removed, params)
+
+    def _daily_totals_minus(
+        self, day: str, scope: list[Any], removed: str, removed_params: list[Any]
+    ) -> list[DailyTotal]:
+        """Per (target, date) of the year's entries (``day`` and ``scope`` filter them): the
+        grouped entries minus the grouped rows of ``removed`` (a subset of them)."""
         sql = (
             "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
             " FROM (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
             f" count(*) AS n FROM entries e WHERE e.plan_year = ?{day}"
             " GROUP BY e.target, e.date) AS a"
-            " LEFT JOIN (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
-            " count(*) AS n FROM voids v CROSS JOIN entries e ON e.id = v.entry_id"
-            f" WHERE e.plan_year = ?{day} GROUP BY e.target, e.date) AS b"
+            " LEFT JOIN (SELECT r.target, r.date, coalesce(sum(r.amount_milli), 0) AS total,"
+            f" count(*) AS n FROM ({removed}) AS r GROUP BY r.target, r.date) AS b"
             " ON b.target = a.target AND b.date = a.date"
             " WHERE a.n > coalesce(b.n, 0) ORDER BY a.target, a.date"
         )
-        return [_daily_total(row) for row in self.conn.execute(sql, params + params)]
+        return [_daily_total(row) for row in self.conn.execute(sql, scope + removed_params)]
 
     def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
         """The sum and count of non-voided entries recorded for these target ids in a year."""
