@@ -666,6 +666,29 @@ def labels() -> dict[str, str]:
     return result
 
 
+_STATUS_CSS_RE = re.compile(
+    r"\.s-([a-z_]+)\s*\{\s*--c:\s*(#[0-9a-fA-F]{3,6});\s*--fg:\s*(#[0-9a-fA-F]{3,6});"
+)
+
+
+def status_colours() -> dict[str, tuple[str, str]]:
+    """Each status's background and text colour (``#rrggbb``) as the HTML report shows them.
+
+    Read from the packaged stylesheet (``_style.css.j2``, ``.s-<status> { --c: …; --fg: … }``),
+    their one definition, for outputs that are not HTML (the XLSX export's 进度 sheets).
+    """
+    css = (PACKAGE_TEMPLATES / "_style.css.j2").read_text(encoding="utf-8")
+
+    def full(colour: str) -> str:
+        digits = colour[1:]
+        return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits).lower()
+
+    return {
+        status: (full(background), full(text))
+        for status, background, text in _STATUS_CSS_RE.findall(css)
+    }
+
+
 def status_label(status: str) -> str:
     """A status key in words (``已完成`` / ``done``)."""
     return t(f"status.{status}")

@@ -42,6 +42,17 @@ ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
 _SPACES_RE = re.compile(r"\s+")
 
 
+def cell_width(text: str) -> int:
+    """Cells ``text`` takes in a terminal or a spreadsheet column: 2 for wide (CJK) characters,
+    0 for combining marks, 1 otherwise."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def comparable(value: str) -> str:
     """``value`` as names are compared: NFKC, case folded, whitespace runs as one space, trimmed.
 

@@ -407,7 +407,7 @@ def test_export_to_a_file_is_atomic_with_a_bom(recorded: Any, tmp_path: Path) ->
     )
     assert (
         recorded("export", "--format", "xml").stderr
-        == "error: format must be csv or json, not 'xml'\n"
+        == "error: format must be csv, json or xlsx, not 'xml'\n"
     )
 
 

@@ -110,3 +110,21 @@ def test_every_key_is_used_somewhere() -> None:
 
     unused = sorted(key for key in CATALOG if not used(key))
     assert not unused, f"catalogue keys nobody uses: {unused}"
+
+
+def test_the_catalogue_is_grouped_by_prefix_sorted_and_has_no_key_twice() -> None:
+    """Keys in source order: sorted (so grouped by prefix), each once (see kxplan.messages)."""
+    import ast
+    import itertools
+
+    source = (PACKAGE / "messages.py").read_text(encoding="utf-8")
+    catalog = next(
+        node.value
+        for node in ast.parse(source).body
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "CATALOG"
+    )
+    assert isinstance(catalog, ast.Dict)
+    keys = [key.value for key in catalog.keys if isinstance(key, ast.Constant)]
+    assert len(keys) == len(CATALOG), "a key is written twice"
+    misplaced = [pair for pair in itertools.pairwise(keys) if pair[0] > pair[1]]
+    assert not misplaced, f"keys out of order (first: {misplaced[0]})"

@@ -421,7 +421,12 @@ def _wait(predicate: Any, deadline: float) -> bool:
     return False
 
 
-def _wait_settled(pid: int, deadline: float, settle: float = 0.005) -> bool:
+#: How long a released write lock must stay free to count as released for good (a loaded
+#: machine can pause a process for milliseconds between two transactions).
+SETTLE = 0.05
+
+
+def _wait_settled(pid: int, deadline: float, settle: float = SETTLE) -> bool:
     """Wait until ``pid`` released its write lock for good (not re-taken within ``settle``).
 
     A new database commits its schema and then, 0.3 ms later, starts the import's
@@ -466,7 +471,7 @@ def kill_import(
         began = time.monotonic()
         timing.lock_at = began - started
         assert _wait_settled(pid, deadline)
-        timing.txn = time.monotonic() - began - 0.005
+        timing.txn = time.monotonic() - began - SETTLE
         delay = rng.uniform(0.0, 0.02)
         time.sleep(delay)
     else:
@@ -575,7 +580,9 @@ def _check_after_kill(db: Path, pre: int, total: int, one: Round) -> None:
     one.outcome = "absent" if count == pre else "present"
     if one.seen == "outside txn" and one.phase == "before":
         assert one.outcome == "absent", one
-    if one.phase == "after" or one.seen == "after it exited":
+    # "after" aims past the commit; when a loaded machine made it miss (the probe saw the
+    # kill inside a transaction), only the whole-or-nothing count above applies.
+    if one.seen == "after it exited" or (one.phase == "after" and one.seen == "outside txn"):
         assert one.outcome == "present", one
 
 

@@ -487,8 +487,9 @@ def test_status_and_show_take_only_yyyy_mm_dd(small_db: Path, command: str) -> N
 
 #: Modules whose import alone would break the start-up budget of status and record
 #: (bench/startup.py): the rich table renderer, the report's templates, the schema builder,
-#: the PostgreSQL driver (loaded only for a postgresql:// location).
-HEAVY = ("rich", "jinja2", "sqlite_utils", "psycopg")
+#: the PostgreSQL driver (loaded only for a postgresql:// location), the spreadsheet readers
+#: and writers (loaded only by import of a workbook, export --format xlsx and template).
+HEAVY = ("rich", "jinja2", "sqlite_utils", "psycopg", "openpyxl", "xlsxwriter")
 _PROBE = """\
 import sys
 sys.argv[1:] = {args!r}

@@ -264,6 +264,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "log": ("entry_cmds",),
     "import": ("entry_cmds",),
     "export": ("entry_cmds",),
+    "template": ("template_cmd",),
     "add": ("clerk_cmds",),
     "show": ("clerk_cmds",),
     "undo": ("clerk_cmds",),

@@ -24,6 +24,8 @@ from kxplan.errors import InputError
 from kxplan.messages import t
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kxplan.cli.env import Env
     from kxplan.plan import Plan
     from kxplan.store import Store
@@ -147,3 +149,31 @@ def summary(store: Store, plan: Plan, target_id: str) -> str:
             return t("record.summary_milestone", target=target.id, date=first[1].isoformat())
         return t("record.summary_milestone_open", target=target.id)
     return t("record.summary_activity", target=target.id, count=count)
+
+
+# --- files a command writes -------------------------------------------------------------------
+
+_EXPORT_REFUSALS = {
+    "directory": "export.out_is_directory",
+    "special": "export.out_not_a_file",
+    "database": "export.out_is_database",
+    "plan": "export.out_is_plan",
+    "foreign": "export.out_is_sqlite",
+    "exists": "export.out_exists",
+}
+
+
+def check_out(out: Path, env: Env, *, force: bool) -> None:
+    """Refuse an ``--out`` that would destroy data (``kxplan.paths.check_output``): the
+    database or its journals, the plan file, any SQLite database, anything but a regular
+    file; an existing file only with ``force``."""
+    from kxplan.paths import check_output
+
+    check_output(
+        out,
+        _EXPORT_REFUSALS,
+        plan=env.plan_path_or_none(),
+        db=env.db_path,
+        force=force,
+        replaceable="not-sqlite",
+    )

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kxplan.cli import app, completion
-from kxplan.cli.common import by_option, by_or_default, default_by, store_session, summary
+from kxplan.cli.common import (
+    by_option,
+    by_or_default,
+    check_out,
+    default_by,
+    store_session,
+    summary,
+)
 from kxplan.cli.output import committed, echo, json_array, notice
 from kxplan.cli.term import Cell, Column, Row, Table, cell_width, output_width, use_colour
 from kxplan.errors import InputError, UsageError
@@ -427,11 +434,21 @@ def export(
     """
     env: Env = ctx.obj
     kind = fmt.strip().lower()
-    if kind not in ("csv", "json"):
+    if kind not in ("csv", "json", "xlsx"):
         raise InputError(t("export.bad_format", value=fmt))
+    if kind == "xlsx" and out is None:
+        raise InputError(t("export.xlsx_needs_out"))
     plan = env.plan()
     if out is not None:
-        _check_out(out, env, force=force)
+        check_out(out, env, force=force)
+    if kind == "xlsx":
+        assert out is not None
+        from kxplan.xlsxout import export_xlsx
+
+        with store_session(env, create=False) as store:
+            count = export_xlsx(store, plan, out, today=env.today)
+        notice(t("export.done", count=count, path=out))
+        return
     with store_session(env, create=False) as store, store.read_snapshot():
         entries = store.iter_entries(plan.year, include_voided=include_voided)
         if out is None:
@@ -474,29 +491,3 @@ def _write_export(
     else:
         write_csv(stream, export_records(counted(), aliases, include_voided=voided))
     return count
-
-
-_EXPORT_REFUSALS = {
-    "directory": "export.out_is_directory",
-    "special": "export.out_not_a_file",
-    "database": "export.out_is_database",
-    "plan": "export.out_is_plan",
-    "foreign": "export.out_is_sqlite",
-    "exists": "export.out_exists",
-}
-
-
-def _check_out(out: Path, env: Env, *, force: bool) -> None:
-    """Refuse an ``--out`` that would destroy data (``kxplan.paths.check_output``): the
-    database or its journals, the plan file, any SQLite database, anything but a regular
-    file; an existing file only with ``force``."""
-    from kxplan.paths import check_output
-
-    check_output(
-        out,
-        _EXPORT_REFUSALS,
-        plan=env.plan_path_or_none(),
-        db=env.db_path,
-        force=force,
-        replaceable="not-sqlite",
-    )

@@ -26,13 +26,13 @@ import os
 import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from kxplan.cli.env import Env
 from kxplan.progress import COLOURS
+from kxplan.text import cell_width as text_cell_width
 
 GAP = "  "
 MIN_TITLE_WIDTH = 16
@@ -62,21 +62,15 @@ _NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)]}%")
 _NO_LINE_END = set("（《「『【〔“‘([{")
 
 
+#: The one width rule (kxplan.text): terminal tables here, spreadsheet columns in xlsxout.
+cell_width = text_cell_width
+
+
 class Cell(NamedTuple):
     """One table cell: its text and a style (``bold red``; empty for none)."""
 
     text: str
     style: str = ""
-
-
-def cell_width(text: str) -> int:
-    """Terminal cells ``text`` takes: 2 for wide (CJK) characters, 0 for combining marks."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
 
 
 def _tokens(text: str) -> list[str]:
