@@ -934,7 +934,11 @@ def md_url(value: str) -> str:
 
 
 def environment(templates_dir: Path | None = None) -> Environment:
-    """The Jinja2 environment: user templates first, packaged ones as the default."""
+    """The Jinja2 environment: user templates first, packaged ones as the default.
+
+    Compiled templates are cached per user (``kxplan.template_cache``): keyed by each
+    template's source and by these options, so a cached one is never stale.
+    """
     import jinja2
 
     loaders: list[jinja2.BaseLoader] = []
@@ -943,14 +947,20 @@ def environment(templates_dir: Path | None = None) -> Environment:
             raise InputError(t("report.templates_missing", path=str(templates_dir)))
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    from kxplan.template_cache import bytecode_cache
+
+    options: dict[str, Any] = {
+        "autoescape": autoescape_for,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=autoescape_for,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=bytecode_cache(options),
+        **options,
     )
     env.filters["md_cell"] = md_cell
     env.filters["md_text"] = md_text
