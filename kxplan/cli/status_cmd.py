@@ -14,7 +14,6 @@ computes; this module only renders.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -387,7 +386,7 @@ def _unit_part_texts(progress: TargetProgress) -> list[str]:
     return [
         f"{format_number(progress.actual)}/{format_number(progress.target.goal)}",
         f"{progress.percent}%",
-        format_number(round1(progress.expected or Decimal(0))),
+        format_places(progress.expected, progress.target.decimals),
         t(f"status.{progress.status}"),
     ]
 
