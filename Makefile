@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 	bash scripts/with_postgres.sh $(BIN)/python -m pytest -q
 
 # ruff (lint and format) on everything; mypy on kxplan, strict for the core (pyproject.toml)
+# The edit loop: everything but the tests marked slow (processes, kills, full disks, a
+# browser), on SQLite only (the PostgreSQL half is skipped with the reason). Not for landing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
 lint: $(STAMP)
 	$(BIN)/ruff check kxplan tests bench scripts
 	$(BIN)/ruff format --check kxplan tests bench scripts

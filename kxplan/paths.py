@@ -31,9 +31,6 @@ from kxplan.messages import t
 
 #: Path prefixes that another store engine answers (issue 19); never refused here.
 ENGINE_URLS = ("postgresql://", "postgres://")
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_APPLICATION_ID = 0x4B58504C  # kxplan's SQLite application_id ("KXPL"), header bytes 68–72
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def kind(path: Path | str) -> str:
@@ -107,19 +104,9 @@ def database_names(db: Path | str | None) -> list[Path]:
     """The database and its companion files (``-wal``, ``-shm``, ``-journal``)."""
     if db is None or is_engine_url(db):
         return []
-    return [Path(db), *(Path(f"{db}{suffix}") for suffix in _COMPANIONS)]
+    from kxplan.store.sqlite.dbfile import JOURNALS
 
-
-def sqlite_kind(path: Path) -> str | None:
-    """``kxplan`` or ``sqlite`` when the regular file at ``path`` is an SQLite database, else None."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(100)
-    except OSError:
-        return None
-    if not head.startswith(_SQLITE_HEADER):
-        return None
-    return "kxplan" if head[68:72] == _APPLICATION_ID.to_bytes(4, "big") else "sqlite"
+    return [Path(db), *(Path(f"{db}{suffix}") for suffix in JOURNALS)]
 
 
 def check_output(
@@ -156,6 +143,8 @@ def check_output(
         raise refuse("plan")
     if found == "missing":
         return
+    from kxplan.store.sqlite.dbfile import sqlite_kind  # the file's header, read by the store
+
     sqlite = sqlite_kind(path)
     if replaceable == "not-sqlite" and sqlite is not None:
         raise refuse("foreign")  # said first: --force would not help

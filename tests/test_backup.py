@@ -236,6 +236,7 @@ def count(db: Path) -> int:
         return store.count_entries(2019, include_voided=True)
 
 
+@pytest.mark.slow
 def test_a_backup_while_two_writers_record_is_a_consistent_snapshot(
     db: Path, tmp_path: Path
 ) -> None:

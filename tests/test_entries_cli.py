@@ -427,6 +427,7 @@ def test_a_foreign_file_is_refused_by_every_command(kx: Any, db: Path, command: 
 # --- two processes at once ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_processes_recording_at_once_both_land(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     env = {

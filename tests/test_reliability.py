@@ -34,6 +34,8 @@ from typing import Any
 import pytest
 from conftest import SMALL_PLAN
 
+pytestmark = pytest.mark.slow  # processes, kills and full disks: make test-fast skips them
+
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_2019 = ROOT / "plans" / "2019.yaml"
 KXPLAN = Path(sys.executable).with_name("kxplan")

@@ -444,6 +444,7 @@ def test_html_is_one_self_contained_page(db: Path, tmp_path: Path) -> None:
     assert '"Noto Sans CJK SC"' in page
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_html_renders_in_headless_chromium(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"

@@ -422,6 +422,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_concurrent_writers_creating_the_database_all_land(db: Path) -> None:
     import time
 

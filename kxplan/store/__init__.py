@@ -19,7 +19,6 @@ from kxplan.store.interface import (
     database_errors,
     is_database_error,
 )
-from kxplan.store.sqlite.dbfile import is_sqlite_file
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = [
@@ -30,5 +29,4 @@ __all__ = [
     "Store",
     "database_errors",
     "is_database_error",
-    "is_sqlite_file",
 ]

@@ -17,8 +17,9 @@ from typing import Any
 
 from kxplan.errors import InputError, OutputError
 from kxplan.messages import t
+from kxplan.paths import same_file
 from kxplan.store.interface import BackupResult
-from kxplan.store.sqlite.dbfile import link_into_place, remove_database, same_file
+from kxplan.store.sqlite.dbfile import link_into_place, remove_database
 from kxplan.store.sqlite.schema import APPLICATION_ID
 
 

@@ -35,13 +35,19 @@ _STAGING_RE = re.compile(
 # --- what a file is ---------------------------------------------------------------------------
 
 
-def is_sqlite_file(path: Path) -> bool:
-    """Whether ``path`` is a readable file that starts like an SQLite database."""
+def sqlite_kind(path: Path) -> str | None:
+    """``kxplan`` or ``sqlite`` when the readable file at ``path`` is an SQLite database, else None.
+
+    Only the header is read: its first 16 bytes, and the application id at bytes 68–72.
+    """
     try:
         with open(path, "rb") as handle:
-            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+            head = handle.read(100)
     except OSError:
-        return False
+        return None
+    if not head.startswith(SQLITE_MAGIC):
+        return None
+    return "kxplan" if head[68:72] == APPLICATION_ID.to_bytes(4, "big") else "sqlite"
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
@@ -141,14 +147,6 @@ def database_exists(path: Path) -> bool:
         except OSError:
             pass
     return False
-
-
-def same_file(one: Path, other: Path) -> bool:
-    """Whether two paths name the same existing file."""
-    try:
-        return os.path.samefile(one, other)
-    except OSError:
-        return False
 
 
 # --- staging and publishing ---------------------------------------------------------------------
