@@ -41,7 +41,12 @@ def main() -> None:
         env = install.env(KXPLAN_DB=db, KXPLAN_TODAY="2019-06-30")
         kx = install.kxplan
         run_once([kx, "record", "p4.workstations", "--date", "2019-05-01", "--item", "起步"], env)
-        run_once([kx, "--db", demo, "import", str(ROOT / "examples" / "2019-progress.csv")], env)
+        # the sample year runs to December: import it as of the year's end (a row dated after
+        # today is refused)
+        year_end = {**env, "KXPLAN_TODAY": "2019-12-31"}
+        run_once(
+            [kx, "--db", demo, "import", str(ROOT / "examples" / "2019-progress.csv")], year_end
+        )
 
         def record(number: int) -> list[str]:
             # a different note each run: an identical repeat would (rightly) be refused

@@ -10,7 +10,9 @@ reports *all* bad rows (``FILE:LINE: message``) before anything is kept: rows ar
 in chunks inside one write transaction that is rolled back if any row is bad. Each row's
 ``import_key`` is the sha256 of its normalised fields plus its occurrence number among
 identical rows of the file, so importing a file again, or with rows appended, adds only
-the new rows, and two identical rows in one file stay two entries. The file of an
+the new rows, and two identical rows in one file stay two entries. A new row identical to
+a live entry recorded with ``record`` or ``add`` is imported too (the file is what the
+office sent), and listed in ``ImportResult.repeats`` so the clerk can void one of the pair. The file of an
 ``export --all`` imports too: its rows marked voided (``void_id``) are skipped and its other
 extra columns (``VOID_COLUMNS``) ignored.
 
@@ -122,6 +124,8 @@ class ImportResult:
     added: int = 0
     skipped: int = 0
     voided: int = 0  # rows an ``export --all`` marked voided: never imported
+    repeats: list[tuple[int, int]] = field(default_factory=list)
+    """(line, entry id) of added rows identical to a live entry made with record or add."""
     problems: list[RowProblem] = field(default_factory=list)
     created: bool = False  # the import created the database
 
@@ -289,10 +293,14 @@ def import_rows(
     if dry_run:
         with store.read_snapshot():
             state = store.import_state(plan.year)
-            return _import(None, state, plan, table, today, by, recorded_at, True, progress)
+            return _import(
+                None, state, plan, table, today, by, recorded_at, True, progress, reader=store
+            )
     with store.write_transaction(bulk=True):
         state = store.import_state(plan.year)
-        return _import(store, state, plan, table, today, by, recorded_at, False, progress)
+        return _import(
+            store, state, plan, table, today, by, recorded_at, False, progress, reader=store
+        )
 
 
 def _import(
@@ -305,17 +313,21 @@ def _import(
     recorded_at: str,
     dry_run: bool,
     progress: Callable[[int], None] | None,
+    reader: Store | None = None,
 ) -> ImportResult:
     # The measured bulk hot path (≤ 3× a plain executemany of the same rows): the plan lookups
     # are precomputed and dates and amounts cached by Validator, the database state is in
     # sets and dicts (no per-row SELECT), rows go to SQLite in executemany chunks, and the
     # rows of a file with any bad row are never kept (the transaction is rolled back).
+    # Only when the year has entries made with record or add (``state.by_hand``) is each new
+    # row looked up, one indexed SELECT, to report the ones identical to such an entry.
     name, year = table.name, plan.year
     aliases = plan.aliases()
     items = {(aliases.get(target, target), item): i for (target, item), i in state.items.items()}
     done = {aliases.get(target, target): value for target, value in state.done.items()}
     keys = state.keys
     check = Validator(plan, today, date_required=True).row
+    lookup = reader if state.by_hand else None
     columns = table.columns
     width = len(columns)
     # Absent columns read the empty cell appended to every row (index `width`).
@@ -421,6 +433,10 @@ def _import(
                 problems.append(problem(line, field, message))
                 continue
         result.added += 1
+        if lookup is not None:
+            earlier = lookup.same_entry(year, target.ids, draft_from(row), outside_imports=True)
+            if earlier is not None:
+                result.repeats.append((line, earlier))
         if store is None or problems:
             continue
         chunk.append(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.normalise import halfwidth, parse_date, plain_amount
-from kxplan.numbers import decimal_json, format_number
+from kxplan.numbers import decimal_json, format_number, within_places
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
 from kxplan.text import NOT_UTF8_RE
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
@@ -100,6 +100,9 @@ class ImportState:
     keys: set[str] = field(default_factory=set)
     items: dict[tuple[str, str], int] = field(default_factory=dict)
     done: dict[str, tuple[int, str]] = field(default_factory=dict)
+    by_hand: bool = False
+    """Whether the year has live entries made outside imports (``record``, ``add``): only then
+    does an import look each new row up to report the ones that repeat such an entry."""
 
 
 def timestamp(moment: datetime | None = None) -> str:
@@ -254,7 +257,7 @@ class Validator:
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
         self._dates: dict[str, _ParsedDate] = {}
-        self._amounts: dict[tuple[str, str], int | _Problem | None] = {}
+        self._amounts: dict[tuple[str, int, str], int | _Problem | None] = {}
         self.units = plan.unit_resolver()
         self._units: dict[str, tuple[str | None, str | None]] = {}
 
@@ -328,6 +331,8 @@ class Validator:
             return t(key, **fields)
         if day.year != self.year:
             return t("entry.date_outside_year", value=text, year=self.year)
+        if day > self.today:
+            return t("entry.date_future", value=text, today=self.today.isoformat())
         return day, day.isoformat()
 
     def amount(self, target: Target, value: str | None) -> Decimal | str | None:
@@ -336,11 +341,11 @@ class Validator:
         return result if isinstance(result, str) else amount_from_milli(result)
 
     def _amount(self, target: Target, text: str) -> int | str | None:
-        key = (target.kind, text)
+        key = (target.kind, target.decimals, text)
         try:
             result = self._amounts[key]
         except KeyError:
-            result = _parse_amount(target.kind, text.strip())
+            result = _parse_amount(target.kind, text.strip(), target.decimals)
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[key] = result
         if isinstance(result, _Problem):
@@ -490,23 +495,28 @@ def _text_problem(name: str, text: str) -> str:
 class _Problem(NamedTuple):
     """A cached problem: its message key and fields, formatted only when it is reported.
 
-    The amount cache is keyed by (kind, text), not by target, so a message that names the
-    target (``per_target``) gets the id of the target it is reported for.
+    The amount cache is keyed by (kind, decimals, text), not by target, so a message that
+    names the target (``per_target``) gets the id and unit of the target it is reported for.
     """
 
     key: str
-    fields: dict[str, str]
+    fields: dict[str, object]
     per_target: bool = False
 
     def message(self, target: Target) -> str:
         """The message in the current language, naming ``target`` when it should."""
         if self.per_target:
-            return t(self.key, **self.fields, target=target.id)
+            return t(self.key, **self.fields, target=target.id, unit=target.unit or "")
         return t(self.key, **self.fields)
 
 
-def _parse_amount(kind: str, text: str) -> int | _Problem | None:
-    """An amount in thousandths for a kind (None: no amount), or the problem with it."""
+def _parse_amount(kind: str, text: str, decimals: int = 0) -> int | _Problem | None:
+    """An amount in thousandths for a kind (None: no amount), or the problem with it.
+
+    A count's amount has at most ``decimals`` decimal places (the target's; 0 — a whole number
+    — unless the plan says ``decimals: N``): 12.5 people are refused, naming the target and
+    its unit. This is the one check ``record``, ``add`` and ``import`` all go through.
+    """
     if kind != "count":
         if text:
             return _Problem(f"entry.amount_not_for_{kind}", {"value": text}, per_target=True)
@@ -528,10 +538,11 @@ def _parse_amount(kind: str, text: str) -> int | _Problem | None:
         return _Problem(
             "entry.amount_too_large", {"value": text, "limit": format_number(MAX_AMOUNT)}
         )
-    milli = number * _THOUSAND
-    if milli != milli.to_integral_value():
-        return _Problem("entry.amount_decimals", {"value": text})
-    return int(milli)
+    if not within_places(number, decimals):
+        if decimals == 0:
+            return _Problem("entry.amount_whole", {"value": text}, per_target=True)
+        return _Problem("entry.amount_places", {"value": text, "places": decimals}, per_target=True)
+    return int(number * _THOUSAND)
 
 
 # --- rules that need what is already recorded ------------------------------------------------
@@ -545,6 +556,11 @@ def duplicate_item_problem(draft: Draft, earlier_id: int) -> str:
 def milestone_done_problem(draft: Draft, earlier_id: int, earlier_date: str) -> str:
     """The message refusing a second done-record for a milestone."""
     return t("entry.milestone_done", target=draft.target, id=earlier_id, date=earlier_date)
+
+
+def repeat_problem(draft: Draft, earlier_id: int) -> str:
+    """The message refusing an exact repeat of live entry ``earlier_id`` (``record --again``)."""
+    return t("entry.repeat", id=earlier_id, target=draft.target, date=draft.date.isoformat())
 
 
 def entry_dict(entry: Entry, aliases: Mapping[str, str] | None = None) -> dict[str, Any]:

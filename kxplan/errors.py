@@ -39,6 +39,18 @@ class InputError(KxplanError):
     """Bad input from the user: an argument, a CSV row, a plan value."""
 
 
+class RepeatedEntry(InputError):
+    """An entry identical to a live one (``entry_id``): refused unless asked for again.
+
+    Identical means the same target (old ids included), date, amount, item, note and unit.
+    ``record --again`` and ``add``'s confirmation write it anyway.
+    """
+
+    def __init__(self, message: str, entry_id: int) -> None:
+        super().__init__(message)
+        self.entry_id = entry_id
+
+
 class UsageError(KxplanError):
     """The command line itself is wrong."""
 

@@ -21,6 +21,7 @@ _language = "en"
 # key: (English, Chinese)
 CATALOG: dict[str, tuple[str, str]] = {
     # --- add: kxplan add, the interactive entry (cli/prompting.py, cli/clerk_cmds.py) -------------
+    "add.again": ("Record it once more? [y/N] ", "确实又发生了一次，仍要登记吗？[y/N] "),
     "add.ask_amount": ("Amount ({unit})", "数量（{unit}）"),
     "add.ask_date": ("Date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
     "add.ask_evidence": (
@@ -82,6 +83,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "add.points_heading": ("Work points:", "工作要点："),
     "add.prompt": ("{question}: ", "{question}："),
     "add.prompt_default": ("{question} [{default}]: ", "{question}[{default}]："),
+    "add.repeat": (
+        "identical to entry #{id} ({target} on {date}: same amount, item, note and unit)",
+        "与 #{id} 完全相同（{target}，{date}，数量、事项、备注、单位都一样）",
+    ),
     "add.summary_heading": ("About to record:", "即将登记："),
     "add.target_line": ("{id}  {title} ({goal})", "{id}  {title}（{goal}）"),
     "add.targets_heading": (
@@ -341,10 +346,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "diff.where_section": ("section {n}", "第{n}部分"),
     "diff.where_unit": ("unit {id}", "单位 {id}"),
     # --- entry: entry validation shared by record, import and add (entry.py) ----------------------
-    "entry.amount_decimals": (
-        "amount {value} has more than 3 decimal places; round it to at most 3",
-        "数量 {value} 超过 3 位小数；请保留至多 3 位小数",
-    ),
     "entry.amount_not_finite": (
         'amount must be a finite number such as 3 or 2.5, not "{value}"',
         '数量必须是有限的数字，如 3 或 2.5，而不是 "{value}"',
@@ -365,6 +366,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "amount must be greater than 0, not {value}; to correct an entry, void it (kxplan void ID --reason …)",
         "数量必须大于 0，而不是 {value}；如需更正，请作废原记录（kxplan void 编号 --reason …）",
     ),
+    "entry.amount_places": (
+        "{target} is counted in {unit} to at most {places} decimal place(s): {value} has more; round it",
+        "{target} 以“{unit}”计，最多保留 {places} 位小数：{value} 超出，请四舍五入后登记",
+    ),
     "entry.amount_separator": (
         'amount "{value}" has a comma that does not separate thousands; write decimals with a point (2.5) and thousands as 1,200',
         '数量 "{value}" 中的逗号不是千位分隔符；小数请用小数点（如 2.5），千位写成 1,200',
@@ -373,6 +378,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "amount {value} is too large; the most one entry can record is {limit}",
         "数量 {value} 过大；单条记录最多为 {limit}",
     ),
+    "entry.amount_whole": (
+        "{target} counts whole {unit}: {value} is not a whole number; record whole {unit}",
+        "{target} 以“{unit}”计，只能登记整数：{value} 不是整数",
+    ),
     "entry.control_chars": (
         "{field} contains a control character; remove it (only a note may have line breaks)",
         "{field} 含有控制字符；请删除（只有备注可以换行）",
@@ -380,6 +389,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.date_format": (
         'date "{value}" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',
         '日期 "{value}" 无法识别；请写成 2019-07-04、2019/7/4、2019.7.4 或 2019年7月4日 的形式（后面可带时间）',
+    ),
+    "entry.date_future": (
+        "{value} is after today ({today}): planned work is not progress; record it on or after the day it is done",
+        "{value} 晚于今天（{today}）：计划中的工作不是进展，请在完成当天或之后登记",
     ),
     "entry.date_invalid": (
         "date {value} is not a real date",
@@ -414,6 +427,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         '{target} 是持续性工作：请填写备注说明开展了什么（--note "…" 或 note 列）',
     ),
     "entry.or": (" or ", " 或 "),
+    "entry.repeat": (
+        "identical to entry #{id} ({target} on {date}: same amount, item, note and unit), so not recorded twice; if it really happened again, add --again",
+        "与 #{id} 完全相同（{target}，{date}，数量、事项、备注、单位都一样），未重复登记；如确实又发生了一次，请加 --again 再登记",
+    ),
     "entry.target_required": (
         "the target id is empty; give one such as p4.workstations (see: kxplan plan show)",
         "目标编号为空；请填写如 p4.workstations 的编号（见 kxplan plan show）",
@@ -577,6 +594,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.log": (
         "List entries in date order (voided ones only with --all).\n\nExample: kxplan log --quarter 2019Q2 --target p4.workstations",
         "按日期列出记录（作废的记录仅在 --all 时列出）。\n\n示例：kxplan log --quarter 2019Q2 --target p4.workstations",
+    ),
+    "help.opt.again": (
+        "Record it even though a live entry is identical (same target, date, amount, item, note and unit): it really happened twice.",
+        "即使已有完全相同的有效记录（目标、日期、数量、事项、备注、单位都一样）也登记：确实发生了两次。",
     ),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
     "help.opt.as_of": (
@@ -803,6 +824,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file} 只有表头没有数据行；没有可导入的内容",
     ),
     "import.progress": ("importing", "正在导入"),
+    "import.repeat_row": ("line {line} = #{id}", "第 {line} 行 = #{id}"),
+    "import.repeats": (
+        "{file}: {count} imported row(s) are identical to entries recorded with record or add ({rows}); if the work happened only once, void one of each pair (kxplan void ID --reason …)",
+        "{file}：导入的 {count} 行与用 record 或 add 登记的记录完全相同（{rows}）；如该项工作只发生了一次，请作废其中一条（kxplan void 编号 --reason …）",
+    ),
     "import.voided_skipped": (
         "{file}: {count} voided row(s) skipped (export --all marks them in void_id)",
         "{file}：已跳过 {count} 行已作废的记录（export --all 在 void_id 列中标记）",
@@ -951,6 +977,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{field}: {value} is outside the plan year {year}",
         "{field}：{value} 不在计划年度 {year} 内",
     ),
+    "pv.decimals_range": (
+        "decimals must be 0, 1, 2 or {most}, not {value} (amounts are kept to {most} decimal places)",
+        "decimals 只能是 0、1、2 或 {most}，而不是 {value}（数量最多保留 {most} 位小数）",
+    ),
     "pv.duplicate_id": (
         "target id {value!r} is used twice (first at line {line})",
         "目标编号 {value!r} 重复（首次出现在第 {line} 行）",
@@ -998,6 +1028,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pv.goal_decimals": (
         "{field} {value} has more than {places} decimal places; write at most {places}",
         "{field} {value} 的小数超过 {places} 位；最多写 {places} 位小数",
+    ),
+    "pv.goal_not_whole": (
+        "{field} {value} is not a whole number, but {target} counts whole {unit}; write a whole number, or add `decimals: 1` (or 2, 3) to the target if {unit} can be divided",
+        "{field} {value} 不是整数，而 {target} 以“{unit}”计只能是整数；请写整数，若“{unit}”确可分割，请给目标加上 `decimals: 1`（或 2、3）",
+    ),
+    "pv.goal_places": (
+        "{field} {value} has more decimal places than {target} allows ({places}); round it, or raise `decimals`",
+        "{field} {value} 的小数位数超过 {target} 允许的 {places} 位；请四舍五入，或调大 `decimals`",
     ),
     "pv.goal_too_large": (
         "{field} {value} is too large; the largest is {limit}",
@@ -1518,6 +1556,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "template.year": ("{year}", "{year}年"),
     # --- text: wording shared by outputs (text.py) ------------------------------------------------
     "text.item_note_sep": ("; ", "；"),
+    "text.list_sep": (", ", "，"),
     # --- undo: kxplan undo (cli/clerk_cmds.py) ----------------------------------------------------
     "undo.already_voided": (
         "your last entry #{id} is already voided; use kxplan void ID to void an older one",

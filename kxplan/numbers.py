@@ -1,8 +1,10 @@
 """Decimal numbers for people and for JSON: plain text, JSON numbers, percentages.
 
 Every amount, goal and percentage in kxplan is a Decimal. This module is the one place that
-writes them out (``format_number``, ``decimal_json``) and rounds them half up (四舍五入) to
-one decimal (``round1``, ``percent``). It imports nothing from kxplan.
+writes them out (``format_number``, ``decimal_json``) and rounds them half up (四舍五入): to
+one decimal (``round1``, ``percent``), or to a target's own precision (``format_places``:
+expected pace and projections of a whole-count target are whole numbers). It imports
+nothing from kxplan.
 """
 
 from __future__ import annotations
@@ -39,6 +41,31 @@ def round1(value: Decimal) -> Decimal:
         # 28 significant digits would not hold them (it would raise InvalidOperation)
         context.prec = max(context.prec, value.adjusted() + 3)
         return value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def round_places(value: Decimal, places: int) -> Decimal:
+    """Round half up (四舍五入) to ``places`` decimal places, however large ``value`` is."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_places(value: Decimal | None, places: int) -> str:
+    """A computed amount (序时进度, a projection) at a target's precision, rounded half up.
+
+    ``places`` is the target's ``decimals``: 0 for whole counts (3384.6 名 expected → ``3385``),
+    N for a ``decimals: N`` target. None → ``""``.
+    """
+    if value is None:
+        return ""
+    return format_number(round_places(value, places))
+
+
+def within_places(number: Decimal, places: int) -> bool:
+    """Whether ``number`` has at most ``places`` decimal places (``2.50`` has one: 2.5)."""
+    with localcontext() as context:
+        context.prec = max(context.prec, number.adjusted() + places + 2)
+        return number == number.quantize(Decimal(1).scaleb(-places))
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal:

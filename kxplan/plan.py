@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kxplan.errors import PlanError
 from kxplan.messages import t
-from kxplan.numbers import decimal_json, format_number
+from kxplan.numbers import decimal_json, format_number, within_places
 from kxplan.text import CONTROL_RE, ONE_LINE_CONTROL_RE, comparable
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ TARGET_FIELDS = (
     "title",
     "goal",
     "unit",
+    "decimals",
     "or_more",
     "schedule",
     "allocation",
@@ -84,11 +85,11 @@ TARGET_FIELDS = (
     "renamed_from",
 )
 _KIND_FIELDS = {
-    "count": {"goal", "unit", "or_more", "schedule", "allocation"},
+    "count": {"goal", "unit", "decimals", "or_more", "schedule", "allocation"},
     "milestone": {"due"},
     "activity": set(),
 }
-_KIND_ONLY = {"goal", "unit", "or_more", "schedule", "allocation", "due"}
+_KIND_ONLY = {"goal", "unit", "decimals", "or_more", "schedule", "allocation", "due"}
 _CONFLICT_RE = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
@@ -140,6 +141,8 @@ class Allocation(NamedTuple):
 class Target:
     """A measurable commitment under a work point.
 
+    ``decimals`` is how many decimal places a count's amounts may have: 0 (whole numbers —
+    people, institutions, events) unless the plan says ``decimals: N`` (万元 and the like).
     ``owner`` is the owner's unit name when the plan has units (``owner_unit`` its id), else
     the text written. ``allocation`` lists the units' shares of a count target, in file order.
     """
@@ -150,6 +153,7 @@ class Target:
     point: int
     goal: Decimal | None = None
     unit: str | None = None
+    decimals: int = 0
     or_more: bool = False
     schedule: tuple[Decimal, ...] | None = None
     due: date | None = None
@@ -197,6 +201,7 @@ class Target:
             "title": self.title,
             "goal": decimal_json(self.goal),
             "unit": self.unit,
+            "decimals": self.decimals if self.kind == "count" else None,
             "or_more": self.or_more if self.kind == "count" else None,
             "schedule": [decimal_json(v) for v in self.schedule] if self.schedule else None,
             "due": self.due.isoformat() if self.due else None,
@@ -721,8 +726,18 @@ class _Builder:
             return None
         return number
 
-    def amount(self, node: Node, name: str, allow_zero: bool = False) -> Decimal | None:
-        """A goal or schedule value: a number at most ``MAX_GOAL`` with ``GOAL_DECIMALS``."""
+    def amount(
+        self,
+        node: Node,
+        name: str,
+        allow_zero: bool = False,
+        places: tuple[int, str, str] | None = None,
+    ) -> Decimal | None:
+        """A goal or schedule value: a number at most ``MAX_GOAL`` with ``GOAL_DECIMALS``.
+
+        ``places`` is the target's ``(decimals, unit, id)``: a whole-count target's goal and
+        schedule are whole numbers, a ``decimals: N`` target's have at most N places.
+        """
         number = self.number(node, name, allow_zero)
         if number is None:
             return None
@@ -731,10 +746,36 @@ class _Builder:
             self.add(node, t("pv.goal_too_large", field=name, value=_shape(node), limit=limit))
             return None
         if number != number.quantize(_GOAL_QUANTUM):
-            places = GOAL_DECIMALS
-            self.add(node, t("pv.goal_decimals", field=name, value=_shape(node), places=places))
+            places_ = GOAL_DECIMALS
+            self.add(node, t("pv.goal_decimals", field=name, value=_shape(node), places=places_))
+            return None
+        if places is not None and not within_places(number, places[0]):
+            decimals, unit, target_id = places
+            if decimals == 0:
+                message = t(
+                    "pv.goal_not_whole", field=name, value=_shape(node), unit=unit, target=target_id
+                )
+            else:
+                message = t(
+                    "pv.goal_places",
+                    field=name,
+                    value=_shape(node),
+                    places=decimals,
+                    target=target_id,
+                )
+            self.add(node, message)
             return None
         return number
+
+    def decimals(self, node: Node) -> int:
+        """``decimals: N`` of a count target: a whole number from 0 to ``GOAL_DECIMALS``."""
+        value = self.integer(node, "decimals")
+        if value is None:
+            return GOAL_DECIMALS  # reported; the most lenient value avoids follow-on problems
+        if not 0 <= value <= GOAL_DECIMALS:
+            self.add(node, t("pv.decimals_range", value=value, most=GOAL_DECIMALS))
+            return GOAL_DECIMALS
+        return value
 
     def boolean(self, node: Node, name: str) -> bool | None:
         if self.skip(node):
@@ -915,6 +956,7 @@ class _Builder:
                 kind = None
         goal = unit = schedule = due = None
         or_more = False
+        decimals = 0
         allocation: tuple[Allocation, ...] = ()
         if kind is not None:
             for name in TARGET_FIELDS:
@@ -922,14 +964,19 @@ class _Builder:
                     self.add(fields[name], t("pv.field_not_for_kind", field=name, kind=kind))
             if kind == "count":
                 self.require(fields, node, ("goal", "unit"), where)
-                goal = self.amount(fields["goal"], "goal") if "goal" in fields else None
                 unit = self.text(fields.get("unit"), "unit")
+                if "decimals" in fields:
+                    decimals = self.decimals(fields["decimals"])
+                places = (decimals, unit or "", target_id or "?")
+                goal = (
+                    self.amount(fields["goal"], "goal", places=places) if "goal" in fields else None
+                )
                 if "or_more" in fields:
                     or_more = bool(self.boolean(fields["or_more"], "or_more"))
                 if "schedule" in fields:
-                    schedule = self.schedule(fields["schedule"], goal, "goal" in fields)
+                    schedule = self.schedule(fields["schedule"], goal, "goal" in fields, places)
                 if "allocation" in fields:
-                    allocation = self.allocation(fields["allocation"], goal, unit)
+                    allocation = self.allocation(fields["allocation"], goal, unit, places)
             elif kind == "milestone":
                 self.require(fields, node, ("due",), where)
                 due = self.day(fields["due"], "due") if "due" in fields else None
@@ -943,6 +990,7 @@ class _Builder:
             point=point,
             goal=goal,
             unit=unit,
+            decimals=decimals,
             or_more=or_more,
             schedule=schedule,
             due=due,
@@ -1059,10 +1107,17 @@ class _Builder:
         return t("pv.unit_hint_ids", ids=", ".join(unit.id for unit in self.resolver.units))
 
     def allocation(
-        self, node: Node, goal: Decimal | None, unit: str | None
+        self,
+        node: Node,
+        goal: Decimal | None,
+        unit: str | None,
+        places: tuple[int, str, str] = (0, "", "?"),
     ) -> tuple[Allocation, ...]:
         """A count target's ``allocation: {unit-id: amount}``: known ids, positive amounts,
-        whole amounts when the goal is whole."""
+        whole amounts unless the target says ``decimals: N`` (then at most N places).
+
+        ``places`` is the target's ``(decimals, unit, id)``, as for its goal and schedule.
+        """
         if self.skip(node):
             return ()
         if not isinstance(node, MappingNode):
@@ -1077,8 +1132,7 @@ class _Builder:
         assert self.resolver is not None
         if self.resolver.free:  # the units themselves are wrong, and already reported
             return ()
-        # whole unless the goal itself has decimals (万元 and the like)
-        whole = goal is None or goal == goal.to_integral_value()
+        decimals = places[0]
         shares: list[Allocation] = []
         first_line: dict[str, int] = {}
         ok = True
@@ -1109,16 +1163,23 @@ class _Builder:
             if amount is None:
                 ok = False
                 continue
-            if whole and amount != amount.to_integral_value():
-                self.add(
-                    value_node,
-                    t(
+            if not within_places(amount, decimals):
+                if decimals == 0:
+                    message = t(
                         "pv.allocation_whole",
                         unit_id=key,
                         value=_shape(value_node),
                         unit=unit or "",
-                    ),
-                )
+                    )
+                else:
+                    message = t(
+                        "pv.goal_places",
+                        field="allocation",
+                        value=_shape(value_node),
+                        places=decimals,
+                        target=places[2],
+                    )
+                self.add(value_node, message)
                 ok = False
                 continue
             shares.append(Allocation(key, amount))
@@ -1144,7 +1205,11 @@ class _Builder:
         return value
 
     def schedule(
-        self, node: Node, goal: Decimal | None, has_goal: bool
+        self,
+        node: Node,
+        goal: Decimal | None,
+        has_goal: bool,
+        places: tuple[int, str, str] | None = None,
     ) -> tuple[Decimal, ...] | None:
         if self.skip(node):
             return None
@@ -1154,7 +1219,9 @@ class _Builder:
         if len(node.value) != 4:
             self.add(node, t("pv.schedule_length", count=len(node.value)))
             return None
-        values = [self.amount(item, "schedule", allow_zero=True) for item in node.value]
+        values = [
+            self.amount(item, "schedule", allow_zero=True, places=places) for item in node.value
+        ]
         numbers = tuple(v for v in values if v is not None)
         if len(numbers) != 4:
             return None

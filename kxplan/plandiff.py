@@ -393,6 +393,7 @@ def json_value(value: object) -> Any:
             "title": value.title,
             "goal": json_value(value.goal),
             "unit": value.unit,
+            "decimals": value.decimals if value.kind == "count" else None,
             "or_more": value.or_more if value.kind == "count" else None,
             "schedule": json_value(value.schedule),
             "due": json_value(value.due),

@@ -121,7 +121,7 @@ from urllib.parse import urlsplit
 
 from kxplan.errors import InputError
 from kxplan.messages import CATALOG, get_language, t
-from kxplan.numbers import format_number, percent, round1
+from kxplan.numbers import format_number, format_places, percent, round1
 from kxplan.progress import (
     COLOURS,
     STATUSES,
@@ -743,7 +743,7 @@ def _target_row(
         quarter_amount=format_number(quarter_amount),
         cumulative=format_number(actual),
         percent=f"{done}%",
-        expected=format_number(round1(expected)),
+        expected=format_places(expected, target.decimals),
         expected_percent=format_percent(expected / goal * _HUNDRED),
         bar=Bar(
             fill=format_number(round1(_share(actual, goal))),

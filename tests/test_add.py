@@ -68,8 +68,8 @@ def stored(db: Path) -> list:
         return store.entries(2019, include_voided=True)
 
 
-def record(db: Path, *args: str, by: str = "clerk") -> None:
-    result = kx(db, "record", *args, KXPLAN_BY=by)
+def record(db: Path, *args: str, by: str = "clerk", today: str | None = None) -> None:
+    result = kx(db, "record", *args, KXPLAN_BY=by, **({"KXPLAN_TODAY": today} if today else {}))
     assert result.exit_code == 0, result.stderr
 
 
@@ -134,7 +134,7 @@ def test_a_unique_match_or_an_id_is_taken_at_once(db: Path) -> None:
     result = kx(db, "add", input=answers("星级", "", "开展了评估", "", "", ""))
     assert result.exit_code == 0, result.stderr
     assert "→ p2.star-rating  开展学会星级评估\n日期" in result.stderr
-    result = kx(db, "add", input=answers("p3.science-day", "2019-09-20", "", "", "", ""))
+    result = kx(db, "add", input=answers("p3.science-day", "2019-05-10", "", "", "", ""))
     assert result.exit_code == 0, result.stderr
     assert [(e.target, e.note) for e in stored(db)] == [
         ("p2.star-rating", "开展了评估"),
@@ -175,11 +175,13 @@ def test_bad_answers_are_asked_again_with_records_messages(db: Path) -> None:
             "2019-02-30",
             "2018-05-01",
             "5/10",
+            "2019-06-10",  # after today
             "2019-05-09",
             "0",
             "abc",
             "nan",
             "1.2345",
+            "2.5",  # half a workstation
             "2",
             "",
             "",
@@ -201,7 +203,9 @@ def test_bad_answers_are_asked_again_with_records_messages(db: Path) -> None:
         "数量必须大于 0，而不是 0；如需更正，请作废原记录（kxplan void 编号 --reason …）",
         '数量必须是大于 0 的数字，如 3 或 2.5，而不是 "abc"',
         '数量必须是有限的数字，如 3 或 2.5，而不是 "nan"',
-        "数量 1.2345 超过 3 位小数；请保留至多 3 位小数",
+        "2019-06-10 晚于今天（2019-05-10）：计划中的工作不是进展，请在完成当天或之后登记",
+        "p1.workstations 以“家”计，只能登记整数：1.2345 不是整数",
+        "p1.workstations 以“家”计，只能登记整数：2.5 不是整数",
         "请回答 y（是）或 n（否）",
     ):
         assert f"\n{message}\n" in result.stderr, message
@@ -255,12 +259,30 @@ def test_control_characters_and_long_text_are_asked_again(db: Path) -> None:
 
 
 def test_defaults_outside_the_plan_year_come_from_this_clerks_last_entry(db: Path) -> None:
-    record(db, "p3.bases", "--date", "2019-11-02", "--unit", "南湖区科协")
-    record(db, "p3.bases", "--date", "2019-12-30", "--unit", "秀洲区科协", by="other")
+    record(db, "p3.bases", "--date", "2019-11-02", "--unit", "南湖区科协", today="2019-12-31")
+    record(
+        db,
+        "p3.bases",
+        "--date",
+        "2019-12-30",
+        "--unit",
+        "秀洲区科协",
+        by="other",
+        today="2019-12-31",
+    )
+    # every default taken: the entry is identical to #1, so add asks again (here: yes)
     result = kx(
-        db, "add", "p3.bases", input=answers("", "", "", "", "", "", ""), KXPLAN_TODAY="2020-01-06"
+        db,
+        "add",
+        "p3.bases",
+        input=answers("", "", "", "", "", "", "", "y"),
+        KXPLAN_TODAY="2020-01-06",
     )
     assert result.exit_code == 0, result.stderr
+    assert (
+        "确认登记？[Y/n] \n与 #1 完全相同（p3.bases，2019-11-02，数量、事项、备注、单位都一样）\n"
+        "确实又发生了一次，仍要登记吗？[y/N] y\n"
+    ) in result.stderr
     assert "日期（YYYY-MM-DD）[2019-11-02]：\n" in result.stderr
     assert "单位，如 南湖区科协（可不填；输入 - 表示不填）[南湖区科协]：\n" in result.stderr
     last = max(stored(db), key=lambda entry: entry.id)
@@ -346,7 +368,7 @@ def test_the_dialogue_on_fake_streams() -> None:
     plan = load(PLAN)
     out = io.StringIO()
     lines = LineIO(
-        io.StringIO(answers("p1.work", "2019-06-01", "2.5", "", "note", "", "", "yes")), out
+        io.StringIO(answers("p1.work", "2019-06-01", "2", "", "note", "", "", "yes")), out
     )
     defaults = AddDefaults(by="clerk", date=date(2019, 6, 30))
     dialogue = AddDialogue(
@@ -357,7 +379,7 @@ def test_the_dialogue_on_fake_streams() -> None:
         target="p1.workstations",
         kind="count",
         date=date(2019, 6, 1),
-        amount=Decimal("2.5"),
+        amount=Decimal("2"),
         note="note",
         written_target="p1.workstations",
     )

@@ -159,7 +159,7 @@ def test_units_already_used_from_a_read_only_database(tmp_path: Path) -> None:
     with Store.open(db, create=True) as store:
         for unit in ("秀洲区科协", "南湖区科协", "南湖区科协", None):
             draft = Draft("p3.bases", "count", date(2019, 3, 1), Decimal(1), unit=unit)
-            store.record(plan, draft, "clerk")
+            store.record(plan, draft, "clerk", again=True)  # the same unit twice on purpose
     before = sorted(path.name for path in tmp_path.iterdir())
     content = db.read_bytes()
     assert completion.units(context(db), "") == [("南湖区科协", ""), ("秀洲区科协", "")]

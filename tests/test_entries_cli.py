@@ -41,10 +41,10 @@ def test_record_creates_the_database_and_prints_the_new_total(kx: Any, db: Path)
     assert first.exit_code == 0
     assert first.stdout == "#1 p1.workstations: 1/10 家 (10.0%)\n"
     assert first.stderr == f"created a new database {db}\n"
-    second = kx("record", "p1.workstations", "2.5", "--date", "2019-04-01", "--unit", "南湖区科协")
+    second = kx("record", "p1.workstations", "2", "--date", "2019-04-01", "--unit", "南湖区科协")
     assert (second.exit_code, second.stdout, second.stderr) == (
         0,
-        "#2 p1.workstations: 3.5/10 家 (35.0%)\n",
+        "#2 p1.workstations: 3/10 家 (30.0%)\n",
         "",
     )
 
@@ -63,7 +63,7 @@ def test_an_old_id_records_under_the_current_one(kx: Any, db: Path) -> None:
 
 
 def test_milestones_and_activities(kx: Any) -> None:
-    done = kx("record", "p2.science-day", "--date", "2019-09-20")
+    done = kx("record", "p2.science-day", "--date", "2019-09-20", KXPLAN_TODAY="2019-09-20")
     assert done.stdout == "#1 p2.science-day: done on 2019-09-20\n"
     note = kx("record", "p2.outreach", "--note", "talk at\na school", "--evidence", "doc 12")
     assert note.stdout == "#2 p2.outreach: 1 recorded\n"
@@ -137,7 +137,7 @@ BAD_RECORDS = [
     ),
     (
         ["p1.visits", "1.0005"],
-        "amount 1.0005 has more than 3 decimal places; round it to at most 3",
+        "p1.visits is counted in 人次 to at most 3 decimal place(s): 1.0005 has more; round it",
     ),
     (
         ["p1.visits", "1,00"],
@@ -310,7 +310,17 @@ def logged(kx: Any) -> Any:
         "2019-04-02",
     )
     kx("record", "p1.visits", "2.5", "--date", "2019-02-01", "--by", "张三")
-    kx("record", "p2.outreach", "--note", "talk", "--date", "2019-07-01", "--unit", "南湖区科协")
+    kx(
+        "record",
+        "p2.outreach",
+        "--note",
+        "talk",
+        "--date",
+        "2019-07-01",
+        "--unit",
+        "南湖区科协",
+        KXPLAN_TODAY="2019-07-01",
+    )
     kx("record", "p1.stations", "--item", "B", "--date", "2019-04-02")
     kx("void", "4", "--reason", "wrong")
     return kx

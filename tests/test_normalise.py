@@ -250,7 +250,7 @@ def test_bad_forms_in_a_csv_are_reported_per_row(kx: Any, tmp_path: Path) -> Non
         '目标,日期,数量\np1.visits,7/4/2019,1\np1.visits,2019/7/4,"1,2"\np1.visits,43650,1\n',
         encoding="utf-8",
     )
-    result = kx("import", str(path))
+    result = kx("import", str(path), KXPLAN_TODAY="2019-12-31")  # July is not the future
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f'{path}:2: date "7/4/2019" is not a date; write it like 2019-07-04, 2019/7/4, 2019.7.4 or 2019年7月4日 (a time after it is allowed)',

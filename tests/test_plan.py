@@ -160,8 +160,8 @@ def test_to_dict_key_names_and_plan_order(plan2019: Plan) -> None:
     point_keys = ["number", "title", "text", "owner", "owner_unit", "targets"]
     assert all(list(point) == point_keys for point in points)
     assert (points[3]["owner"], points[3]["owner_unit"]) == ("市科协学会部", "societies")
-    keys = ["id", "kind", "title", "goal", "unit", "or_more", "schedule", "due", "owner"]
-    keys += ["owner_unit", "allocation"]
+    keys = ["id", "kind", "title", "goal", "unit", "decimals", "or_more", "schedule", "due"]
+    keys += ["owner", "owner_unit", "allocation"]
     assert all(list(target) == keys for target in targets)
     assert [point["number"] for point in points] == list(range(1, 16))
     assert [target["id"] for target in targets] == [t.id for t in plan2019.targets()]
@@ -172,6 +172,7 @@ def test_to_dict_key_names_and_plan_order(plan2019: Plan) -> None:
         "title": "新认定市级院士专家工作站",
         "goal": 10,
         "unit": "家",
+        "decimals": 0,
         "or_more": True,
         "schedule": [2, 5, 8, 10],
         "due": None,
@@ -204,10 +205,13 @@ def test_a_loaded_plan_knows_its_file_and_finds_its_targets() -> None:
 # --- goal and schedule values: size and precision --------------------------------------------
 
 
-def _count_target(goal: str, schedule: str | None = None) -> bytes:
+def _count_target(goal: str, schedule: str | None = None, decimals: str | None = "3") -> bytes:
     text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
     text = text.replace("goal: 5", f"goal: {goal}")
-    text = text.replace("schedule: [1, 2, 4, 5]", f"schedule: {schedule or f'[0, 0, 0, {goal}]'}")
+    extra = f"\n            decimals: {decimals}" if decimals is not None else ""
+    text = text.replace(
+        "schedule: [1, 2, 4, 5]", f"schedule: {schedule or f'[0, 0, 0, {goal}]'}{extra}"
+    )
     return text.encode("utf-8")
 
 
@@ -239,6 +243,105 @@ def test_goals_at_the_limits_are_accepted_and_shown_as_json() -> None:
     assert target.schedule == (Decimal("0.001"), Decimal("2.5"), Decimal("2.75"), MAX_GOAL)
     shown = json.loads(json.dumps(plan.to_dict()))
     assert shown["plan"]["sections"][0]["points"][0]["targets"][0]["goal"] == 10**12
+    assert shown["plan"]["sections"][0]["points"][0]["targets"][0]["decimals"] == 3
+
+
+@pytest.mark.parametrize(
+    ("goal", "schedule", "decimals", "problems"),
+    [
+        # whole counts unless the plan says otherwise (issue 13 rule 4)
+        ("5", "[1, 2, 4, 5]", None, []),
+        ("5.0", "[1, 2, 4, 5]", None, []),  # 5.0 is the whole number 5
+        (
+            "2.5",
+            "[0, 1, 2, 2.5]",
+            None,
+            [
+                "plan.yaml:22:19: goal 2.5 is not a whole number, but p1.model-societies counts"
+                " whole 个; write a whole number, or add `decimals: 1` (or 2, 3) to the target"
+                " if 个 can be divided",
+                "plan.yaml:24:33: schedule 2.5 is not a whole number, but p1.model-societies"
+                " counts whole 个; write a whole number, or add `decimals: 1` (or 2, 3) to the"
+                " target if 个 can be divided",
+            ],
+        ),
+        (
+            "5",
+            "[0.5, 2, 4, 5]",
+            "0",
+            [
+                "plan.yaml:24:24: schedule 0.5 is not a whole number, but p1.model-societies"
+                " counts whole 个; write a whole number, or add `decimals: 1` (or 2, 3) to the"
+                " target if 个 can be divided"
+            ],
+        ),
+        ("2.5", "[0, 1, 2, 2.5]", "1", []),
+        ("2.25", "[0, 1, 2, 2.25]", "2", []),
+        (
+            "2.25",
+            "[0, 1, 2, 2.25]",
+            "1",
+            [
+                "plan.yaml:22:19: goal 2.25 has more decimal places than p1.model-societies"
+                " allows (1); round it, or raise `decimals`",
+                "plan.yaml:24:33: schedule 2.25 has more decimal places than p1.model-societies"
+                " allows (1); round it, or raise `decimals`",
+            ],
+        ),
+        (
+            "5",
+            "[1, 2, 4, 5]",
+            "4",
+            [
+                "plan.yaml:25:23: decimals must be 0, 1, 2 or 3, not 4 (amounts are kept to 3"
+                " decimal places)"
+            ],
+        ),
+        (
+            "5",
+            "[1, 2, 4, 5]",
+            "-1",
+            [
+                "plan.yaml:25:23: decimals must be 0, 1, 2 or 3, not -1"
+                " (amounts are kept to 3 decimal places)"
+            ],
+        ),
+        (
+            "5",
+            "[1, 2, 4, 5]",
+            "1.5",
+            ["plan.yaml:25:23: decimals must be a whole number, not '1.5'"],
+        ),
+        (
+            "5",
+            "[1, 2, 4, 5]",
+            "'1'",
+            [
+                "plan.yaml:25:23: decimals: '1' is in quotes, so YAML reads it as text;"
+                " remove the quotes"
+            ],
+        ),
+    ],
+)
+def test_whole_counts_and_decimals(
+    goal: str, schedule: str, decimals: str | None, problems: list[str]
+) -> None:
+    plan, found = parse(_count_target(goal, schedule, decimals), "plan.yaml")
+    assert [str(p) for p in found] == problems
+    if not problems:
+        assert plan is not None
+        target = plan.target("p1.model-societies")
+        assert target.decimals == int(decimals or 0)
+
+
+def test_decimals_is_only_for_counts() -> None:
+    text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("due: 2020-10-31", "due: 2020-10-31\n            decimals: 1")
+    plan, problems = parse(text.encode("utf-8"), "plan.yaml")
+    assert plan is None
+    assert [str(p) for p in problems] == [
+        "plan.yaml:29:23: decimals does not apply to milestone targets; remove it"
+    ]
 
 
 def test_the_yaml_character_check_is_compiled_only_when_a_plan_is_read() -> None:

@@ -170,8 +170,8 @@ def test_show_json_structure() -> None:
     }
     targets = [target for point in points for target in point["targets"]]
     assert len(targets) == 43
-    keys = ("id", "kind", "title", "goal", "unit", "or_more", "schedule", "due", "owner")
-    keys += ("owner_unit", "allocation")
+    keys = ("id", "kind", "title", "goal", "unit", "decimals", "or_more", "schedule", "due")
+    keys += ("owner", "owner_unit", "allocation")
     assert {tuple(target) for target in targets} == {keys}
     by_id = {target["id"]: target for target in targets}
     assert by_id["p14.workers-day"] == {
@@ -180,6 +180,7 @@ def test_show_json_structure() -> None:
         "title": "举办“5·30”科技工作者日活动",
         "goal": None,
         "unit": None,
+        "decimals": None,
         "or_more": None,
         "schedule": None,
         "due": "2019-05-30",
@@ -189,6 +190,7 @@ def test_show_json_structure() -> None:
     }
     assert by_id["p10.expert-visits"]["goal"] == 100
     assert by_id["p4.workstations"]["or_more"] is True
+    assert by_id["p4.workstations"]["decimals"] == 0  # whole numbers unless the plan says
     assert '"owner": null' in result.stdout  # absent values are present as null
     assert "嘉兴市科学技术协会" in result.stdout  # Chinese kept readable, not \u escapes
 

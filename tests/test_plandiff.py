@@ -207,6 +207,10 @@ CASES = {
         [("or_more: true", "or_more: false")],
         ["p2.workstations: or_more true → false"],
     ),
+    "decimals": (
+        [("unit: 个", "unit: 个\n            decimals: 1")],
+        ["p1.model-societies: decimals 0 → 1"],
+    ),
     "schedule": (
         [("schedule: [1, 2, 4, 5]", "schedule: [1, 3, 4, 5]")],
         ["p1.model-societies: schedule [1, 2, 4, 5] → [1, 3, 4, 5]"],
@@ -318,7 +322,8 @@ CASES = {
             ),
             (
                 "            title: 更多\n            goal: 10\n            unit: 家\n",
-                "            title: 更多\n            goal: 2.5\n            unit: 个\n            or_more: true\n",
+                "            title: 更多\n            goal: 2.5\n            unit: 个\n"
+                "            decimals: 1\n            or_more: true\n",
             ),
         ],
         [
@@ -552,6 +557,7 @@ def test_json_values_are_numbers_strings_and_lists() -> None:
                 "title": "开展学会星级评估",
                 "goal": None,
                 "unit": None,
+                "decimals": None,
                 "or_more": None,
                 "schedule": None,
                 "due": None,

@@ -819,7 +819,7 @@ def test_the_store_sums_like_the_pure_twin(tmp_path: Path) -> None:
         for target_id, day, amount, voided in rows:
             kind = plan.target(target_id).kind
             draft = Draft(target_id, kind, day, amount, note="n", written_target=target_id)
-            recorded = store.record(plan, draft, "clerk")
+            recorded = store.record(plan, draft, "clerk", again=True)
             if voided:
                 store.void(recorded.id, "typed twice", "clerk")
         entries = store.entries(2019, include_voided=True)

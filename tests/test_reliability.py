@@ -42,6 +42,7 @@ KXPLAN = Path(sys.executable).with_name("kxplan")
 LONG = os.environ.get("KXPLAN_LONG_TESTS") == "1"
 SEED = int(os.environ.get("KXPLAN_SEED", "2019"))
 TODAY = date(2019, 5, 10)
+YEAR_END = date(2019, 12, 31)
 QUARTER_START = date(2019, 4, 1)
 
 
@@ -50,14 +51,14 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def cli_env(db: Path, plan: Path = SMALL_PLAN) -> dict[str, str]:
+def cli_env(db: Path, plan: Path = SMALL_PLAN, today: date = TODAY) -> dict[str, str]:
     """The environment of a real ``kxplan`` subprocess: fixed clock, English, this db."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("KXPLAN_")}
     env.update(
         {
             "KXPLAN_PLAN": str(plan),
             "KXPLAN_DB": str(db),
-            "KXPLAN_TODAY": TODAY.isoformat(),
+            "KXPLAN_TODAY": today.isoformat(),
             "KXPLAN_LANG": "en",
             "NO_COLOR": "1",
         }
@@ -628,7 +629,7 @@ def test_an_import_killed_at_random_moments_is_all_or_nothing(
     pre = count_entries(pristine)
     before = content_digest(pristine)
     db = tmp_path / "kxplan.db"
-    env = cli_env(db, PLAN_2019)
+    env = cli_env(db, PLAN_2019, today=YEAR_END)  # the generated rows span the whole year
     argv = [str(KXPLAN), "import", str(big_csv), "--by", "import"]
     timing = Timing()
     rounds = []
@@ -668,7 +669,7 @@ def test_an_import_into_a_new_database_killed_leaves_no_half_database(
     folder = tmp_path / "new"
     folder.mkdir()
     db = folder / "kxplan.db"
-    env = cli_env(db, PLAN_2019)
+    env = cli_env(db, PLAN_2019, today=YEAR_END)  # the generated rows span the whole year
     argv = [str(KXPLAN), "import", str(big_csv), "--by", "import"]
     timing = Timing()
     rounds = []

@@ -117,7 +117,7 @@ p1.workstations · 新认定市级院士专家工作站
   新认定市级院士专家工作站10家以上。启动实施“院士之家”建设。
 
 计数 · 目标 10家以上 · 季度安排（季末累计）：2/5/8/10 · 曾用编号 p1.stations
-截至 2019-08-15：已完成 3.5/10家（35.0%），序时进度 6.5 · 严重滞后 · 90天无记录
+截至 2019-08-15：已完成 3.5/10家（35.0%），序时进度 7 · 严重滞后 · 90天无记录
 
 登记记录
   编号  日期        数量  单位        登记人  事项 / 备注              作废
@@ -129,7 +129,7 @@ p1.workstations · 新认定市级院士专家工作站
 各季度累计（已完成 / 序时进度）
   第1季度  ██████░░░░░░░░░░░░░░  3 / 2
   第2季度  ███████▒▒▒░░░░░░░░░░  3.5 / 5
-  第3季度  ███████▒▒▒▒▒▒░░░░░░░  3.5 / 6.5  （截至 2019-08-15）
+  第3季度  ███████▒▒▒▒▒▒░░░░░░░  3.5 / 7  （截至 2019-08-15）
   第4季度                        — / 10  （未到）
   █ 已完成  ▒ 落后于序时进度  ░ 距年度目标
 """
@@ -140,7 +140,7 @@ Point 1. 院士专家工作站 · Section 1: 创新驱动 · lead: 学会部
   新认定市级院士专家工作站10家以上。启动实施“院士之家”建设。
 
 count · goal 10 家 or more · schedule (cumulative at quarter ends): 2/5/8/10 · formerly p1.stations
-As of 2019-05-10: 3.5/10 家 (35.0%), expected 3.3 · on track
+As of 2019-05-10: 3.5/10 家 (35.0%), expected 3 · on track
 
 Entries
   id  date        amount  unit        by     item / note              void
@@ -151,7 +151,7 @@ Entries
 
 Cumulative by quarter (done / expected)
   Q1  ██████░░░░░░░░░░░░░░  3 / 2
-  Q2  ███████░░░░░░░░░░░░░  3.5 / 3.3  (to 2019-05-10)
+  Q2  ███████░░░░░░░░░░░░░  3.5 / 3  (to 2019-05-10)
   Q3                        — / 8  (not yet)
   Q4                        — / 10  (not yet)
   █ done  ▒ short of expected  ░ up to the goal
@@ -182,6 +182,7 @@ def test_show_json(story_db: Path) -> None:
         "title": "新认定市级院士专家工作站",
         "goal": 10,
         "unit": "家",
+        "decimals": 0,
         "or_more": True,
         "schedule": [2, 5, 8, 10],
         "due": None,

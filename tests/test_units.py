@@ -238,7 +238,8 @@ def test_stored_spellings_of_one_unit(resolver: UnitResolver) -> None:
 
 def test_record_stores_the_canonical_id(kx: Any, db: Path) -> None:
     for typed in ("xiuzhou", "秀洲区科协", "ＸＩＵＺＨＯＵ", "秀洲区"):
-        result = kx("record", "p1.friends", "5", "--unit", typed, plan=PLAN)
+        # the same unit four ways: identical entries, recorded on purpose
+        result = kx("record", "p1.friends", "5", "--unit", typed, "--again", plan=PLAN)
         assert result.exit_code == 0, result.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT DISTINCT unit FROM entries").fetchall() == [("xiuzhou",)]
@@ -417,7 +418,7 @@ def test_add_offers_the_units_and_never_a_mistyped_default(
 def test_check_lists_stored_units_the_plan_does_not_know(kx: Any, db: Path, tmp_path: Path) -> None:
     old_plan = no_units_plan(tmp_path)
     for unit in ("秀洲区科协", "秀州区科协", "秀州区科协", "财务处", "南湖区"):
-        kx("record", "p1.review", "--note", "x", "--unit", unit, plan=old_plan)
+        kx("record", "p1.review", "--note", "x", "--unit", unit, "--again", plan=old_plan)
     entry = kx("record", "p1.review", "--note", "x", "--unit", "宁海", plan=old_plan)
     assert entry.exit_code == 0
     kx("void", "6", "--reason", "typo", plan=old_plan)  # a voided entry no longer counts

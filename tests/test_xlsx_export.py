@@ -162,7 +162,8 @@ def test_the_template_and_its_validations(kx: Any, tmp_path: Path) -> None:
     assert (rules["A2:A301"].type, rules["A2:A301"].formula1) == ("list", "'目标列表'!$A$2:$A$5")
     assert rules["B2:B301"].type == "date"  # between (the default operator, not written)
     assert (rules["B2:B301"].formula1, rules["B2:B301"].formula2) == ("43466", "43830")  # 2019
-    assert (rules["C2:C301"].type, rules["C2:C301"].operator) == ("whole", "greaterThan")
+    # p1.visits takes up to 3 decimals (decimals: 3 in the small plan), p1.workstations whole
+    assert rules["C2:C301"].type == "custom"
     choices = [book["目标列表"].cell(row, 1).value for row in range(2, 6)]
     assert choices == [
         "p1.workstations New expert workstations",
@@ -173,6 +174,15 @@ def test_the_template_and_its_validations(kx: Any, tmp_path: Path) -> None:
     assert [c.value for c in book["填写说明"]["A"]][3:11] == [
         "目标", "日期", "数量", "事项", "备注", "单位", "登记人", "佐证",
     ]  # fmt: skip
+
+
+def test_a_plan_of_whole_counts_only_validates_whole_numbers(kx: Any, tmp_path: Path) -> None:
+    out = tmp_path / "w.xlsx"
+    plan = Path(__file__).resolve().parents[1] / "plans" / "2019.yaml"
+    assert template(kx, tmp_path, "--unit", "xiuzhou", "--out", str(out), plan=plan).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["登记"]
+    rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
+    assert (rules["C2:C301"].type, rules["C2:C301"].operator) == ("whole", "greaterThan")
 
 
 def test_a_quarter_template_and_a_plan_with_units_and_decimal_targets(

@@ -1,7 +1,8 @@
 """``kxplan add|show|undo``: a clerk's day at the terminal.
 
 - ``add`` asks for an entry question by question (``kxplan.cli.prompting``), validates each
-  answer with the rules ``record`` uses, and writes it only after the clerk confirms.
+  answer with the rules ``record`` uses, and writes it only after the clerk confirms; an
+  entry identical to a live one is written only after a second confirmation (default no).
   Exit codes: 0 written or declined ("n"), 1 end of input before confirming, 130 Ctrl-C;
   nothing is written (and no database created) unless the entry was confirmed.
 - ``show TARGET`` tells one target's story: plan text, goal, every entry and void, and the
@@ -46,9 +47,9 @@ from kxplan.cli.term import (
     paint,
     use_colour,
 )
-from kxplan.errors import InputError
+from kxplan.errors import InputError, RepeatedEntry
 from kxplan.messages import t
-from kxplan.numbers import format_number, round1
+from kxplan.numbers import format_number, format_places
 from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
@@ -145,9 +146,31 @@ def add(
         notice(t("add.cancelled"))
         return
     with store_session(env, create=True) as store:
-        entry = store.record(plan, draft, who)
+        try:
+            entry = store.record(plan, draft, who)
+        except RepeatedEntry as exc:
+            # the same work recorded twice is the commonest mistake: say so, and write it
+            # only when the clerk confirms it really happened again
+            io.say(
+                t("add.repeat", id=exc.entry_id, target=draft.target, date=draft.date.isoformat())
+            )
+            if not _confirm_again(io):
+                notice(t("add.cancelled"))
+                return
+            entry = store.record(plan, draft, who, again=True)
         committed(t("record.stored", id=entry.id, target=entry.target))
-        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
+        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target, env.today)))
+
+
+def _confirm_again(io: Any) -> bool:
+    """Ask whether an identical entry really happened again (default no)."""
+    from kxplan.cli.prompting import confirm
+
+    try:
+        return confirm(io, t("add.again"), default=False)
+    except EOFError:
+        io.end_line()
+        raise InputError(t("add.eof")) from None
 
 
 # --- show --------------------------------------------------------------------------------------
@@ -260,7 +283,7 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
             goal=format_number(target.goal),
             unit=target.unit or "",
             percent=progress.percent,
-            expected=format_number(round1(progress.expected)),
+            expected=format_places(progress.expected, target.decimals),
             status=status,
         )
     elif target.kind == "milestone":
@@ -379,7 +402,7 @@ def chart_lines(progress: TargetProgress, quarters: Sequence[QuarterFigures]) ->
         lines.append(t("show.chart_count"))
         for label, row in zip(labels, quarters, strict=True):
             assert row.expected is not None
-            expect = format_number(round1(row.expected))
+            expect = format_places(row.expected, target.decimals)
             if row.through is None or row.cumulative is None:
                 bar = " " * CHART_WIDTH
                 figures = f"— / {expect}  {t('show.not_yet')}"
@@ -465,7 +488,7 @@ def undo(
                 void=done.id,
                 id=entry.id,
                 date=entry.date.isoformat(),
-                summary=summary(store, plan, current),
+                summary=summary(store, plan, current, env.today),
             )
         )
 

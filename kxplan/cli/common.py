@@ -126,14 +126,20 @@ def store_session(env: Env, *, create: bool) -> Iterator[Store]:
 # --- after a write -----------------------------------------------------------------------------
 
 
-def summary(store: Store, plan: Plan, target_id: str) -> str:
-    """A target's total in one line: ``p4.workstations: 3/10 家 (30.0%)``."""
+def summary(store: Store, plan: Plan, target_id: str, today: date) -> str:
+    """A target's total in one line: ``p4.workstations: 3/10 家 (30.0%)``.
+
+    Counted as ``status`` counts today (entries dated up to today, kept inside the plan year),
+    so what ``record`` echoes and what ``status`` shows always agree.
+    """
     from kxplan.numbers import format_number, percent
+    from kxplan.progress import clamp
 
     target = plan.target(target_id)
     if target is None:
         return target_id
-    total, count = store.target_total(plan.year, target.ids)
+    as_of = clamp(today, plan.year)
+    total, count = store.target_total(plan.year, target.ids, as_of=as_of)
     if target.kind == "count" and target.goal:
         return t(
             "record.summary_count",
@@ -145,7 +151,7 @@ def summary(store: Store, plan: Plan, target_id: str) -> str:
         )
     if target.kind == "milestone":
         first = store.first_entry(plan.year, target.ids) if count else None
-        if first is not None:
+        if first is not None and first[1] <= as_of:
             return t("record.summary_milestone", target=target.id, date=first[1].isoformat())
         return t("record.summary_milestone_open", target=target.id)
     return t("record.summary_activity", target=target.id, count=count)

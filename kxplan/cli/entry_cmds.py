@@ -93,6 +93,7 @@ def record(
     evidence: Annotated[
         str | None, typer.Option("--evidence", help=t("help.opt.evidence"), show_default=False)
     ] = None,
+    again: Annotated[bool, typer.Option("--again", help=t("help.opt.again"))] = False,
 ) -> None:
     """Record progress on one target."""
     from kxplan.entry import validate
@@ -113,9 +114,9 @@ def record(
     draft = validate(plan, fields, env.today)
     who = draft.by or default_by()
     with store_session(env, create=True) as store:
-        entry = store.record(plan, draft, who)
+        entry = store.record(plan, draft, who, again=again)
         committed(t("record.stored", id=entry.id, target=entry.target))
-        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target)))
+        echo(t("record.done", id=entry.id, summary=summary(store, plan, entry.target, env.today)))
 
 
 # --- void ------------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def void(
         assert entry is not None
         target = plan.aliases().get(entry.target, entry.target)
         line = (
-            summary(store, plan, target)
+            summary(store, plan, target, env.today)
             if entry.plan_year == plan.year
             else t("void.other_year", target=shown(entry.target), year=entry.plan_year)
         )
@@ -381,6 +382,10 @@ def import_(
         committed(t("import.done", file=file, added=result.added, skipped=result.skipped))
     if result.voided:
         notice(t("import.voided_skipped", file=file, count=result.voided))
+    if result.repeats:
+        shown_rows = [t("import.repeat_row", line=line, id=i) for line, i in result.repeats[:5]]
+        rows = t("text.list_sep").join(shown_rows) + ("…" if len(result.repeats) > 5 else "")
+        notice(t("import.repeats", file=file, count=len(result.repeats), rows=rows))
     key = "import.dry_run" if dry_run else "import.done"
     if result.rows == 0:
         notice(t("import.no_rows", file=file))

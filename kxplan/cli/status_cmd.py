@@ -29,7 +29,7 @@ from kxplan.cli.term import (
 )
 from kxplan.errors import InputError
 from kxplan.messages import t
-from kxplan.numbers import format_number, round1
+from kxplan.numbers import format_number, format_places, round1
 from kxplan.text import section_heading
 
 if TYPE_CHECKING:
@@ -231,12 +231,11 @@ def bar_text(progress: TargetProgress) -> str:
 
 
 def expected_text(progress: TargetProgress) -> str:
-    """序时进度 of a count target (rounded half up to one decimal), or a milestone's due date."""
+    """序时进度 of a count target at its precision (whole numbers unless ``decimals: N``,
+    rounded half up), or a milestone's due date."""
     if progress.target.due is not None:
         return t("status.milestone_due", due=short_date(progress.target.due))
-    if progress.expected is None:
-        return ""
-    return format_number(round1(progress.expected))
+    return format_places(progress.expected, progress.target.decimals)
 
 
 def summary_line(summary: Summary) -> str:

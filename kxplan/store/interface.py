@@ -10,7 +10,8 @@ The rules that hold whatever the engine are written here once, over the engine's
 and inside its write transaction (so concurrent clerks cannot both pass a check):
 
 - an entry is appended, never changed; an item is counted once per target and a milestone
-  done once (``record``), old ids of a renamed target included (``Target.ids``);
+  done once, and an exact repeat of a live entry is written only when asked for
+  (``record``), old ids of a renamed target included (``Target.ids``);
 - a void needs a reason and a live entry, and voids it once (``void``).
 
 ``Store.open(location)`` chooses the engine from the location: today every location is an
@@ -34,9 +35,10 @@ from kxplan.entry import (
     Void,
     duplicate_item_problem,
     milestone_done_problem,
+    repeat_problem,
     timestamp,
 )
-from kxplan.errors import DatabaseError, InputError
+from kxplan.errors import DatabaseError, InputError, RepeatedEntry
 from kxplan.messages import t
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -217,11 +219,21 @@ class Store(ABC):
         """One read transaction: every query inside sees the same moment while writers run."""
 
     # writes: the rules every engine keeps ------------------------------------------------------
-    def record(self, plan: Plan, draft: Draft, by: str, *, now: datetime | None = None) -> Entry:
+    def record(
+        self,
+        plan: Plan,
+        draft: Draft,
+        by: str,
+        *,
+        now: datetime | None = None,
+        again: bool = False,
+    ) -> Entry:
         """Append one validated entry (``draft.by`` if given, else ``by``); return it with its id.
 
         Raise ``InputError`` when the item is already counted for the target, or the milestone
-        is already done (checked under the write lock, so concurrent clerks cannot both pass).
+        is already done; raise ``RepeatedEntry`` when a live entry is identical (same target,
+        date, amount, item, note and unit — who and the evidence do not matter) unless
+        ``again``. All are checked under the write lock, so concurrent clerks cannot both pass.
         """
         who = draft.by or by
         recorded_at = timestamp(now)
@@ -236,6 +248,10 @@ class Store(ABC):
                 done = self.first_entry(plan.year, ids)
                 if done is not None:
                     raise InputError(milestone_done_problem(draft, done[0], done[1].isoformat()))
+            if not again:
+                earlier = self.same_entry(plan.year, ids, draft)
+                if earlier is not None:
+                    raise RepeatedEntry(repeat_problem(draft, earlier), earlier)
             entry_id = self.insert_entry(
                 (
                     plan.year,
@@ -307,6 +323,14 @@ class Store(ABC):
     @abstractmethod
     def counted_item(self, year: int, target_ids: Iterable[str], item: str) -> int | None:
         """The first live entry that counts ``item`` for one of these target ids, or None."""
+
+    @abstractmethod
+    def same_entry(
+        self, year: int, target_ids: Iterable[str], draft: Draft, *, outside_imports: bool = False
+    ) -> int | None:
+        """The first live entry identical to ``draft`` (one of these target ids; the same date,
+        amount, item, note and unit), or None; with ``outside_imports`` only entries recorded
+        with ``record`` or ``add`` (no import key)."""
 
     @abstractmethod
     def first_entry(self, year: int, target_ids: Iterable[str]) -> tuple[int, date] | None:
@@ -409,8 +433,11 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
-        """The sum and count of non-voided entries recorded for these target ids in a year."""
+    def target_total(
+        self, year: int, targets: Iterable[str], *, as_of: date | None = None
+    ) -> tuple[Decimal, int]:
+        """The sum and count of non-voided entries of these target ids in a year, dated up to
+        ``as_of`` when given (what ``status`` counts on that day)."""
 
     @abstractmethod
     def voids(

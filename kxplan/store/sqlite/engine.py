@@ -34,7 +34,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kxplan.entry import DailyTotal, Entry, ImportState, UnitTotal, Void, amount_from_milli
+from kxplan.entry import (
+    DailyTotal,
+    Draft,
+    Entry,
+    ImportState,
+    UnitTotal,
+    Void,
+    amount_from_milli,
+)
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
 from kxplan.store.interface import BackupResult, EntryRow, Health, ListingBounds, Store
@@ -326,6 +334,32 @@ class SqliteStore(Store):
         ).fetchone()
         return row[0] if row else None
 
+    def same_entry(
+        self, year: int, target_ids: Iterable[str], draft: Draft, *, outside_imports: bool = False
+    ) -> int | None:
+        """The first live entry identical to ``draft``, or None (``Store.same_entry``).
+
+        A seek on the (plan_year, target, date) index; ``IS`` compares the columns that may
+        be NULL.
+        """
+        ids = tuple(target_ids)
+        imported = " AND e.import_key IS NULL" if outside_imports else ""
+        row = self.conn.execute(
+            f"SELECT e.id FROM entries e WHERE e.plan_year = ? AND e.target IN ({marks(ids)})"
+            " AND e.date = ? AND e.amount_milli IS ? AND e.item IS ? AND e.note IS ?"
+            f" AND e.unit IS ?{imported} AND {LIVE} ORDER BY e.id LIMIT 1",
+            (
+                year,
+                *ids,
+                draft.date.isoformat(),
+                draft.amount_milli,
+                draft.item,
+                draft.note,
+                draft.unit,
+            ),
+        ).fetchone()
+        return row[0] if row else None
+
     def first_entry(self, year: int, target_ids: Iterable[str]) -> tuple[int, date] | None:
         """(id, date) of the first live entry, by (date, id), of these target ids, or None."""
         ids = tuple(target_ids)
@@ -337,7 +371,8 @@ class SqliteStore(Store):
         return (row[0], date.fromisoformat(row[1])) if row else None
 
     def import_state(self, year: int) -> ImportState:
-        """The import keys, counted items and done targets of a year, loaded in three queries."""
+        """The import keys, counted items and done targets of a year, loaded in three queries,
+        and whether it has live entries made outside imports (one more)."""
         state = ImportState()
         conn = self.conn
         state.keys = {
@@ -359,6 +394,14 @@ class SqliteStore(Store):
             (year,),
         ):
             state.done.setdefault(target, (entry_id, day))
+        state.by_hand = (
+            conn.execute(
+                f"SELECT 1 FROM entries e WHERE e.import_key IS NULL AND e.plan_year = ?"
+                f" AND {LIVE} LIMIT 1",
+                (year,),
+            ).fetchone()
+            is not None
+        )
         return state
 
     def entry(self, entry_id: int) -> Entry | None:
@@ -563,15 +606,20 @@ class SqliteStore(Store):
         )
         return [_daily_total(row) for row in self.conn.execute(sql, scope + removed_params)]
 
-    def target_total(self, year: int, targets: Iterable[str]) -> tuple[Decimal, int]:
-        """The sum and count of non-voided entries recorded for these target ids in a year."""
+    def target_total(
+        self, year: int, targets: Iterable[str], *, as_of: date | None = None
+    ) -> tuple[Decimal, int]:
+        """The sum and count of non-voided entries of these target ids in a year, dated up to
+        ``as_of`` when given."""
         ids = sorted(set(targets))
         if not ids:
             return Decimal(0), 0
+        day = " AND e.date <= ?" if as_of is not None else ""
+        params = (year, *ids) + ((as_of.isoformat(),) if as_of is not None else ())
         row = self.conn.execute(
             "SELECT coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
-            f" WHERE e.plan_year = ? AND e.target IN ({marks(ids)}) AND {LIVE}",
-            (year, *ids),
+            f" WHERE e.plan_year = ? AND e.target IN ({marks(ids)}){day} AND {LIVE}",
+            params,
         ).fetchone()
         return amount_from_milli(row[0]) or Decimal(0), row[1]
 
