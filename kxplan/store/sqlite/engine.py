@@ -57,7 +57,7 @@ from kxplan.store.interface import (
     Store,
 )
 from kxplan.store.location import ServerLocation
-from kxplan.store.retry import deadline_after, retry
+from kxplan.store.retry import deadline_after, retry, waiting
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
@@ -70,6 +70,9 @@ from kxplan.store.sqlite.sql import (
     marks,
     void_from_row,
 )
+
+WAIT_STEP_MS = 100
+"""SQLite's own wait per attempt while another writer holds the lock (then kxplan retries)."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -124,6 +127,8 @@ class SqliteStore(Store):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
+            if version is not None:
+                store._ensure_wal()
             if version is None or (upgrade and version < SCHEMA_VERSION):
                 store.created = store._retry_busy(store._migrate)
             elif store.schema_version() > SCHEMA_VERSION:  # upgraded in a WAL not yet checkpointed
@@ -142,6 +147,24 @@ class SqliteStore(Store):
             conn.close()
             raise
         return store
+
+    def _ensure_wal(self) -> None:
+        """Put a database back into WAL mode if it left it (restored by ``cp`` from a backup,
+        which is a single file in rollback-journal mode): in rollback mode readers and the
+        writer block each other. Switching needs a moment alone with the file; when another
+        process has it open, the next open switches it.
+        """
+        mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() == "wal":
+            return
+        self.conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @classmethod
     def init(cls, location: Location) -> tuple[int, int]:
@@ -259,15 +282,21 @@ class SqliteStore(Store):
         """One write transaction: ``BEGIN IMMEDIATE`` (retried while locked) … ``COMMIT``."""
         conn = self.conn
         deadline = deadline_after()
+        # SQLite's own busy wait cannot be interrupted and says nothing: wait in short steps
+        # here instead, so Ctrl-C works at once and a long wait is announced after ~2 s.
+        conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
         try:
             retry(
                 lambda: conn.execute("BEGIN IMMEDIATE"),
                 retry_on=sqlite3.OperationalError,
                 transient=is_busy,
                 deadline=deadline,
+                on_slow=waiting(str(self.path)),
             )
         except sqlite3.OperationalError as exc:
             raise _write_failure(exc, self.path) from None
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield conn
         except BaseException:
@@ -451,26 +480,6 @@ class SqliteStore(Store):
         ``unit`` keeps one stored unit text, ``units`` any of several. With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
         ignored: an entry voided later counts as not voided.
         """
-        if targets is not None and limit is not None and len(set(targets)) > 1:
-            # One query per id, merged: each reads its first ``limit`` rows from the target
-            # index, where one ``IN`` query would sort every matching entry of the period.
-            per_target = [
-                self.entries(
-                    year,
-                    target=one,
-                    date_from=date_from,
-                    date_to=date_to,
-                    unit=unit,
-                    units=units,
-                    include_voided=include_voided,
-                    known_at=known_at,
-                    limit=limit,
-                )
-                for one in sorted(set(targets))
-                if target is None or one == target
-            ]
-            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
-            return list(islice(merged, limit))
         return list(
             self.iter_entries(
                 year,
@@ -501,7 +510,7 @@ class SqliteStore(Store):
         from the covering index (no table look-ups unless ``unit`` filters)."""
         filters = _entry_filters(year, None, targets, date_from, date_to, unit, units)
         if filters is None:
-            return ListingBounds(0, None, False)
+            return ListingBounds(0, None, False, False)
         where, params = filters
         (max_id,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
         largest, fraction = self.conn.execute(
@@ -510,8 +519,13 @@ class SqliteStore(Store):
             f" WHERE {' AND '.join(where)}",
             params,
         ).fetchone()
+        (voided,) = self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM voids v CROSS JOIN entries e ON e.id = v.entry_id"
+            f" WHERE {' AND '.join(where)})",
+            params,
+        ).fetchone()
         amount = None if largest is None else amount_from_milli(largest)
-        return ListingBounds(max_id, amount, bool(fraction))
+        return ListingBounds(max_id, amount, bool(fraction), bool(voided))
 
     def iter_entries(
         self,
@@ -533,6 +547,27 @@ class SqliteStore(Store):
         last is read (``log``, ``export``). Run it inside ``read_snapshot`` so every row is from
         one moment.
         """
+        if targets is not None and len(set(targets)) > 1:
+            # One query per id, merged: each reads its rows in order from the target index,
+            # where one ``IN`` query would sort every matching entry before the first.
+            per_target = [
+                self.iter_entries(
+                    year,
+                    target=one,
+                    date_from=date_from,
+                    date_to=date_to,
+                    unit=unit,
+                    units=units,
+                    include_voided=include_voided,
+                    known_at=known_at,
+                    limit=limit,
+                )
+                for one in sorted(set(targets))
+                if target is None or one == target
+            ]
+            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
+            yield from merged if limit is None else islice(merged, limit)
+            return
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
