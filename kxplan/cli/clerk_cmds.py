@@ -215,6 +215,8 @@ def render_story(story: TargetStory) -> None:
     colour = use_colour()
     width = output_width()
     target, point, section, entries = story.target, story.point, story.section, story.entries
+    if story.sample:
+        echo(paint(t("status.sample_banner"), "bold yellow", colour))
     echo(paint(f"{target.id} · {target.title}", "bold", colour))
     place = t(
         "show.point",

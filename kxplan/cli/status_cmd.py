@@ -76,12 +76,12 @@ def status(
     plan = env.plan()
     day = resolve_as_of(as_of, plan.year, env.today)
     check_filters(plan, section, point)
-    totals = read_totals(env.db_path, plan.year, day)
+    totals, sample = read_totals(env.db_path, plan.year, day)
     summary = progress.summarise(plan, totals, day).only(section, point)
     if as_json:
-        print_json(progress.to_json(summary))
+        print_json(progress.to_json(summary, sample=sample))
     else:
-        render(summary, env.today)
+        render(summary, env.today, sample=sample)
 
 
 def check_filters(plan: Plan, section: int | None, point: int | None) -> None:
@@ -111,12 +111,13 @@ def _numbers(numbers: Any) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
 
-def read_totals(db_path: Path, year: int, as_of: date) -> list[DailyTotal]:
-    """The plan year's per-day totals up to ``as_of`` (``DatabaseError`` when there is no database)."""
+def read_totals(db_path: Path, year: int, as_of: date) -> tuple[list[DailyTotal], bool]:
+    """The plan year's per-day totals up to ``as_of``, and whether the database holds sample
+    data (``DatabaseError`` when there is no database)."""
     from kxplan.store import Store
 
-    with Store.open(db_path, create=False) as store:
-        return store.daily_totals(year, as_of=as_of)
+    with Store.open(db_path, create=False) as store, store.read_snapshot():
+        return store.daily_totals(year, as_of=as_of), store.is_sample()
 
 
 #: The columns after the title: message key of the header, right-justified?
@@ -135,15 +136,18 @@ def status_table() -> Table:
     return Table([title, *(Column(t(key), right=right) for key, right in _COLUMNS)])
 
 
-def render(summary: Summary, today: date | None = None) -> None:
+def render(summary: Summary, today: date | None = None, *, sample: bool = False) -> None:
     """Print the heading, the grouped table and the one-line summary to stdout.
 
     A milestone due on ``today`` and not done is ``overdue`` (rule 1: a day is judged at its
     end); when the table is for today it says 今日到期 (due today) instead, in the same colour.
+    A database of sample data says so first (示例数据 / SAMPLE DATA).
     """
     from kxplan.progress import elapsed
 
     colour = use_colour()
+    if sample:
+        echo(paint(t("status.sample_banner"), "bold yellow", colour))
     plan = summary.plan
     share = round1(elapsed(summary.as_of) * 100)
     heading = t("status.heading", title=plan.title, as_of=summary.as_of.isoformat(), elapsed=share)
