@@ -104,10 +104,16 @@ def reader_errors(name: str) -> Iterator[None]:
 
 
 def _check_zip(name: str, data: bytes) -> zipfile.ZipFile:
-    """The workbook's zip, its parts checked against the caps before anything is unpacked."""
+    """The workbook's zip, its parts checked (``_check_parts``) before anything is unpacked."""
     with reader_errors(name):
         archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = archive.infolist()
+        _check_parts(name, archive)
+    return archive
+
+
+def _check_parts(name: str, archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb, and a zip that is another kind of document, before unpacking."""
+    parts = archive.infolist()
     if len(parts) > MAX_MEMBERS:
         raise InputError(t("xlsx.too_many_parts", file=name, count=len(parts)))
     total = 0
@@ -125,7 +131,6 @@ def _check_zip(name: str, data: bytes) -> zipfile.ZipFile:
         if "xl/workbook.bin" in names:
             raise InputError(t("xlsx.xlsb", file=name))
         raise InputError(t("xlsx.not_workbook", file=name))
-    return archive
 
 
 @dataclass(frozen=True)
@@ -217,13 +222,15 @@ class XlsxTable:
             self.book = None
             formulas = _open(self.data, data_only=False) if self.formulas else None
         try:
-            sheet = values[self.sheet]
-            rows = sheet.iter_rows(min_row=first, max_row=last + 1, max_col=width, values_only=True)
             formula_rows: Iterator[Any] | None = None
-            if formulas is not None:
-                formula_rows = formulas[self.sheet].iter_rows(
+            with reader_errors(self.name):
+                rows = values[self.sheet].iter_rows(
                     min_row=first, max_row=last + 1, max_col=width, values_only=True
                 )
+                if formulas is not None:
+                    formula_rows = formulas[self.sheet].iter_rows(
+                        min_row=first, max_row=last + 1, max_col=width, values_only=True
+                    )
             number = first
             while True:
                 with reader_errors(self.name):

@@ -356,12 +356,14 @@ def write_template_csv(stream: BinaryIO, spec: TemplateSpec, rows: int = 50) -> 
     import csv
     import io
 
+    from kxplan.csvio import neutralise
+
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([chinese_header(field) for field in TEMPLATE_FIELDS])
     unit_at = TEMPLATE_FIELDS.index("unit")
     blank = [""] * len(TEMPLATE_FIELDS)
-    blank[unit_at] = spec.unit
+    blank[unit_at] = neutralise(spec.unit)  # as export does: a spreadsheet never runs it
     writer.writerows([blank] * rows)
     text.flush()
     text.detach()

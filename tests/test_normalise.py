@@ -187,6 +187,13 @@ def test_record_takes_full_width_amounts_and_excel_dates(kx: Any) -> None:
     ]
 
 
+def test_void_takes_a_full_width_id(kx: Any) -> None:
+    assert kx("record", "p1.visits", "1", "--date", "2019-03-04").exit_code == 0
+    result = kx("void", "＃１", "--reason", "重复")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(kx("log", "--json", "--all").stdout)[0]["void"]["reason"] == "重复"
+
+
 def test_add_takes_the_same_forms(kx: Any, db: Path) -> None:
     from typer.testing import CliRunner
 

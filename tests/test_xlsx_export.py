@@ -306,6 +306,18 @@ def test_bad_template_requests(kx: Any, tmp_path: Path, args: list[str], message
 
 
 def test_hostile_unit_text_in_a_template_stays_text(kx: Any, tmp_path: Path) -> None:
+    csv_out = tmp_path / "t.csv"
+    hostile = '=HYPERLINK("http://x")'
+    assert (
+        template(
+            kx, tmp_path, "--unit", hostile, "--format", "csv", "--out", str(csv_out)
+        ).exit_code
+        == 0
+    )
+    assert (
+        csv_out.read_text(encoding="utf-8-sig").splitlines()[1]
+        == ',,,,,"\'=HYPERLINK(""http://x"")",,'
+    )
     out = tmp_path / "t.xlsx"
     assert (
         template(kx, tmp_path, "--unit", '=HYPERLINK("http://x")', "--out", str(out)).exit_code == 0

@@ -123,7 +123,9 @@ def record(
 
 
 def _entry_id(text: str) -> int:
-    value = text.strip().lstrip("#")
+    from kxplan.normalise import halfwidth
+
+    value = halfwidth(text).strip().lstrip("#")  # ＃１２ from a Chinese input method is #12
     if not value.isdigit() or not value.isascii() or int(value) <= 0:
         raise InputError(t("void.bad_id", value=text))
     number = int(value)

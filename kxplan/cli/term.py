@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from kxplan.cli.env import Env
 from kxplan.progress import COLOURS
-from kxplan.text import cell_width as text_cell_width
+from kxplan.text import cell_width  # the one measure of text (terminal and spreadsheet)
 
 GAP = "  "
 MIN_TITLE_WIDTH = 16
@@ -60,10 +60,6 @@ _SGR = {
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)]}%")
 #: Opening punctuation that must not end a folded line (避尾点).
 _NO_LINE_END = set("（《「『【〔“‘([{")
-
-
-#: The one width rule (kxplan.text): terminal tables here, spreadsheet columns in xlsxout.
-cell_width = text_cell_width
 
 
 class Cell(NamedTuple):
