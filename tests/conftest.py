@@ -202,7 +202,7 @@ class DatabasePool:
         """Reset a database for the next test (or drop it when it cannot be reset)."""
         import psycopg
 
-        from kxplan.store.postgres.schema import SCHEMA_VERSION
+        from kxplan.store.postgres.schema import SCHEMA_VERSION, TABLES
 
         name = urlsplit(url).path.lstrip("/")
         admin = with_database(self.admin, name)
@@ -220,10 +220,10 @@ class DatabasePool:
                 tables = conn.execute(
                     "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
                 ).fetchone()[0]
-                if version == SCHEMA_VERSION and tables == 4:
+                if version == SCHEMA_VERSION and tables == len(TABLES):
                     conn.execute(
                         "SET session_replication_role = replica;"
-                        " TRUNCATE voids, entries, kxplan_clerks RESTART IDENTITY"
+                        " TRUNCATE voids, entries, kxplan_clerks, markers RESTART IDENTITY"
                     )
                     self.initialised.append(name)
                 else:

@@ -162,7 +162,10 @@ def test_the_report_is_byte_identical_on_both_engines(
 
 def test_db_init_on_either_engine(location: str) -> None:
     first = kxplan(location, "db", "init")
-    version = 2 if not location.startswith("postgresql") else 1
+    from kxplan.store.postgres.schema import SCHEMA_VERSION as SERVER_SCHEMA
+    from kxplan.store.sqlite.schema import SCHEMA_VERSION as FILE_SCHEMA
+
+    version = SERVER_SCHEMA if location.startswith("postgresql") else FILE_SCHEMA
     assert first.stderr == f"created kxplan's tables (schema {version}) in {location}\n"
     again = kxplan(location, "db", "init")
     assert again.stderr == f"{location} is up to date (schema {version}); nothing to do\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kxplan.entry import timestamp
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.store.interface import CopyFacts, Location, Store
@@ -50,6 +51,8 @@ def copy_database(source: Location, dest: Location) -> CopyResult:
                         t("db.copy_not_empty", path=dst, entries=found.entries, voids=found.voids)
                     )
                 store.load_raw(reader.raw_entries(), reader.raw_voids())
+                if reader.is_sample():  # sample data stays marked as such
+                    store.insert_sample_marker("kxplan db copy", timestamp())
                 problem = _difference(facts, store.copy_facts())
                 if problem:
                     raise InputError(t("db.copy_verify_failed", path=dst, reason=problem))

@@ -116,9 +116,9 @@ def add_clerk(
         for statement in (
             sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), name),
             sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(name),
-            sql.SQL("GRANT SELECT ON kxplan_meta, kxplan_clerks, entries, voids TO {}").format(
-                name
-            ),
+            sql.SQL(
+                "GRANT SELECT ON kxplan_meta, kxplan_clerks, entries, voids, markers TO {}"
+            ).format(name),
             sql.SQL("GRANT INSERT ({}) ON entries TO {}").format(columns["entries"], name),
             sql.SQL("GRANT INSERT ({}) ON voids TO {}").format(columns["voids"], name),
         ):

@@ -59,6 +59,7 @@ from kxplan.store.postgres.schema import (
     FOREIGN_TABLES,
     MIGRATION_LOCK,
     MIGRATIONS,
+    SAMPLE_MARKER,
     SCHEMA_VERSION,
     VOID_INSERT_COLUMNS,
     WRITE_LOCK,
@@ -807,6 +808,19 @@ class PostgresStore(Store):
             (user,),
         ).fetchone()
         return row[0] if row else None
+
+    def is_sample(self) -> bool:
+        """Whether the database holds sample data (the ``sample`` marker)."""
+        row = self.conn.execute("SELECT 1 FROM markers WHERE name = %s", (SAMPLE_MARKER,))
+        return row.fetchone() is not None
+
+    def insert_sample_marker(self, by: str, recorded_at: str) -> None:
+        """Set the ``sample`` marker (once: a second call changes nothing)."""
+        self.conn.execute(
+            'INSERT INTO markers (name, "by", recorded_at) VALUES (%s, %s, %s)'
+            " ON CONFLICT (name) DO NOTHING",
+            (SAMPLE_MARKER, by, recorded_at),
+        )
 
     def years(self) -> list[int]:
         """The plan years that have entries, sorted."""

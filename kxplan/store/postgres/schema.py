@@ -49,7 +49,10 @@ ENTRY_INSERT_COLUMNS = (
     "import_key",
 )
 VOID_INSERT_COLUMNS = ("entry_id", "reason", "by", "recorded_at")
-TABLES = ("kxplan_meta", "kxplan_clerks", "entries", "voids")
+TABLES = ("kxplan_meta", "kxplan_clerks", "entries", "voids", "markers")
+SAMPLE_MARKER = "sample"
+"""``markers`` (as on SQLite): facts about the whole database, append-only; ``sample`` says
+it holds sample data (``kxplan import --sample``)."""
 
 _TIMESTAMP = r"'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'"
 
@@ -86,6 +89,11 @@ _SCHEMA_V1: Sequence[str] = (
         "by" text COLLATE "C" NOT NULL,
         recorded_at text COLLATE "C" NOT NULL CHECK (recorded_at ~ {_TIMESTAMP})
     )""",
+    f"""CREATE TABLE markers (
+        name text COLLATE "C" PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+        "by" text COLLATE "C" NOT NULL,
+        recorded_at text COLLATE "C" NOT NULL CHECK (recorded_at ~ {_TIMESTAMP})
+    )""",
     "CREATE INDEX entries_year_target_date_id ON entries (plan_year, target, date, id)"
     " INCLUDE (amount_milli)",
     "CREATE INDEX entries_year_date ON entries (plan_year, date)",
@@ -108,6 +116,10 @@ _SCHEMA_V1: Sequence[str] = (
     " FOR EACH ROW EXECUTE FUNCTION kxplan_append_only()",
     "CREATE TRIGGER voids_no_truncate BEFORE TRUNCATE ON voids"
     " FOR EACH STATEMENT EXECUTE FUNCTION kxplan_append_only()",
+    "CREATE TRIGGER markers_append_only BEFORE UPDATE OR DELETE ON markers"
+    " FOR EACH ROW EXECUTE FUNCTION kxplan_append_only()",
+    "CREATE TRIGGER markers_no_truncate BEFORE TRUNCATE ON markers"
+    " FOR EACH STATEMENT EXECUTE FUNCTION kxplan_append_only()",
     "ALTER TABLE entries ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE voids ENABLE ROW LEVEL SECURITY",
     "CREATE POLICY entries_read ON entries FOR SELECT USING (true)",
@@ -118,8 +130,8 @@ _SCHEMA_V1: Sequence[str] = (
     """CREATE POLICY voids_own_unit ON voids FOR INSERT WITH CHECK (
         EXISTS (SELECT 1 FROM entries e JOIN kxplan_clerks c ON c.login = current_user
                 WHERE e.id = voids.entry_id AND (c.unit IS NULL OR c.unit = e.unit)))""",
-    "REVOKE ALL ON kxplan_meta, kxplan_clerks, entries, voids FROM PUBLIC",
-    "REVOKE UPDATE, DELETE, TRUNCATE ON entries, voids FROM CURRENT_USER",
+    "REVOKE ALL ON kxplan_meta, kxplan_clerks, entries, voids, markers FROM PUBLIC",
+    "REVOKE UPDATE, DELETE, TRUNCATE ON entries, voids, markers FROM CURRENT_USER",
     "INSERT INTO kxplan_meta (application, schema_version) VALUES ('kxplan', 1)",
 )
 
