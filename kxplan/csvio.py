@@ -30,11 +30,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kxplan.entry import (
     FIELDS,
+    MAX_TARGET_TOTAL,
     Checked,
     Entry,
     ImportState,
@@ -44,11 +46,13 @@ from kxplan.entry import (
     duplicate_item_problem,
     milestone_done_problem,
     timestamp,
+    total_too_large_problem,
 )
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number
 from kxplan.tables import Row, Table, read_header
+from kxplan.text import comparable
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
@@ -166,13 +170,42 @@ def decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, bool
     except UnicodeDecodeError as exc:
         if _looks_gb(data):
             try:
-                return data.decode("gb18030"), "gb18030", True
+                text = data.decode("gb18030")
             except UnicodeDecodeError:
                 pass
+            else:
+                _refuse_mixed(data, name)
+                return text, "gb18030", True
+        _refuse_mixed(data, name)
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
             t("csv.not_utf8", file=name, byte=f"0x{data[exc.start]:02x}", line=line)
         ) from None
+
+
+def _refuse_mixed(data: bytes, name: str) -> None:
+    """Refuse a file guessed as GBK in which some line is UTF-8 Chinese (mixed encodings).
+
+    UTF-8's bytes for Chinese are also valid GB18030, so a UTF-8 row pasted into a GBK file
+    would be read as mojibake without a word. Every line with non-ASCII bytes that is valid
+    UTF-8 is such a row (a GBK line rarely is): the file is refused, naming the line, rather
+    than guessed row by row. ``--encoding`` states the encoding and skips this check.
+    """
+    other = None
+    utf8 = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other = other or number
+            continue
+        utf8 = utf8 or number
+        if other is not None:
+            break
+    if utf8 is not None and other is not None:
+        raise InputError(t("csv.mixed_encodings", file=name, utf8=utf8, other=other))
 
 
 def _looks_gb(data: bytes) -> bool:
@@ -186,6 +219,7 @@ def _looks_gb(data: bytes) -> bool:
     )
 
 
+_MAX_TOTAL_MILLI = int(MAX_TARGET_TOTAL * 1000)
 MAX_CSV_BYTES = 1 << 30
 """The largest import file read (1 GiB, about 10 million rows): it is held in memory."""
 _READ_REFUSALS = {
@@ -287,20 +321,61 @@ def import_rows(
     """
     if store is None:
         return _import(
-            None, ImportState(), plan, table, today, by, "", dry_run=True, progress=progress
+            None,
+            ImportState(),
+            plan,
+            table,
+            today,
+            by,
+            "",
+            dry_run=True,
+            progress=progress,
+            totals={},
         )
     recorded_at = timestamp(now)
     if dry_run:
         with store.read_snapshot():
             state = store.import_state(plan.year)
+            totals = _totals(store, plan)
             return _import(
-                None, state, plan, table, today, by, recorded_at, True, progress, reader=store
+                None,
+                state,
+                plan,
+                table,
+                today,
+                by,
+                recorded_at,
+                True,
+                progress,
+                totals,
+                reader=store,
             )
     with store.write_transaction(bulk=True):
         state = store.import_state(plan.year)
+        totals = _totals(store, plan)
         return _import(
-            store, state, plan, table, today, by, recorded_at, False, progress, reader=store
+            store,
+            state,
+            plan,
+            table,
+            today,
+            by,
+            recorded_at,
+            False,
+            progress,
+            totals,
+            reader=store,
         )
+
+
+def _totals(store: Store, plan: Plan) -> dict[str, int]:
+    """Each current target id's recorded total in thousandths (old ids mapped)."""
+    aliases = plan.aliases()
+    totals: dict[str, int] = {}
+    for daily in store.daily_totals(plan.year):
+        target = aliases.get(daily.target, daily.target)
+        totals[target] = totals.get(target, 0) + int(daily.amount * 1000)
+    return totals
 
 
 def _import(
@@ -313,6 +388,7 @@ def _import(
     recorded_at: str,
     dry_run: bool,
     progress: Callable[[int], None] | None,
+    totals: dict[str, int],
     reader: Store | None = None,
 ) -> ImportResult:
     # The measured bulk hot path (≤ 3× a plain executemany of the same rows): the plan lookups
@@ -323,7 +399,14 @@ def _import(
     # row looked up, one indexed SELECT, to report the ones identical to such an entry.
     name, year = table.name, plan.year
     aliases = plan.aliases()
-    items = {(aliases.get(target, target), item): i for (target, item), i in state.items.items()}
+    # items compared under text.comparable (the store's rule), first entry wins
+    items: dict[tuple[str, str], int] = {}
+    for (stored_target, stored_item), entry_id in sorted(
+        state.items.items(), key=lambda pair: pair[1]
+    ):
+        items.setdefault(
+            (aliases.get(stored_target, stored_target), comparable(stored_item)), entry_id
+        )
     done = {aliases.get(target, target): value for target, value in state.done.items()}
     keys = state.keys
     check = Validator(plan, today, date_required=True).row
@@ -432,6 +515,12 @@ def _import(
                 field, message = found
                 problems.append(problem(line, field, message))
                 continue
+        if milli:
+            running = totals[target.id] = totals.get(target.id, 0) + milli
+            if running > _MAX_TOTAL_MILLI:
+                total = Decimal(running) / 1000
+                problems.append(RowProblem(name, line, total_too_large_problem(target.id, total)))
+                continue
         result.added += 1
         if lookup is not None:
             earlier = lookup.same_entry(year, target.ids, draft_from(row), outside_imports=True)
@@ -501,7 +590,7 @@ def _rule_problem(
         new_done[draft.target] = line
         return None
     assert draft.item is not None
-    pair = (draft.target, draft.item)
+    pair = (draft.target, comparable(draft.item))
     if pair in items:
         return "item", duplicate_item_problem(draft, items[pair])
     if pair in new_items:

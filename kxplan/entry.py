@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.normalise import halfwidth, parse_date, plain_amount
-from kxplan.numbers import decimal_json, format_number, within_places
+from kxplan.numbers import decimal_json, exact_decimal, format_number, within_places
 from kxplan.text import CONTROL_RE as _NOTE_CONTROL_RE
-from kxplan.text import NOT_UTF8_RE
+from kxplan.text import NOT_UTF8_RE, comparable
 from kxplan.text import ONE_LINE_CONTROL_RE as _CONTROL_RE
 
 if TYPE_CHECKING:
@@ -256,6 +256,8 @@ class Validator:
             self.targets[target.id] = target
         for old, new in plan.aliases().items():
             self.targets.setdefault(old, self.targets[new])
+        # ids as typed on a Chinese keyboard (full-width) or pasted (zero-width spaces)
+        self._comparable_ids = {comparable(name): name for name in self.targets}
         self._dates: dict[str, _ParsedDate] = {}
         self._amounts: dict[tuple[str, int, str], int | _Problem | None] = {}
         self.units = plan.unit_resolver()
@@ -267,7 +269,7 @@ class Validator:
         text = (value or "").strip()
         if not text:
             return None, t("entry.target_required")
-        found = self.targets.get(text)
+        found = self.targets.get(text) or self.targets.get(self._id_like(text))
         if found is not None:
             return found, None
         loose = self._loose_target(text)
@@ -289,6 +291,10 @@ class Validator:
                 return found, head
             return t("entry.target_title_mismatch", value=text, target=found.id)
         return self.unknown_target(text)
+
+    def _id_like(self, text: str) -> str:
+        """The plan's id that ``text`` is under ``comparable`` (or ``text`` when none is)."""
+        return self._comparable_ids.get(comparable(text), text)
 
     def unknown_target(self, text: str) -> str:
         """The message for an unknown id, suggesting the nearest current ids."""
@@ -383,7 +389,7 @@ class Validator:
         found = self.targets.get(target)
         written = target
         if found is None:
-            written = target.strip()
+            written = self._id_like(target.strip())
             found = self.targets.get(written)
             if found is None:
                 if not written:
@@ -531,7 +537,10 @@ def _parse_amount(kind: str, text: str, decimals: int = 0) -> int | _Problem | N
         if lowered in ("nan", "inf", "infinity", "snan"):
             return _Problem("entry.amount_not_finite", {"value": text})
         return _Problem("entry.amount_not_number", {"value": text})
-    number = Decimal(plain)
+    number = exact_decimal(plain)  # an absurd exponent is refused before any arithmetic
+    if not isinstance(number, Decimal):
+        # 1e-2000000 has more decimal places than any target allows; 1e9999999999 is too large
+        number = Decimal(1).scaleb(-decimals - 1) if number == -1 else MAX_AMOUNT + 1
     if number <= 0:
         return _Problem("entry.amount_not_positive", {"value": text})
     if number > MAX_AMOUNT:
@@ -546,6 +555,21 @@ def _parse_amount(kind: str, text: str, decimals: int = 0) -> int | _Problem | N
 
 
 # --- rules that need what is already recorded ------------------------------------------------
+
+
+MAX_TARGET_TOTAL = Decimal(10) ** 15
+"""The most one target may add up to: its sum in thousandths stays inside 64-bit integers
+(2⁶³ ≈ 9.2 × 10¹⁸), so no total, summary or report can overflow after a commit."""
+
+
+def total_too_large_problem(target: str, total: Decimal) -> str:
+    """The message refusing an entry (or row) that would take a target's total past the limit."""
+    return t(
+        "entry.total_too_large",
+        target=target,
+        total=format_number(total),
+        limit=format_number(MAX_TARGET_TOTAL),
+    )
 
 
 def duplicate_item_problem(draft: Draft, earlier_id: int) -> str:

@@ -60,6 +60,10 @@ def atomic_stream(path: Path) -> Iterator[BinaryIO]:
     any size in bounded memory). On an error ``path`` is untouched and the temporary file gone;
     an OS failure is ``OutputError``.
     """
+    from kxplan.paths import kind
+
+    if kind(path) in ("special", "directory"):  # never replace a device, FIFO or folder
+        raise OutputError(t("io.not_regular", path=str(path)))
     folder = path.parent if str(path.parent) else Path(".")
     temp_name = None
     try:

@@ -253,6 +253,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{place}: missing column(s) {columns}; target and date are required",
         "{place}: 缺少列 {columns}；目标和日期两列是必需的",
     ),
+    "csv.mixed_encodings": (
+        "{file} mixes encodings: line {utf8} is UTF-8 but line {other} is not (GBK?); save the whole file once as “CSV UTF-8”, or give its encoding, e.g. --encoding gbk",
+        "{file} 混用了编码：第 {utf8} 行是 UTF-8，第 {other} 行却不是（GBK？）；请把整个文件另存为“CSV UTF-8”，或指定编码，如 --encoding gbk",
+    ),
     "csv.not_found": ("{file} does not exist", "{file} 不存在"),
     "csv.not_regular": (
         "{file} is not a regular file (a device, pipe or socket); save the data to a .csv file and import that",
@@ -446,6 +450,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "entry.too_long": (
         "{field} is {length} characters long; the limit is {limit}",
         "{field} 长度为 {length} 个字符；上限为 {limit}",
+    ),
+    "entry.total_too_large": (
+        "{target}: this would bring the total to {total}, more than kxplan can add up ({limit}); check the amount",
+        "{target}：登记后合计将达到 {total}，超过 kxplan 可累计的上限（{limit}）；请检查数量",
     ),
     "entry.unknown_target": (
         'unknown target id "{target}"; see the ids with: kxplan plan show',
@@ -1361,6 +1369,22 @@ CATALOG: dict[str, tuple[str, str]] = {
         "template {name}, line {line}: {message}",
         "模板 {name} 第 {line} 行：{message}",
     ),
+    "report.template_loop": (
+        "template {name} includes itself (directly or through other templates); remove the loop",
+        "模板 {name} 包含了自身（直接或经由其他模板）；请去掉循环包含",
+    ),
+    "report.template_not_regular": (
+        "template {name} ({path}) is not a regular file (a device, pipe or socket); replace it with a file",
+        "模板 {name}（{path}）不是普通文件（而是设备、管道或套接字）；请换成普通文件",
+    ),
+    "report.template_not_utf8": (
+        "template {name} is not UTF-8 text (byte {byte}); save it as UTF-8",
+        "模板 {name} 不是 UTF-8 文本（字节 {byte}）；请另存为 UTF-8",
+    ),
+    "report.template_too_large": (
+        "template {name} ({path}) is larger than 1 MiB; a report template is far smaller — check the file",
+        "模板 {name}（{path}）超过 1 MiB；报告模板远没有这么大——请检查该文件",
+    ),
     "report.templates_missing": (
         "templates folder {path} does not exist",
         "模板文件夹 {path} 不存在",
@@ -1539,6 +1563,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "store.too_new": (
         "{path} was written by a newer kxplan (schema {version}; this kxplan knows up to {known}); upgrade kxplan to use it",
         "{path} 由更新版本的 kxplan 写入（数据库版本 {version}，本程序最高支持 {known}）；请升级 kxplan 后再使用",
+    ),
+    "store.waiting": (
+        "waiting: another kxplan (an import or a backup?) is writing to {path}; this goes on as soon as it finishes — Ctrl-C to stop, nothing is written",
+        "等待中：另一个 kxplan（导入或备份？）正在写入 {path}；它结束后立即继续——按 Ctrl-C 可停止，不会写入任何内容",
     ),
     # --- template: template messages --------------------------------------------------------------
     "template.bad_format": (

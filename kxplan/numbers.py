@@ -9,10 +9,32 @@ nothing from kxplan.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 _ONE_DECIMAL = Decimal("0.1")
 _HUNDRED = Decimal(100)
+
+
+MAX_LITERAL_LENGTH = 200
+MAX_LITERAL_EXPONENT = 1000
+_EXPONENT_RE = re.compile(r"[eE]([+-]?)0*([0-9]*)$")
+
+
+def exact_decimal(text: str) -> Decimal | int:
+    """A decimal literal (already matched as one) as an exact Decimal, checked first.
+
+    Python's ``Decimal("1e9999999999999999999")`` raises, and ``Decimal("1e-2000000") * 1000``
+    silently underflows to 0: an absurd exponent or length is refused *before* any
+    arithmetic. Returns the Decimal, or ``+1`` (too large) / ``-1`` (too small) for a literal
+    whose exponent is beyond ±1000 or that is longer than 200 characters.
+    """
+    found = _EXPONENT_RE.search(text)
+    if found and len(found.group(2)) > 4 or found and int(found.group(2)) > MAX_LITERAL_EXPONENT:
+        return -1 if found.group(1) == "-" else 1
+    if len(text) > MAX_LITERAL_LENGTH:
+        return 1
+    return Decimal(text)
 
 
 def format_number(value: Decimal | int | None) -> str:

@@ -914,23 +914,45 @@ _MD_SPECIAL = re.compile(r"[\\|<>&\[\]`*_]")
 
 
 def md_text(value: object) -> str:
-    """Inline Markdown text: markup characters escaped, line breaks as spaces."""
+    """Inline Markdown text: markup characters escaped, line breaks as spaces (marked safe)."""
+    from markupsafe import Markup
+
     text = _MD_SPECIAL.sub(lambda match: _MD_ESCAPES[match.group(0)], str(value))
-    return " ".join(text.split("\n")).strip()
+    return Markup(" ".join(text.split("\n")).strip())
 
 
 def md_cell(value: object) -> str:
     """A GFM table cell: ``|`` ``<`` ``>`` ``\\`` (and other markup) escaped, newlines as <br>."""
+    from markupsafe import Markup
+
     text = _MD_SPECIAL.sub(lambda match: _MD_ESCAPES[match.group(0)], str(value))
     lines = [line.strip() for line in text.split("\n")]
-    return "<br>".join(line for line in lines if line) or " "
+    return Markup("<br>".join(line for line in lines if line) or " ")
 
 
 def md_url(value: str) -> str:
     """A URL safe inside a Markdown link target (spaces, brackets, pipes percent-encoded)."""
+    from markupsafe import Markup
+
     encoded = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C"}
     encoded |= {"[": "%5B", "]": "%5D", "\\": "%5C", "`": "%60", '"': "%22"}
-    return "".join(encoded.get(ch, ch) for ch in value)
+    return Markup("".join(encoded.get(ch, ch) for ch in value))
+
+
+def _finalize(eval_ctx: Any, value: object) -> object:
+    """Every ``{{ … }}`` of an unescaped (Markdown) template: text is ``md_text``-escaped
+    unless a filter already made it safe (``md_cell``, ``md_text``, ``md_url``, ``safe``).
+
+    So a string reaches a Markdown report escaped whatever its source — the plan's file
+    name, a label, a user's override template that forgot a filter. HTML templates are
+    autoescaped instead and pass through unchanged.
+    """
+    from markupsafe import Markup
+
+    if eval_ctx.autoescape or isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    text = _MD_SPECIAL.sub(lambda match: _MD_ESCAPES[match.group(0)], value)
+    return Markup(" ".join(text.split("\n")))  # spacing kept: labels such as ": " stay
 
 
 def environment(templates_dir: Path | None = None) -> Environment:
@@ -945,7 +967,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
     if templates_dir is not None:
         if not templates_dir.is_dir():
             raise InputError(t("report.templates_missing", path=str(templates_dir)))
-        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
+        loaders.append(_checked_loader(templates_dir))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     from kxplan.template_cache import bytecode_cache
 
@@ -955,6 +977,8 @@ def environment(templates_dir: Path | None = None) -> Environment:
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
+        # in the options, so the cache key changes with it: compiled code calls finalize
+        "finalize": jinja2.pass_eval_context(_finalize),
     }
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -966,6 +990,34 @@ def environment(templates_dir: Path | None = None) -> Environment:
     env.filters["md_text"] = md_text
     env.filters["md_url"] = md_url
     return env
+
+
+MAX_TEMPLATE_BYTES = 1 << 20
+"""The largest user template read (1 MiB; the packaged HTML template is 12 KiB)."""
+
+
+def _checked_loader(folder: Path) -> Any:
+    """A loader for a user's templates that reads only regular files of at most 1 MiB.
+
+    A FIFO or device named like a template is never opened (it would block or never end);
+    a template that is not UTF-8 is refused by name in ``render``.
+    """
+    import jinja2
+    from jinja2.loaders import split_template_path
+
+    from kxplan.paths import kind
+
+    class Loader(jinja2.FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            path = folder.joinpath(*split_template_path(template))
+            found = kind(path)
+            if found == "special":
+                raise InputError(t("report.template_not_regular", name=template, path=str(path)))
+            if found == "file" and path.stat().st_size > MAX_TEMPLATE_BYTES:
+                raise InputError(t("report.template_too_large", name=template, path=str(path)))
+            return super().get_source(environment, template)
+
+    return Loader(str(folder))
 
 
 def render(context: ReportContext, fmt: str, templates_dir: Path | None = None) -> str:
@@ -984,7 +1036,33 @@ def render(context: ReportContext, fmt: str, templates_dir: Path | None = None) 
         raise InputError(
             t("report.template_error", name=name, line=_template_line(exc), message=exc.message)
         ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            t(
+                "report.template_not_utf8",
+                name=_template_name(exc, name),
+                byte=f"0x{exc.object[exc.start]:02x}",
+            )
+        ) from None
+    except RecursionError:
+        raise InputError(t("report.template_loop", name=name)) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        # a user's template computing something impossible ({{ 1 / 0 }}, {{ "x" + 1 }})
+        raise InputError(
+            t("report.template_error", name=name, line=_template_line(exc), message=str(exc))
+        ) from None
     return text if text.endswith("\n") else text + "\n"
+
+
+def _template_name(exc: BaseException, default: str) -> str:
+    """The template file an error was raised while loading, when the traceback says so."""
+    tb, found = exc.__traceback__, default
+    while tb is not None:
+        name = tb.tb_frame.f_locals.get("template")
+        if isinstance(name, str) and name.endswith(".j2"):
+            found = name
+        tb = tb.tb_next
+    return found
 
 
 def _template_line(exc: BaseException) -> str:

@@ -35,10 +35,8 @@ CONTROL_CHARS = (
 )
 #: Characters that came from bytes that were not UTF-8 (Python's surrogate escapes).
 NOT_UTF8_RE = re.compile("[\ud800-\udfff]")
-#: In text that may span lines (a note, a plan text): any control character.
-CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
-#: In one-line text (an item, a unit, a name): tab and line feed too.
-ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
+#: Characters that show as nothing: zero-width space/joiners, word joiner, soft hyphen, BOM.
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -54,14 +52,23 @@ def cell_width(text: str) -> int:
 
 
 def comparable(value: str) -> str:
-    """``value`` as names are compared: NFKC, case folded, whitespace runs as one space, trimmed.
+    """``value`` as names are compared: NFKC, invisible characters removed, case folded,
+    whitespace runs as one space, trimmed.
 
-    NFKC makes full-width letters, digits and spaces from a Chinese input method
-    (``ｘｉｕｚｈｏｕ``, ``　``) the ASCII ones; case folding makes ``Xiuzhou`` ``xiuzhou``.
-    Only for comparing: what is stored or shown is never this form.
+    The one normalisation for comparing items, units (``kxplan.units``) and target ids
+    (record, import, check, the store's item-once rule): NFC and NFD ``é``, full-width
+    ``ＡＢＣ１`` or ``ｘｉｕｚｈｏｕ`` and ``ABC1`` or ``xiuzhou``, the ideographic space, a
+    name with a zero-width space pasted from a web page and one without are the same. Only
+    for comparing: what is stored or shown is always what the user typed.
     """
-    text = unicodedata.normalize("NFKC", value).casefold()
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", value)).casefold()
     return _SPACES_RE.sub(" ", text).strip()
+
+
+#: In text that may span lines (a note, a plan text): any control character.
+CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
+#: In one-line text (an item, a unit, a name): tab and line feed too.
+ONE_LINE_CONTROL_RE = re.compile(f"[\t\n{CONTROL_CHARS}]")
 
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")

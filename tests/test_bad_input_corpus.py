@@ -414,6 +414,19 @@ def user_folders() -> Iterator[None]:
         shutil.rmtree(_USER_FOLDERS.pop(), ignore_errors=True)
 
 
+def test_the_corpus_covers_the_classes_of_issue_18() -> None:
+    """Cases name the class of hostile input they stand for (``class:``); classes 9 and 10
+    (escaping by source, restore and waiting) need a real process or a held lock and live in
+    ``tests/test_hostile_env.py``."""
+    classes: dict[int, int] = {}
+    for category, name in CASES:
+        number = load_case(category, name).get("class")
+        if number is not None:
+            classes[number] = classes.get(number, 0) + 1
+    assert set(classes) >= {1, 2, 3, 4, 5, 6, 7, 8, 11}, classes
+    assert all(count >= 2 for count in classes.values()), classes
+
+
 @pytest.mark.parametrize(("category", "name"), _params())
 def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     category: str,

@@ -417,12 +417,13 @@ def test_a_user_partial_with_any_name_is_escaped(db: Path, tmp_path: Path) -> No
         page.replace("<main>", '<main>\n{% include "_row.j2" %}', 1), encoding="utf-8"
     )
     (mine / "report.md.j2").write_text('{% include "_note.txt.j2" %}')
-    (mine / "_note.txt.j2").write_text('{{ "<b>" }}\n')
+    (mine / "_note.txt.j2").write_text('{{ "<b>" }} {{ "<i>" | safe }}\n')
     files = render_files(db, tmp_path / "out", "--templates", str(mine))
     html_page = files["2019-Q2.html"].decode()
     assert "&lt;b&gt;|测试市科学技术协会" in html_page
     assert "<b>" not in html_page
-    assert files["2019-Q2.md"] == b"<b>\n"  # *.txt.j2 and *.md.j2 are plain text
+    # *.txt.j2 and *.md.j2 are Markdown: every {{ }} is Markdown-escaped unless marked safe
+    assert files["2019-Q2.md"] == b"&lt;b&gt; <i>\n"
 
 
 # --- the HTML page ----------------------------------------------------------------------------

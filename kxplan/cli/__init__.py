@@ -61,6 +61,7 @@ class KxplanGroup(TyperGroup):
         if not standalone_mode:
             return super().main(args, standalone_mode=False, **options)
         output.begin()
+        _announce_waits()
         try:
             result = super().main(args, standalone_mode=False, **options)
             output.flush()
@@ -197,6 +198,13 @@ def _build(name: str) -> Any:
     """Import the command's module and build its click command (a group for ``plan``)."""
     _import_modules(name)
     return build_command(app, name)
+
+
+def _announce_waits() -> None:
+    """A write waiting behind another (a long import) says so on stderr after ~2 s."""
+    from kxplan.store.retry import set_waiting_notice
+
+    set_waiting_notice(lambda what: output.notice(t("store.waiting", path=what)))
 
 
 def _report_error(exc: KxplanError) -> None:

@@ -98,8 +98,10 @@ class _Stderr(io.RawIOBase):
             return False
 
     def write(self, data: Any) -> int:
+        view = memoryview(data)
         try:
-            os.write(self._fd, data)
+            while view:
+                view = view[os.write(self._fd, view) :]
         except OSError:
             pass
         return len(data)
@@ -129,10 +131,10 @@ def install_streams() -> None:
         line_buffering=out_terminal,
     )
     sys.stderr = io.TextIOWrapper(
-        io.BufferedWriter(_Stderr(2)),
+        _Stderr(2),  # unbuffered: each message written at once, whole
         encoding=_encoding(sys.stderr),
         errors="backslashreplace",
-        line_buffering=True,
+        write_through=True,
     )
 
 

@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from kxplan.entry import (
+    MAX_TARGET_TOTAL,
     Entry,
     Void,
     duplicate_item_problem,
     milestone_done_problem,
     repeat_problem,
     timestamp,
+    total_too_large_problem,
 )
 from kxplan.errors import DatabaseError, InputError, RepeatedEntry
 from kxplan.messages import t
@@ -240,9 +242,15 @@ class Store(ABC):
         with self.write_transaction():
             if draft.kind == "count" and draft.item is not None:
                 earlier = self.counted_item(plan.year, ids, draft.item)
+                if earlier is None:
+                    earlier = self._counted_alike(plan.year, ids, draft.item)
                 if earlier is not None:
                     raise InputError(duplicate_item_problem(draft, earlier))
-            elif draft.kind == "milestone":
+            if draft.kind == "count" and draft.amount is not None:
+                total, _ = self.target_total(plan.year, ids)
+                if total + draft.amount > MAX_TARGET_TOTAL:
+                    raise InputError(total_too_large_problem(draft.target, total + draft.amount))
+            if draft.kind == "milestone":
                 done = self.first_entry(plan.year, ids)
                 if done is not None:
                     raise InputError(milestone_done_problem(draft, done[0], done[1].isoformat()))
@@ -278,6 +286,20 @@ class Store(ABC):
             evidence=draft.evidence,
             recorded_at=recorded_at,
         )
+
+    def _counted_alike(self, year: int, ids: Iterable[str], item: str) -> int | None:
+        """The first live entry whose item is ``item`` under ``text.comparable``, or None.
+
+        Compared in Python inside the write transaction, so every engine keeps the rule the
+        same way (an exact match was looked up first, by index).
+        """
+        from kxplan.text import comparable
+
+        wanted = comparable(item)
+        for entry in sorted(self.entries(year, targets=ids), key=lambda e: e.id):
+            if entry.item is not None and comparable(entry.item) == wanted:
+                return entry.id
+        return None
 
     def void(self, entry_id: int, reason: str, by: str, *, now: datetime | None = None) -> Void:
         """Void an entry once, with a reason; raise ``InputError`` for unknown or voided entries."""

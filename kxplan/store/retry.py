@@ -14,6 +14,27 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+SLOW_NOTICE_S = 2.0
+"""After this long waiting, the person at the terminal is told what kxplan is waiting for."""
+_notify: Callable[[str], None] | None = None
+
+
+def set_waiting_notice(notify: Callable[[str], None] | None) -> None:
+    """Who says "waiting for …" (the CLI: one stderr line); the store itself never prints."""
+    global _notify
+    _notify = notify
+
+
+def waiting(what: str) -> Callable[[], None]:
+    """An ``on_slow`` for ``retry``: tell the registered notifier about ``what``."""
+
+    def slow() -> None:
+        if _notify is not None:
+            _notify(what)
+
+    return slow
+
+
 LOCK_DEADLINE_S = 120.0
 """How long a writer keeps retrying a locked database before giving up with a message."""
 FIRST_PAUSE_S = 0.01
@@ -31,19 +52,25 @@ def retry(
     retry_on: type[BaseException] | tuple[type[BaseException], ...],
     transient: Callable[[BaseException], bool],
     deadline: float,
+    on_slow: Callable[[], None] | None = None,
 ) -> T:
     """Run ``step``; while it raises ``retry_on`` that is ``transient``, pause and run it again.
 
     ``deadline`` is a ``time.monotonic()`` moment (``deadline_after``); past it, or for an
     error that is not transient, the step's exception propagates unchanged. The step must be
-    safe to repeat (it rolled back whatever it started).
+    safe to repeat (it rolled back whatever it started). ``on_slow`` is called once when the
+    wait has lasted ``SLOW_NOTICE_S``.
     """
     pause = FIRST_PAUSE_S
+    slow_at = time.monotonic() + SLOW_NOTICE_S
     while True:
         try:
             return step()
         except retry_on as exc:
             if not transient(exc) or time.monotonic() > deadline:
                 raise
-            time.sleep(pause)
+            if on_slow is not None and time.monotonic() >= slow_at:
+                on_slow()
+                on_slow = None
+            time.sleep(pause)  # Ctrl-C (or SIGTERM) interrupts here: nothing was started
             pause = min(pause * 2, MAX_PAUSE_S)

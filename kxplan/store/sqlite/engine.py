@@ -46,7 +46,7 @@ from kxplan.entry import (
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
 from kxplan.store.interface import BackupResult, EntryRow, Health, ListingBounds, Store
-from kxplan.store.retry import deadline_after, retry
+from kxplan.store.retry import deadline_after, retry, waiting
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
@@ -59,6 +59,9 @@ from kxplan.store.sqlite.sql import (
     marks,
     void_from_row,
 )
+
+WAIT_STEP_MS = 100
+"""SQLite's own wait per attempt while another writer holds the lock (then kxplan retries)."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,6 +116,8 @@ class SqliteStore(Store):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
+            if version is not None:
+                store._ensure_wal()
             if version is None or (upgrade and version < SCHEMA_VERSION):
                 store.created = store._retry_busy(store._migrate)
             elif store.schema_version() > SCHEMA_VERSION:  # upgraded in a WAL not yet checkpointed
@@ -131,6 +136,24 @@ class SqliteStore(Store):
             conn.close()
             raise
         return store
+
+    def _ensure_wal(self) -> None:
+        """Put a database back into WAL mode if it left it (restored by ``cp`` from a backup,
+        which is a single file in rollback-journal mode): in rollback mode readers and the
+        writer block each other. Switching needs a moment alone with the file; when another
+        process has it open, the next open switches it.
+        """
+        mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() == "wal":
+            return
+        self.conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @classmethod
     def open_read_only(cls, location: Path | str) -> SqliteStore | None:
@@ -240,15 +263,21 @@ class SqliteStore(Store):
         """One write transaction: ``BEGIN IMMEDIATE`` (retried while locked) … ``COMMIT``."""
         conn = self.conn
         deadline = deadline_after()
+        # SQLite's own busy wait cannot be interrupted and says nothing: wait in short steps
+        # here instead, so Ctrl-C works at once and a long wait is announced after ~2 s.
+        conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
         try:
             retry(
                 lambda: conn.execute("BEGIN IMMEDIATE"),
                 retry_on=sqlite3.OperationalError,
                 transient=is_busy,
                 deadline=deadline,
+                on_slow=waiting(str(self.path)),
             )
         except sqlite3.OperationalError as exc:
             raise _write_failure(exc, self.path) from None
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield conn
         except BaseException:

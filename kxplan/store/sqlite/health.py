@@ -111,13 +111,19 @@ def health_report(
             (year,),
         )
     ]
+    # items are the same under text.comparable (NFKC, invisible characters, case, spaces);
+    # the item shown is the first entry's (SQLite takes bare columns from the min() row)
+    from kxplan.text import comparable
+
+    conn.create_function("kx_comparable", 1, comparable, deterministic=True)
     health.duplicate_items = [
         (row[0], row[1], _ids(row[2]))
         for row in conn.execute(
             f"{with_alias} SELECT coalesce(a.new, e.target) AS mapped, e.item,"
-            " group_concat(e.id) FROM entries e LEFT JOIN alias a ON a.old = e.target"
+            " group_concat(e.id), min(e.id) FROM entries e LEFT JOIN alias a ON a.old = e.target"
             f" WHERE e.plan_year = ? AND e.item IS NOT NULL AND {LIVE}"
-            " GROUP BY mapped, e.item HAVING count(*) > 1 ORDER BY mapped, e.item",
+            " GROUP BY mapped, kx_comparable(e.item) HAVING count(*) > 1"
+            " ORDER BY mapped, kx_comparable(e.item)",
             (*params, year),
         )
     ]
