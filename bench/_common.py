@@ -123,6 +123,8 @@ class Streamed:
     total: float
     peak_kib: int
     lines: int
+    failed: int = 0
+    """The exit code when the command did not end quietly after its pipe was closed."""
 
 
 def run_streamed(
@@ -165,7 +167,12 @@ def run_streamed(
         proc.stderr.close()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 141, -13) or "Traceback" in err:
-        raise SystemExit(f"command failed ({code}): {' '.join(argv)}\n{err}")
+        if stop_after is None:
+            raise SystemExit(f"command failed ({code}): {' '.join(argv)}\n{err}")
+        # the reader closed the pipe early (`| head`): a command that does not end quietly is
+        # a failure of that row (reported with its exit code), not of the whole benchmark
+        print(f"command failed on a closed pipe ({code}): {' '.join(argv)}", file=sys.stderr)
+        return Streamed(first or total, total, usage.ru_maxrss, lines, code)
     return Streamed(first if first is not None else total, total, usage.ru_maxrss, lines)
 
 

@@ -124,6 +124,11 @@ def main() -> None:
     for name in ("log --quarter 2019Q2", "log | head", "export", "show p14.workers-befriended"):
         check(f"{name} at {large:,}: first line", med(name, large, "first_line"), 1.0, "s")
         check(f"{name} at {large:,}: peak RSS", peak(name, large), 100.0, "MB")
+    for (name, size), runs in sorted(results.items()):
+        codes = sorted({run.failed for run in runs if run.failed})
+        if codes:
+            failed = True
+            print(f"{name} at {size:,}: exit {codes} when the pipe closed (must be 0 or 141)  FAIL")
     ratio = lambda name: med(name, large, "total") / med(name, small, "total")  # noqa: E731
     check(
         f"log --quarter 2019Q2 at {large:,} / at {small:,}", ratio("log --quarter 2019Q2"), 10, "×"

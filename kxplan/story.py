@@ -8,7 +8,7 @@ daily totals in one read snapshot, and computes its progress and quarterly figur
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +33,10 @@ class StoryStore(Protocol):
     def entries(
         self, year: int, *, targets: Iterable[str] | None = None, include_voided: bool = False
     ) -> list[Entry]: ...
+
+    def iter_entries(
+        self, year: int, *, targets: Iterable[str] | None = None, include_voided: bool = False
+    ) -> Iterator[Entry]: ...
 
     def daily_totals(
         self, year: int, *, as_of: date | None = None, targets: Iterable[str] | None = None
@@ -63,10 +67,21 @@ class TargetStory:
         return self.target.owner or self.point.owner
 
 
-def load_story(store: StoryStore, plan: Plan, target: Target, as_of: date) -> TargetStory:
-    """Read the target's entries and totals in one snapshot and compute its story on ``as_of``."""
+def load_story(
+    store: StoryStore, plan: Plan, target: Target, as_of: date, *, with_entries: bool = True
+) -> TargetStory:
+    """Read the target's entries and totals in one snapshot and compute its story on ``as_of``.
+
+    ``with_entries=False`` leaves ``entries`` empty for a caller that streams them
+    (``story_entries``, inside the same ``read_snapshot``): a target may have hundreds of
+    thousands, and its standing and quarters come from daily totals alone.
+    """
     with store.read_snapshot():
-        entries = store.entries(plan.year, targets=target.ids, include_voided=True)
+        entries = (
+            store.entries(plan.year, targets=target.ids, include_voided=True)
+            if with_entries
+            else []
+        )
         totals = store.daily_totals(plan.year, as_of=as_of, targets=target.ids)
     totals.sort(key=lambda total: total.date)
     progress = target_progress(plan, target, totals, as_of)
@@ -80,6 +95,12 @@ def load_story(store: StoryStore, plan: Plan, target: Target, as_of: date) -> Ta
         entries=tuple(entries),
         as_of=as_of,
     )
+
+
+def story_entries(store: StoryStore, plan: Plan, target: Target) -> Iterator[Entry]:
+    """The target's entries (old ids included, voided ones with their void) by (date, id),
+    one at a time: what ``TargetStory.entries`` holds, streamed."""
+    return store.iter_entries(plan.year, targets=target.ids, include_voided=True)
 
 
 def _place(plan: Plan, target: Target) -> tuple[Section, Point]:

@@ -167,3 +167,28 @@ def test_log_json_streams_too(filled: Any, monkeypatch: pytest.MonkeyPatch) -> N
     result = filled("log", "--json")
     assert '"note": "第1次"' in recorder.before[-1]
     assert len(json.loads(result.stdout)) == ROWS
+
+
+def test_show_prints_its_first_entry_before_reading_the_last(
+    filled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kxplan.cli import clerk_cmds
+
+    monkeypatch.setattr(clerk_cmds, "MEASURED_ROWS", 5)
+    recorder = Recorder(monkeypatch, stdout_so_far)
+    result = filled("show", "p1.visits", "--as-of", "2019-06-30", COLUMNS="80")
+    assert result.exit_code == 0, result.output
+    assert len(recorder.before) == ROWS
+    assert "第1次" in recorder.before[-1]  # the first row was out before the last was read
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith("  #")]
+    assert [row[0] for row in rows] == [f"#{number}" for number in range(1, ROWS + 1)]
+    assert rows[-1][:3] == ["#40", "2019-05-10", "10"]
+
+
+def test_show_json_streams_its_entries(filled: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = Recorder(monkeypatch, stdout_so_far)
+    result = filled("show", "p1.visits", "--json")
+    assert '"note": "第1次"' in recorder.before[-1]
+    document = json.loads(result.stdout)
+    assert list(document)[-1] == "entries" and len(document["entries"]) == ROWS
+    assert document["progress"]["entries"] == ROWS

@@ -16,7 +16,8 @@ The clerk is ``--by`` / ``KXPLAN_BY``, else the OS user — the same rule as ``r
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -33,7 +34,7 @@ from kxplan.cli.common import (
     store_session,
     summary,
 )
-from kxplan.cli.output import committed, echo, notice, print_json
+from kxplan.cli.output import committed, echo, notice, print_json_streaming
 from kxplan.cli.term import (
     STATUS_STYLES,
     Cell,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from kxplan.plan import Plan, Target
     from kxplan.progress import QuarterFigures, TargetProgress
     from kxplan.store import Store
+    from kxplan.store.interface import ListingBounds
     from kxplan.story import TargetStory
     from kxplan.units import UnitResolver
 
@@ -192,9 +194,9 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.show_json"))] = False,
 ) -> None:
     """Show one target: plan text, goal, entries and voids, quarters against expected pace."""
-    from kxplan.entry import Validator
+    from kxplan.entry import Validator, entry_dict
     from kxplan.store import Store
-    from kxplan.story import load_story, story_json
+    from kxplan.story import load_story, story_entries, story_json
 
     env: Env = ctx.obj
     plan = env.plan()
@@ -202,19 +204,32 @@ def show(
     if found is None:
         raise InputError(problem or t("entry.target_required"))
     day = resolve_as_of(as_of, plan.year, env.today)
-    with Store.open(env.db_path, create=False) as store:
-        story = load_story(store, plan, found, day)
-    if as_json:
-        print_json(story_json(story))
-    else:
-        render_story(story)
+    with Store.open(env.db_path, create=False) as store, store.read_snapshot():
+        story = load_story(store, plan, found, day, with_entries=False)
+        entries = story_entries(store, plan, found)
+        if as_json:
+            aliases = plan.aliases()
+            document = story_json(story)
+            items = (entry_dict(entry, aliases) for entry in entries)
+            print_json_streaming(document, "entries", items)
+        else:
+            render_story(story, entries, lambda: store.listing_bounds(plan.year, targets=found.ids))
 
 
-def render_story(story: TargetStory) -> None:
-    """Print the story: heading, plan text, standing, entries table, quarter chart."""
+def render_story(
+    story: TargetStory,
+    entries: Iterable[Entry] | None = None,
+    bounds: Callable[[], ListingBounds | None] | None = None,
+) -> None:
+    """Print the story: heading, plan text, standing, entries table, quarter chart.
+
+    ``entries`` (default ``story.entries``) are printed as they come; ``bounds`` gives the
+    widths of a long listing before its rows (see ``entry_lines``).
+    """
     colour = use_colour()
     width = output_width()
-    target, point, section, entries = story.target, story.point, story.section, story.entries
+    target, point, section = story.target, story.point, story.section
+    entries = iter(story.entries if entries is None else entries)
     echo(paint(f"{target.id} · {target.title}", "bold", colour))
     place = t(
         "show.point",
@@ -238,8 +253,12 @@ def render_story(story: TargetStory) -> None:
     echo(standing_line(story.progress, story.as_of, colour))
     echo()
     echo(paint(t("show.entries_heading"), "bold", colour))
-    if entries:
-        for line in entry_lines(target, entries, colour, story.plan.unit_resolver()):
+    head = list(itertools.islice(entries, MEASURED_ROWS + 1))
+    if head:
+        long = len(head) > MEASURED_ROWS and bounds is not None
+        listing = bounds() if long and bounds is not None else None
+        rows = itertools.chain(head, entries)
+        for line in entry_lines(target, rows, colour, story.plan.unit_resolver(), listing):
             echo(line)
     else:
         echo("  " + t("show.no_entries"))
@@ -292,40 +311,74 @@ def standing_line(progress: TargetProgress, as_of: date, colour: bool) -> str:
     return line + (t("show.stale") if progress.stale else "")
 
 
+MEASURED_ROWS = 1000
+"""``show`` lays out up to this many entries to fit their text; a longer listing streams."""
+
+
 def entry_lines(
-    target: Target, entries: Sequence[Entry], colour: bool, units: UnitResolver
-) -> list[str]:
-    """The entries as a table (``term.Table``); voids in a last, red column; text folds."""
+    target: Target,
+    entries: Iterable[Entry],
+    colour: bool,
+    units: UnitResolver,
+    bounds: ListingBounds | None = None,
+) -> Iterator[str]:
+    """The entries as a table (``term.Table``); voids in a last, red column; text folds.
+
+    Without ``bounds`` the entries are measured first, so each column is as wide as its text.
+    With them (a long listing) every width is known before the first row, which is printed
+    while the rest is still being read: ids and amounts as wide as their bounds, unit and
+    name folding, and the void column there when ``bounds.voided`` says any entry has one.
+    """
     counted = target.kind == "count"
-    voided = any(entry.void is not None for entry in entries)
-    columns = [Column(t("label.log.id")), Column(t("label.log.date"))]
+    if bounds is None:
+        entries = list(entries)
+        voided = any(entry.void is not None for entry in entries)
+        fixed: list[int | None] = [None, None, None]
+    else:
+        voided = bounds.voided
+        digits = len(str(int(bounds.max_amount))) if bounds.max_amount is not None else 1
+        fixed = [len(f"#{bounds.max_id}"), len("2019-01-01")]
+        fixed.append(digits + (4 if bounds.fraction else 0))
+    headers = [t("label.log.id"), t("label.log.date"), t("label.log.amount")]
+    widths = [
+        None if size is None else max(size, cell_width(text))
+        for size, text in zip(fixed, headers, strict=True)
+    ]
+    streaming = bounds is not None
+    columns = [Column(headers[0], width=widths[0]), Column(headers[1], width=widths[1])]
     if counted:
-        columns.append(Column(t("label.log.amount"), right=True))
+        columns.append(Column(headers[2], right=True, width=widths[2]))
     columns += [
-        Column(t("label.log.unit")),
-        Column(t("label.log.by")),
+        Column(t("label.log.unit"), fold=streaming),
+        Column(t("label.log.by"), fold=streaming),
         Column(t("show.col_content"), fold=True),
     ]
     if voided:
         columns.append(Column(t("label.log.void"), fold=True, style="red"))
-    rows = []
-    for entry in entries:
-        cells = [Cell(f"#{entry.id}"), Cell(entry.date.isoformat())]
-        if counted:
-            cells.append(Cell(format_number(entry.amount)))
-        content = " — ".join(part for part in (entry.item, entry.note) if part)
-        cells += [Cell(shown(units.name(entry.unit))), Cell(shown(entry.by)), Cell(shown(content))]
-        if voided:
-            void = entry.void
-            text = (
-                ""
-                if void is None
-                else t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
-            )
-            cells.append(Cell(text))
-        rows.append(Row(cells))
+
+    def rows() -> Iterator[Row]:
+        for entry in entries:
+            cells = [Cell(f"#{entry.id}"), Cell(entry.date.isoformat())]
+            if counted:
+                cells.append(Cell(format_number(entry.amount)))
+            content = " — ".join(part for part in (entry.item, entry.note) if part)
+            cells += [
+                Cell(shown(units.name(entry.unit))),
+                Cell(shown(entry.by)),
+                Cell(shown(content)),
+            ]
+            if voided:
+                void = entry.void
+                text = (
+                    ""
+                    if void is None
+                    else t("show.voided", id=void.id, by=shown(void.by), reason=shown(void.reason))
+                )
+                cells.append(Cell(text))
+            yield Row(cells)
+
     table = Table(columns, margin=2, rule=False)
-    return list(table.render(rows, output_width(), colour))
+    return table.render(rows(), output_width(), colour)
 
 
 def chart_lines(progress: TargetProgress, quarters: Sequence[QuarterFigures]) -> list[str]:

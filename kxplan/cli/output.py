@@ -198,17 +198,30 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def json_array(items: Iterable[Any]) -> Iterator[str]:
+def json_array(items: Iterable[Any], level: int = 0) -> Iterator[str]:
     """A JSON array written item by item: the text of ``print_json(list(items))``, in pieces.
 
-    A listing of any length is written as it is read, in bounded memory.
+    A listing of any length is written as it is read, in bounded memory. ``level`` is how
+    deep the array sits in an enclosing document (its text then has no final newline).
     """
+    outer = "  " * level
     opening = "[\n"
     for item in items:
         text = json.dumps(item, ensure_ascii=False, indent=2)
-        yield opening + "  " + text.replace("\n", "\n  ")
+        yield opening + outer + "  " + text.replace("\n", "\n  " + outer)
         opening = ",\n"
-    yield "[]\n" if opening == "[\n" else "\n]\n"
+    end = "" if level else "\n"
+    yield ("[]" if opening == "[\n" else f"\n{outer}]") + end
+
+
+def print_json_streaming(document: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """``print_json(document | {key: list(items)})`` with the array (the last key) streamed."""
+    head = json.dumps({**document, key: []}, ensure_ascii=False, indent=2)
+    assert head.endswith("[]\n}")
+    sys.stdout.write(head[: -len("[]\n}")])
+    for piece in json_array(items, level=1):
+        sys.stdout.write(piece)
+    sys.stdout.write("\n}\n")
 
 
 def plan_tree(plan: Plan) -> None:

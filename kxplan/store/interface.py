@@ -96,12 +96,14 @@ class Health:
 
 @dataclass(frozen=True)
 class ListingBounds:
-    """Upper bounds on what a listing of entries will show, known before its rows are read:
-    the largest entry id and amount, and whether any amount has a fractional part."""
+    """What a listing of entries will show, known before its rows are read: upper bounds on
+    the entry ids and amounts, whether any amount has a fractional part or any entry a void."""
 
     max_id: int
     max_amount: Decimal | None
     fraction: bool
+    voided: bool = False
+    """Whether any of the entries is voided."""
 
 
 @dataclass(frozen=True)

@@ -461,26 +461,6 @@ class SqliteStore(Store):
         ``unit`` keeps one stored unit text, ``units`` any of several. With ``known_at`` (a ``recorded_at`` timestamp), entries and voids recorded after it are
         ignored: an entry voided later counts as not voided.
         """
-        if targets is not None and limit is not None and len(set(targets)) > 1:
-            # One query per id, merged: each reads its first ``limit`` rows from the target
-            # index, where one ``IN`` query would sort every matching entry of the period.
-            per_target = [
-                self.entries(
-                    year,
-                    target=one,
-                    date_from=date_from,
-                    date_to=date_to,
-                    unit=unit,
-                    units=units,
-                    include_voided=include_voided,
-                    known_at=known_at,
-                    limit=limit,
-                )
-                for one in sorted(set(targets))
-                if target is None or one == target
-            ]
-            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
-            return list(islice(merged, limit))
         return list(
             self.iter_entries(
                 year,
@@ -511,7 +491,7 @@ class SqliteStore(Store):
         from the covering index (no table look-ups unless ``unit`` filters)."""
         filters = _entry_filters(year, None, targets, date_from, date_to, unit, units)
         if filters is None:
-            return ListingBounds(0, None, False)
+            return ListingBounds(0, None, False, False)
         where, params = filters
         (max_id,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
         largest, fraction = self.conn.execute(
@@ -520,8 +500,13 @@ class SqliteStore(Store):
             f" WHERE {' AND '.join(where)}",
             params,
         ).fetchone()
+        (voided,) = self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM voids v CROSS JOIN entries e ON e.id = v.entry_id"
+            f" WHERE {' AND '.join(where)})",
+            params,
+        ).fetchone()
         amount = None if largest is None else amount_from_milli(largest)
-        return ListingBounds(max_id, amount, bool(fraction))
+        return ListingBounds(max_id, amount, bool(fraction), bool(voided))
 
     def iter_entries(
         self,
@@ -543,6 +528,27 @@ class SqliteStore(Store):
         last is read (``log``, ``export``). Run it inside ``read_snapshot`` so every row is from
         one moment.
         """
+        if targets is not None and len(set(targets)) > 1:
+            # One query per id, merged: each reads its rows in order from the target index,
+            # where one ``IN`` query would sort every matching entry before the first.
+            per_target = [
+                self.iter_entries(
+                    year,
+                    target=one,
+                    date_from=date_from,
+                    date_to=date_to,
+                    unit=unit,
+                    units=units,
+                    include_voided=include_voided,
+                    known_at=known_at,
+                    limit=limit,
+                )
+                for one in sorted(set(targets))
+                if target is None or one == target
+            ]
+            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
+            yield from merged if limit is None else islice(merged, limit)
+            return
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
         params: list[Any] = []
         if known_at is not None:
