@@ -894,6 +894,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "季度 {value} 不在计划年度 {year} 内",
     ),
     # --- path: what may be read and written (paths.py) --------------------------------------------
+    "path.db_companion": (
+        "{companion} beside the database {path} is not a regular file (a link, device, pipe or folder), and SQLite would write through it; remove it",
+        "数据库 {path} 旁的 {companion} 不是普通文件（而是链接、设备、管道或文件夹），SQLite 会经由它写入；请删除它",
+    ),
     "path.db_is_plan": (
         "--db {path} is the plan file; give the database another file name, such as kxplan.db",
         "--db {path} 就是计划文件；请为数据库另选文件名，如 kxplan.db",
