@@ -616,6 +616,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Who records (default: the OS user).",
         "登记人（默认：系统用户名）。",
     ),
+    "help.opt.by_unit": (
+        "Show which unit is behind: one row per unit, one column per allocated target (done / allocation, %, the unit's share of expected pace, status), worst first; with --json the document gains units.",
+        "查看哪个单位落后：每个单位一行，每个分解目标一列（完成/分解、完成率、按分解数分摊的序时进度、状态），最落后的在前；与 --json 合用时输出增加 units。",
+    ),
     "help.opt.date": (
         "When it happened: 2019-07-04, 2019/7/4 or 2019年7月4日 (default: today).",
         "发生日期：2019-07-04、2019/7/4 或 2019年7月4日（默认：今天）。",
@@ -702,6 +706,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Print JSON (keys described above).",
         "输出 JSON（键的说明见上文）。",
     ),
+    "help.opt.status_unit": (
+        "Show the plan as this unit sees it (its id, name or alias): its allocations as goals, its own entries only.",
+        "按单位查看（单位代码、名称或别名）：以该单位的分解指标为目标，只计该单位的登记。",
+    ),
     "help.opt.template_force": ("Replace --out if it exists.", "--out 文件已存在时替换它。"),
     "help.opt.template_format": ("xlsx (default) or csv.", "xlsx（默认）或 csv。"),
     "help.opt.template_out": ("The file to write (atomically).", "要写入的文件（原子写入）。"),
@@ -782,8 +790,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "查看一个目标的来龙去脉：计划原文和目标、按日期排列的每条登记和作废、各季度累计与序时进度的对比，以及简单的条形图。\n\n加 --json 时输出一个对象：target、point、section、as_of；progress {status, actual, expected, percent, done_on, entries, last_entry, stale}；quarters [{quarter, start, end, through, entries, amount, cumulative, expected}]（through 为统计截至的日期，未到的季度为 null）；entries 同 kxplan log --json，含已作废的记录。\n\n示例：kxplan show p4.workstations",
     ),
     "help.status": (
-        "Show where each target stands: actual against goal, expected pace (序时进度), status.\n\nExample: kxplan status --as-of 2019-06-30 --section 2",
-        "查看各目标进度：完成数与目标、序时进度、状态。\n\n示例：kxplan status --as-of 2019-06-30 --section 2",
+        "Show where each target stands: actual against goal, expected pace (序时进度), status; or each unit's (--by-unit), or one unit's view (--unit).\n\nExample: kxplan status --as-of 2019-06-30 --section 2\nExample: kxplan status --by-unit\nExample: kxplan status --unit xiuzhou",
+        "查看各目标进度：完成数与目标、序时进度、状态；或各单位进展（--by-unit）、某单位的视图（--unit）。\n\n示例：kxplan status --as-of 2019-06-30 --section 2\n示例：kxplan status --by-unit\n示例：kxplan status --unit xiuzhou",
     ),
     "help.template": (
         "Write a fill-in workbook for one office: Chinese header row, the unit filled in, a drop-down of the plan's targets, dates checked to the plan year (or --quarter), whole-number amounts, a 填写说明 sheet. Filled in, it imports as is.\n\nExample: kxplan template --unit 秀洲区科协 --quarter 2019Q3 --out 秀洲区科协-2019Q3.xlsx",
@@ -886,6 +894,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "季度 {value} 不在计划年度 {year} 内",
     ),
     # --- path: what may be read and written (paths.py) --------------------------------------------
+    "path.db_companion": (
+        "{companion} beside the database {path} is not a regular file (a link, device, pipe or folder), and SQLite would write through it; remove it",
+        "数据库 {path} 旁的 {companion} 不是普通文件（而是链接、设备、管道或文件夹），SQLite 会经由它写入；请删除它",
+    ),
     "path.db_is_plan": (
         "--db {path} is the plan file; give the database another file name, such as kxplan.db",
         "--db {path} 就是计划文件；请为数据库另选文件名，如 kxplan.db",
@@ -1463,6 +1475,22 @@ CATALOG: dict[str, tuple[str, str]] = {
         "--as-of 必须是 YYYY-MM-DD 格式的日期，而不是 {value!r}",
     ),
     "status.behind": ("behind", "略有滞后"),
+    "status.by_unit_alone": (
+        "--by-unit shows every unit; it cannot be combined with --unit, --section or --point",
+        "--by-unit 显示全部单位，不能与 --unit、--section 或 --point 同时使用",
+    ),
+    "status.by_unit_others": (
+        "no allocation: {units}",
+        "未分解指标：{units}",
+    ),
+    "status.by_unit_summary": (
+        "{total} units with allocations: {counts}",
+        "有分解指标的单位 {total} 个：{counts}",
+    ),
+    "status.by_unit_title": (
+        "by unit",
+        "各单位进展",
+    ),
     "status.clamped": (
         "the {year} plan is shown as of {as_of} (today, {today}, is outside the plan year)",
         "{year} 年计划按 {as_of} 显示（今天 {today} 不在计划年度内）",
@@ -1471,8 +1499,40 @@ CATALOG: dict[str, tuple[str, str]] = {
     "status.col.bar": ("Progress", "进度"),
     "status.col.expected": ("Expected", "序时进度"),
     "status.col.note": ("Note", "备注"),
+    "status.col.overall": (
+        "Overall",
+        "总体",
+    ),
     "status.col.status": ("Status", "状态"),
     "status.col.target": ("Target", "目标"),
+    "status.col.unit": (
+        "Unit",
+        "单位",
+    ),
+    "status.col.unit_done": (
+        "done/alloc",
+        "完成/分解",
+    ),
+    "status.col.unit_expected": (
+        "pace",
+        "序时",
+    ),
+    "status.col.unit_percent": (
+        "%",
+        "完成率",
+    ),
+    "status.contribution": (
+        "{title}: entries {count}{amount}, last {last}",
+        "{title}：{count} 条{amount}，最近 {last}",
+    ),
+    "status.contribution_count": (
+        ", {amount} {unit}",
+        "，共 {amount}{unit}",
+    ),
+    "status.contributions": (
+        "Also recorded by this unit (targets not allocated to it, not judged here):",
+        "本单位的其他登记（未分解给本单位的目标，此处不作评判）：",
+    ),
     "status.date": ("{month:02d}-{day:02d}", "{month}月{day}日"),
     "status.done": ("done", "已完成"),
     "status.due_today": ("due today", "今日到期"),
@@ -1492,6 +1552,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "there is no section {number}; the sections are {valid}",
         "没有第 {number} 部分；现有部分为 {valid}",
     ),
+    "status.no_units": (
+        "the plan has no units: list, so there is nothing to show by unit; add one (docs/plan-format.md §9)",
+        "计划中没有 units: 列表，无法按单位显示；请先添加（见 docs/plan-format.md 第 9 节）",
+    ),
     "status.on_track": ("on track", "进度正常"),
     "status.outside_year": (
         "--as-of {value} is outside the {year} plan year; give a date from {first} to {last}",
@@ -1507,9 +1571,29 @@ CATALOG: dict[str, tuple[str, str]] = {
     "status.summary": ("{total} targets: {counts}", "共 {total} 个目标：{counts}"),
     "status.summary_item": ("{count} {status}", "{status} {count}"),
     "status.summary_sep": (", ", "，"),
+    "status.summary_sep_clause": (
+        "; ",
+        "；",
+    ),
     "status.summary_stale": (
         "; {count} with no entry in 90 days",
         "；{count} 个90天无记录",
+    ),
+    "status.title_unit": (
+        "{title} · {unit}",
+        "{title} · {unit}",
+    ),
+    "status.unit_no_allocation": (
+        "{unit} has no allocation in the plan",
+        "{unit} 在计划中没有分解指标",
+    ),
+    "status.unit_sep": (
+        ", ",
+        "、",
+    ),
+    "status.unit_target": (
+        "{title} ({unit})",
+        "{title}（{unit}）",
     ),
     # --- store: the database (store/) -------------------------------------------------------------
     "store.cannot_open": (

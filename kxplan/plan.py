@@ -290,37 +290,25 @@ class Plan:
         """The count targets with allocations, in plan order."""
         return [target for target in self.targets() if target.allocation]
 
-    def for_unit(self, unit_id: str, entered: set[str] | frozenset[str] = frozenset()) -> Plan:
-        """The plan as one unit sees it: its allocations as goals, and what it recorded.
+    def for_unit(self, unit_id: str) -> Plan:
+        """The plan as one unit carries it: only the targets allocated to it, each with its
+        allocation as the goal (``Target.for_unit``).
 
-        Kept: every count target allocated to the unit (``Target.for_unit``) and every other
-        target id in ``entered`` (the targets the unit has entries for). A count target the
-        unit has entries for but no allocation of has no goal for it, so it is kept as an
-        activity (judged by whether the unit recorded lately). Points and sections left
-        empty are dropped; numbers and order stay the plan's.
+        Points and sections left empty are dropped; numbers, order and everything else stay
+        the plan's. What the unit recorded under other targets is its contribution to them,
+        not a goal of its own, so it is not judged here (``progress.unit_contributions``).
         """
         sections = []
         for section in self.sections:
             points = []
             for point in section.points:
-                kept = []
-                for target in point.targets:
-                    if target.allocation_for(unit_id) is not None:
-                        kept.append(target.for_unit(unit_id))
-                    elif target.id in entered:
-                        if target.kind == "count":
-                            target = dataclasses.replace(
-                                target,
-                                kind="activity",
-                                goal=None,
-                                unit=None,
-                                or_more=False,
-                                schedule=None,
-                                allocation=(),
-                            )
-                        kept.append(target)
+                kept = tuple(
+                    target.for_unit(unit_id)
+                    for target in point.targets
+                    if target.allocation_for(unit_id) is not None
+                )
                 if kept:
-                    points.append(dataclasses.replace(point, targets=tuple(kept)))
+                    points.append(dataclasses.replace(point, targets=kept))
             if points:
                 sections.append(dataclasses.replace(section, points=tuple(points)))
         return dataclasses.replace(self, sections=tuple(sections))

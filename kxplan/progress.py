@@ -16,6 +16,10 @@ The status rules (docs/status-rules.md explains them for the office, with an exa
    never outranks green — and, as its status, the worst status of that colour (``worst``).
    三色预警 (``Summary.warnings``) is every red and yellow target; the summary boxes count
    the same statuses (``Summary.counts``), so the two always agree.
+
+Units (``by_unit``, ``unit_summary``) are judged by these same rules: a unit's allocation of a
+count target is its goal (``Target.for_unit``), its expected pace its share (allocation ÷
+goal) of the target's, its actual what its own entries add up to.
 """
 
 from __future__ import annotations
@@ -28,11 +32,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kxplan.entry import DailyTotal, Entry
+from kxplan.entry import DailyTotal, Entry, UnitTotal
 from kxplan.numbers import decimal_json, percent, round1
 
 if TYPE_CHECKING:
-    from kxplan.plan import Plan, Point, Section, Target
+    from kxplan.plan import Plan, Point, Section, Target, Unit
 
 #: Every status, worst first: red, then yellow, then green, then grey (not yet due), so that
 #: "the worst" of a point's targets is its worst colour and, within it, its worst status.
@@ -562,6 +566,157 @@ def _target_json(progress: TargetProgress) -> dict[str, Any]:
         "entries": progress.entry_count,
         "last_entry": progress.last_entry.isoformat() if progress.last_entry else None,
     }
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """One unit on ``as_of``: each target allocated to it, judged with its allocation as goal.
+
+    ``targets`` are in plan order (``Target.for_unit``: ``goal`` is the allocation).
+    ``status`` is their roll-up (``worst``), None for a unit with no allocation; ``gap`` the
+    largest of their gaps, (expected − actual) ÷ allocation — how far behind its pace the unit
+    is on its worst target, the order among units of one status.
+    """
+
+    unit: Unit
+    targets: tuple[TargetProgress, ...]
+    status: str | None
+    gap: Decimal | None
+
+    @property
+    def colour(self) -> str | None:
+        """red / yellow / green / grey (``COLOURS``), or None without allocations."""
+        return COLOURS[self.status] if self.status is not None else None
+
+
+def by_unit(plan: Plan, totals: Iterable[UnitTotal], as_of: date) -> list[UnitProgress]:
+    """Every unit of the plan on ``as_of``, worst first: who is behind.
+
+    ``totals`` are per (stored unit, target, date); a stored unit counts for the unit it
+    names (its id, name or alias: ``Plan.unit_resolver``), old target ids for the current
+    target, and dates after ``as_of`` not at all. Order: units with allocations by status
+    (``STATUSES``, worst first), then by ``gap`` (largest first), then in plan order; units
+    without allocations last, in plan order.
+    """
+    if as_of.year != plan.year:
+        raise ValueError(f"as_of {as_of} is outside the {plan.year} plan year")
+    resolver = plan.unit_resolver()
+    aliases = plan.aliases()
+    first_day = date(plan.year, 1, 1)
+    grouped: dict[tuple[str, str], list[DailyTotal]] = {}
+    for total in totals:
+        unit_id = resolver.canonical(total.unit)
+        if unit_id is None or not first_day <= total.date <= as_of:
+            continue
+        key = (unit_id, aliases.get(total.target, total.target))
+        grouped.setdefault(key, []).append(total.daily())
+    allocated = plan.allocated_targets()
+    results = []
+    for unit in plan.units:
+        targets = tuple(
+            target_progress(
+                plan,
+                target.for_unit(unit.id),
+                sorted(grouped.get((unit.id, target.id), []), key=_day),
+                as_of,
+            )
+            for target in allocated
+            if target.allocation_for(unit.id) is not None
+        )
+        if not targets:
+            results.append(UnitProgress(unit, (), None, None))
+            continue
+        gaps = [progress.gap for progress in targets if progress.gap is not None]
+        status = worst(progress.status for progress in targets)
+        results.append(UnitProgress(unit, targets, status, max(gaps) if gaps else None))
+    order = {unit.id: index for index, unit in enumerate(plan.units)}
+
+    def rank(progress: UnitProgress) -> tuple[int, int, Decimal, int]:
+        if progress.status is None:
+            return (1, 0, Decimal(0), order[progress.unit.id])
+        gap = progress.gap if progress.gap is not None else Decimal(0)
+        return (0, _RANK[progress.status], -gap, order[progress.unit.id])
+
+    return sorted(results, key=rank)
+
+
+def unit_summary(plan: Plan, unit_id: str, totals: Iterable[UnitTotal], as_of: date) -> Summary:
+    """The plan as one unit carries it on ``as_of``: its allocations as goals, its entries only.
+
+    ``totals`` must be the unit's own (every spelling of it, ``UnitResolver.matching``). Only
+    the targets allocated to the unit are judged (``Plan.for_unit``), each by the rules every
+    target is; what it recorded elsewhere is ``unit_contributions``.
+    """
+    first_day = date(plan.year, 1, 1)
+    daily = [total.daily() for total in totals if first_day <= total.date <= as_of]
+    return summarise(plan.for_unit(unit_id), daily, as_of)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What a unit recorded, up to ``as_of``, under a target not allocated to it."""
+
+    target: Target
+    entries: int
+    amount: Decimal | None
+    last_entry: date
+
+
+def unit_contributions(
+    plan: Plan, unit_id: str, totals: Iterable[UnitTotal], as_of: date
+) -> list[Contribution]:
+    """The unit's entries under targets it has no allocation of, per target in plan order.
+
+    ``totals`` are the unit's own, as for ``unit_summary``. A count target's ``amount`` is
+    what the unit added to it; other kinds have none.
+    """
+    aliases = plan.aliases()
+    first_day = date(plan.year, 1, 1)
+    grouped: dict[str, list[UnitTotal]] = {}
+    for total in totals:
+        if first_day <= total.date <= as_of:
+            grouped.setdefault(aliases.get(total.target, total.target), []).append(total)
+    result = []
+    for target in plan.targets():
+        mine = grouped.get(target.id)
+        if not mine or target.allocation_for(unit_id) is not None:
+            continue
+        amount = (
+            sum((total.amount for total in mine), Decimal(0)) if target.kind == "count" else None
+        )
+        last = max(total.date for total in mine)
+        result.append(Contribution(target, sum(total.count for total in mine), amount, last))
+    return result
+
+
+def units_json(units: Iterable[UnitProgress]) -> list[dict[str, Any]]:
+    """Units as JSON data (``status --by-unit --json``), in the given (worst-first) order:
+    ``[{id, name, kind, targets: [{id, allocation, actual, expected, percent, status}]}]``.
+
+    ``expected`` is rounded as a target's is in ``to_json``; status keys never translate.
+    """
+    return [
+        {
+            "id": progress.unit.id,
+            "name": progress.unit.name,
+            "kind": progress.unit.kind,
+            "targets": [
+                {
+                    "id": target.target.id,
+                    "allocation": decimal_json(target.target.goal),
+                    "actual": decimal_json(target.actual),
+                    "expected": _rounded(target.expected),
+                    "percent": decimal_json(target.percent),
+                    "status": target.status,
+                }
+                for target in progress.targets
+            ],
+        }
+        for progress in units
+    ]
 
 
 def daily_totals(entries: Iterable[Entry]) -> list[DailyTotal]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ import pytest
 from conftest import DATA, ENTRY_ENV, app, file_digest
 from typer.testing import CliRunner
 
-from kxplan import messages
+from kxplan import messages, progress
+from kxplan.entry import DailyTotal, UnitTotal
 from kxplan.plan import Allocation, Unit, load
 from kxplan.text import comparable
 from kxplan.units import UnitResolver, label
@@ -447,3 +449,299 @@ def test_check_lists_stored_units_the_plan_does_not_know(kx: Any, db: Path, tmp_
     assert kx("check", plan=fixed).exit_code == 0
     # and a plan without units has nothing to say about free text
     assert kx("check", plan=old_plan).exit_code == 0
+
+
+# --- who is behind: per-unit arithmetic against a hand-computed table ---------------------------
+
+# (stored unit, target, date, amount): the test plan's entries up to and after 2019-06-30.
+UNIT_ROWS = [
+    ("jiaxing", "p1.friends", "2019-04-10", "40"),
+    ("nanhu", "p1.friends", "2019-03-10", "100"),
+    ("南湖区科协", "p1.friends", "2019-05-10", "60"),  # old free text: the unit's name
+    ("nanhu", "p1.friends", "2019-08-01", "500"),  # after as_of: not counted
+    ("xiuzhou", "p1.friends", "2019-05-20", "50"),
+    ("秀洲区", "p1.friends", "2019-06-01", "10"),  # old free text: an alias
+    ("秀州区科协", "p1.friends", "2019-06-02", "40"),  # a typo no unit claims: counted nowhere
+    ("haining", "p1.friends", "2019-06-10", "120"),
+    ("nanhu", "p1.bases", "2019-04-01", "1"),
+    ("xiuzhou", "p1.bases", "2019-05-01", "2"),
+    ("nanhu", "p2.stations", "2019-05-05", "2"),  # not allocated: a contribution
+]
+AS_OF = date(2019, 6, 30)
+
+
+def unit_totals(rows: list[tuple[str, str, str, str]] = UNIT_ROWS) -> list[UnitTotal]:
+    return [
+        UnitTotal(unit, target, date.fromisoformat(day), D(amount), 1)
+        for unit, target, day, amount in rows
+    ]
+
+
+# On 2019-06-30 (day 181 of 365): p1.friends is on its schedule's Q2 value, 500 of 1000, so a
+# unit's share is allocation × 500/1000; p1.bases has no schedule, so allocation × 181/365.
+# gap = (expected − actual) / allocation; on track ≤ 0.10 < behind ≤ 0.25 < at risk.
+#
+# unit      target      alloc  actual  expected   gap       status
+# jiaxing   p1.friends    100      40    50       0.1000    on_track (exactly the threshold)
+# nanhu     p1.friends    300     160   150      −0.0333    on_track
+# nanhu     p1.bases        4       1     1.9836  0.2459    behind
+# xiuzhou   p1.friends    300      60   150       0.3000    at_risk
+# xiuzhou   p1.bases        3       2     1.4877 −0.1708    on_track
+# haining   p1.friends    300     120   150       0.1000    on_track (exactly the threshold)
+# haining   p1.bases        4       0     1.9836  0.4959    at_risk
+#
+# Worst first: at risk — haining (gap 0.4959), xiuzhou (0.3000); behind — nanhu; on track —
+# jiaxing; societies has no allocation and comes last.
+HAND_TABLE = [
+    (
+        "haining",
+        "at_risk",
+        [("p1.friends", 300, 120, 150, 40, "on_track"), ("p1.bases", 4, 0, 2, 0, "at_risk")],
+    ),
+    (
+        "xiuzhou",
+        "at_risk",
+        [("p1.friends", 300, 60, 150, 20, "at_risk"), ("p1.bases", 3, 2, 1.5, 66.7, "on_track")],
+    ),
+    (
+        "nanhu",
+        "behind",
+        [("p1.friends", 300, 160, 150, 53.3, "on_track"), ("p1.bases", 4, 1, 2, 25, "behind")],
+    ),
+    ("jiaxing", "on_track", [("p1.friends", 100, 40, 50, 40, "on_track")]),
+    ("societies", None, []),
+]
+
+
+def test_by_unit_against_the_hand_computed_table() -> None:
+    plan = load(PLAN)
+    units = progress.by_unit(plan, unit_totals(), AS_OF)
+    assert [(u.unit.id, u.status) for u in units] == [(u, s) for u, s, _ in HAND_TABLE]
+    assert units[0].gap == D(4) * 181 / 365 / 4  # haining's worst gap, exactly
+    assert units[1].gap == D("0.3")
+    data = progress.units_json(units)
+    assert [
+        (
+            unit["id"],
+            [
+                (t["id"], t["allocation"], t["actual"], t["expected"], t["percent"], t["status"])
+                for t in unit["targets"]
+            ],
+        )
+        for unit in data
+    ] == [(u, rows) for u, _, rows in HAND_TABLE]
+    assert data[1] == {
+        "id": "xiuzhou",
+        "name": "秀洲区科协",
+        "kind": "county",
+        "targets": [
+            {
+                "id": "p1.friends",
+                "allocation": 300,
+                "actual": 60,
+                "expected": 150,
+                "percent": 20,
+                "status": "at_risk",
+            },
+            {
+                "id": "p1.bases",
+                "allocation": 3,
+                "actual": 2,
+                "expected": 1.5,
+                "percent": 66.7,
+                "status": "on_track",
+            },
+        ],
+    }
+
+
+def test_a_unit_is_judged_by_the_same_rules_as_a_target() -> None:
+    plan = load(PLAN)
+    friends = plan.target("p1.friends")
+    assert friends is not None
+    # the unit's progress is exactly the target progress of Target.for_unit over its entries
+    mine = [
+        DailyTotal("p1.friends", date(2019, 5, 20), D(50), 1),
+        DailyTotal("p1.friends", date(2019, 6, 1), D(10), 1),
+    ]
+    direct = progress.target_progress(plan, friends.for_unit("xiuzhou"), mine, AS_OF)
+    xiuzhou = next(
+        u for u in progress.by_unit(plan, unit_totals(), AS_OF) if u.unit.id == "xiuzhou"
+    )
+    assert xiuzhou.targets[0] == direct
+    # the year closes for a unit too: below its allocation on 31 December is missed
+    year_end = {u.unit.id: u for u in progress.by_unit(plan, unit_totals(), date(2019, 12, 31))}
+    assert [t.status for t in year_end["nanhu"].targets] == ["done", "missed"]  # 660 ≥ 300; 1 < 4
+    assert year_end["nanhu"].status == "missed"
+    # at or above its allocation a unit is done, whatever the date
+    done = progress.by_unit(
+        plan, unit_totals([("jiaxing", "p1.friends", "2019-02-01", "100")]), AS_OF
+    )
+    # (the three counties without entries tie at gap 0.5 on p1.friends: plan order)
+    assert [(u.unit.id, u.status) for u in done] == [
+        ("nanhu", "at_risk"),
+        ("xiuzhou", "at_risk"),
+        ("haining", "at_risk"),
+        ("jiaxing", "done"),
+        ("societies", None),
+    ]
+    assert next(u for u in done if u.unit.id == "jiaxing").status == "done"
+
+
+def test_the_plan_as_one_unit_carries_it() -> None:
+    plan = load(PLAN)
+    mine = [t for t in unit_totals() if t.unit in ("nanhu", "南湖区科协")]
+    summary = progress.unit_summary(plan, "nanhu", mine, AS_OF)
+    assert [(p.target.id, p.target.goal, p.actual, p.status) for p in summary.targets()] == [
+        ("p1.friends", 300, 160, "on_track"),
+        ("p1.bases", 4, 1, "behind"),
+    ]
+    others = progress.unit_contributions(plan, "nanhu", mine, AS_OF)
+    assert [(c.target.id, c.entries, c.amount, c.last_entry) for c in others] == [
+        ("p2.stations", 1, 2, date(2019, 5, 5))
+    ]
+    assert progress.unit_summary(plan, "societies", [], AS_OF).sections == ()
+
+
+# --- status --by-unit and status --unit -----------------------------------------------------------
+
+
+@pytest.fixture
+def units_db(db: Path) -> Path:
+    """The test plan's database: ``UNIT_ROWS`` recorded as stored, and one voided entry."""
+    from kxplan.entry import Draft
+    from kxplan.store import Store
+
+    plan = load(PLAN)
+    with Store.open(db, create=True) as store:
+        for unit, target, day, amount in UNIT_ROWS:
+            draft = Draft(target, "count", date.fromisoformat(day), D(amount), unit=unit)
+            store.record(plan, draft, "clerk")
+        wrong = Draft("p1.friends", "count", date(2019, 6, 15), D(900), unit="haining")
+        store.void(store.record(plan, wrong, "clerk").id, "typed 900 for 90", "clerk")
+    return db
+
+
+BY_UNIT_EN = """\
+测试市科协2019年工作要点 · by unit · as of 2019-06-30 · 49.6% of the year gone
+Unit        结交科技工作者 (名)                新建科普教育基地 (家)              Overall
+            done/alloc      %  pace  Status    done/alloc      %  pace  Status
+──────────────────────────────────────────────────────────────────────────────────────────
+海宁市科协     120/300  40.0%   150  on track         0/4   0.0%     2  at risk   at risk
+秀洲区科协      60/300  20.0%   150  at risk          2/3  66.7%     1  on track  at risk
+南湖区科协     160/300  53.3%   150  on track         1/4  25.0%     2  behind    behind
+测试市科协      40/100  40.0%    50  on track  —                                  on track
+4 units with allocations: 2 at risk, 1 behind, 1 on track; no allocation: 市科协学会部
+"""
+
+BY_UNIT_ZH = """\
+测试市科协2019年工作要点 · 各单位进展 · 截至 2019-06-30 · 时间进度 49.6%
+单位        结交科技工作者（名）               新建科普教育基地（家）             总体
+            完成/分解  完成率  序时  状态      完成/分解  完成率  序时  状态
+──────────────────────────────────────────────────────────────────────────────────────────
+海宁市科协    120/300   40.0%   150  进度正常        0/4    0.0%     2  严重滞后  严重滞后
+秀洲区科协     60/300   20.0%   150  严重滞后        2/3   66.7%     1  进度正常  严重滞后
+南湖区科协    160/300   53.3%   150  进度正常        1/4   25.0%     2  略有滞后  略有滞后
+测试市科协     40/100   40.0%    50  进度正常  —                                  进度正常
+有分解指标的单位 4 个：严重滞后 2，略有滞后 1，进度正常 1；未分解指标：市科协学会部
+"""
+
+
+def test_status_by_unit_table(kx: Any, units_db: Path) -> None:
+    result = kx("status", "--by-unit", "--as-of", "2019-06-30", plan=PLAN)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == BY_UNIT_EN
+    zh = kx("status", "--by-unit", "--as-of", "2019-06-30", plan=PLAN, KXPLAN_LANG="zh")
+    assert zh.stdout == BY_UNIT_ZH
+
+
+def test_status_by_unit_json_adds_units(kx: Any, units_db: Path) -> None:
+    plain = json.loads(kx("status", "--json", "--as-of", "2019-06-30", plan=PLAN).stdout)
+    result = kx("status", "--by-unit", "--json", "--as-of", "2019-06-30", plan=PLAN)
+    data = json.loads(result.stdout)
+    assert list(data) == [*plain, "units"]
+    assert {key: value for key, value in data.items() if key != "units"} == plain
+    assert [list(unit) for unit in data["units"]] == [["id", "name", "kind", "targets"]] * 5
+    assert [
+        (
+            unit["id"],
+            [
+                (t["id"], t["allocation"], t["actual"], t["expected"], t["percent"], t["status"])
+                for t in unit["targets"]
+            ],
+        )
+        for unit in data["units"]
+    ] == [(u, rows) for u, _, rows in HAND_TABLE]
+
+
+STATUS_XIUZHOU = """\
+测试市科协2019年工作要点 · 秀洲区科协 · as of 2019-06-30 · 49.6% of the year gone
+Target                                 Done / goal  Progress          Expected  Status    Note
+──────────────────────────────────────────────────────────────────────────────────────────────
+Section 1: 努力建设科技工作者温馨家园                                           at risk
+  1. 助力科技工作者成长成才                                                     at risk
+    结交科技工作者                       60/300 名  ██░░░░░░░░ 20.0%       150  at risk
+    新建科普教育基地                        2/3 家  ██████░░░░ 66.7%         1  on track
+2 targets: 1 at risk, 1 on track
+"""
+
+
+def test_status_for_one_unit(kx: Any, units_db: Path) -> None:
+    result = kx("status", "--unit", "秀洲科协", "--as-of", "2019-06-30", plan=PLAN)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == STATUS_XIUZHOU
+    nanhu = kx("status", "--unit", "nanhu", "--as-of", "2019-06-30", plan=PLAN)
+    assert nanhu.stdout.endswith(
+        "2 targets: 1 behind, 1 on track; 1 with no entry in 90 days\n"
+        "Also recorded by this unit (targets not allocated to it, not judged here):\n"
+        "  新认定市级院士专家工作站: entries 1, 2 家, last 05-05\n"
+    )
+    data = json.loads(
+        kx("status", "--unit", "南湖区", "--json", "--as-of", "2019-06-30", plan=PLAN).stdout
+    )
+    assert data["unit"] == {
+        "id": "nanhu",
+        "name": "南湖区科协",
+        "kind": "county",
+        "aliases": ["南湖科协", "南湖区"],
+    }
+    assert [(t["id"], t["goal"], t["actual"], t["status"]) for t in data["targets"]] == [
+        ("p1.friends", 300, 160, "on_track"),
+        ("p1.bases", 4, 1, "behind"),
+    ]
+    assert data["contributions"] == [
+        {"id": "p2.stations", "entries": 1, "amount": 2, "last_entry": "2019-05-05"}
+    ]
+    societies = kx("status", "--unit", "学会部", "--as-of", "2019-06-30", plan=PLAN)
+    assert societies.stdout.splitlines()[1:] == ["市科协学会部 has no allocation in the plan"]
+
+
+def test_status_unit_refusals(kx: Any, units_db: Path, tmp_path: Path) -> None:
+    unknown = kx("status", "--unit", "秀州", plan=PLAN)
+    assert (unknown.exit_code, unknown.stdout) == (1, "")
+    assert unknown.stderr.startswith('error: unknown unit "秀州"')
+    both = kx("status", "--by-unit", "--unit", "nanhu", plan=PLAN)
+    assert both.exit_code == 2
+    assert (
+        "--by-unit shows every unit; it cannot be combined with --unit, --section or --point"
+        in both.stderr
+    )
+    assert kx("status", "--by-unit", "--point", "1", plan=PLAN).exit_code == 2
+    free = kx("status", "--by-unit", plan=no_units_plan(tmp_path))
+    assert (free.exit_code, free.stderr) == (
+        1,
+        "error: the plan has no units: list, so there is nothing to show by unit;"
+        " add one (docs/plan-format.md §9)\n",
+    )
+    # without units, --unit takes the stored text: the old entries of that spelling
+    legacy = kx(
+        "status",
+        "--unit",
+        "秀洲区",
+        "--json",
+        "--as-of",
+        "2019-06-30",
+        plan=no_units_plan(tmp_path),
+    )
+    data = json.loads(legacy.stdout)
+    assert data["targets"] == [] and data["contributions"][0]["amount"] == 10

@@ -3,6 +3,12 @@
 The flow: load the plan; settle ``as_of`` (``--as-of``, else today kept inside the plan year);
 check ``--section`` / ``--point``; read the per-day totals from the store; ``progress``
 computes; this module only renders.
+
+- ``--unit U`` is the plan as one unit sees it (``progress.unit_summary``): its allocations as
+  goals, its own entries only; the same table, headed with the unit's name.
+- ``--by-unit`` answers "which office is behind" (``progress.by_unit``): one row per unit with
+  allocations, one column per allocated target (done / allocation, percentage, the unit's
+  share of expected pace, status), worst first; ``--json`` adds ``units`` to the document.
 """
 
 from __future__ import annotations
@@ -23,19 +29,21 @@ from kxplan.cli.term import (
     Column,
     Row,
     Table,
+    cell_width,
     output_width,
+    pad,
     paint,
     use_colour,
 )
-from kxplan.errors import InputError
+from kxplan.errors import InputError, UsageError
 from kxplan.messages import t
 from kxplan.numbers import format_number, format_places, round1
 from kxplan.text import section_heading
 
 if TYPE_CHECKING:
-    from kxplan.entry import DailyTotal
-    from kxplan.plan import Plan
-    from kxplan.progress import Summary, TargetProgress
+    from kxplan.entry import DailyTotal, UnitTotal
+    from kxplan.plan import Plan, Target
+    from kxplan.progress import Contribution, Summary, TargetProgress, UnitProgress
 
 BAR_WIDTH = 10
 
@@ -67,6 +75,16 @@ def status(
             autocompletion=completion.point_numbers,
         ),
     ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help=t("help.opt.status_unit"),
+            show_default=False,
+            autocompletion=completion.units,
+        ),
+    ] = None,
+    by_unit: Annotated[bool, typer.Option("--by-unit", help=t("help.opt.by_unit"))] = False,
     as_json: Annotated[bool, typer.Option("--json", help=t("help.opt.json"))] = False,
 ) -> None:
     """Show every target's progress, expected pace and status on one date."""
@@ -74,8 +92,41 @@ def status(
 
     env = ctx.obj
     plan = env.plan()
+    if by_unit and (unit is not None or section is not None or point is not None):
+        raise UsageError(t("status.by_unit_alone"))
+    if by_unit and not plan.units:
+        raise InputError(t("status.no_units"))
+    resolver = plan.unit_resolver()
+    wanted = resolver.require(unit) if unit is not None else None
     day = resolve_as_of(as_of, plan.year, env.today)
     check_filters(plan, section, point)
+    if by_unit:
+        totals, unit_totals = read_by_unit(env.db_path, plan, day)
+        summary = progress.summarise(plan, totals, day)
+        units = progress.by_unit(plan, unit_totals, day)
+        if as_json:
+            print_json({**progress.to_json(summary), "units": progress.units_json(units)})
+        else:
+            render_by_unit(plan, units, day)
+        return
+    if wanted is not None:
+        own = read_unit_totals(env.db_path, plan, wanted, day)
+        summary = progress.unit_summary(plan, wanted, own, day).only(section, point)
+        others = progress.unit_contributions(plan, wanted, own, day)
+        if section is not None or point is not None:
+            others = [c for c in others if _inside(plan, c.target.point, section, point)]
+        if as_json:
+            found = plan.unit(wanted)
+            shown_unit = found.to_dict() if found is not None else {"id": None, "name": wanted}
+            contributions = [contribution_json(item) for item in others]
+            print_json(
+                {**progress.to_json(summary), "unit": shown_unit, "contributions": contributions}
+            )
+        else:
+            render(summary, env.today, unit=resolver.name(wanted))
+            for line in contribution_lines(others):
+                echo(line)
+        return
     totals = read_totals(env.db_path, plan.year, day)
     summary = progress.summarise(plan, totals, day).only(section, point)
     if as_json:
@@ -107,6 +158,57 @@ def check_filters(plan: Plan, section: int | None, point: int | None) -> None:
             )
 
 
+def _inside(plan: Plan, point_number: int, section: int | None, point: int | None) -> bool:
+    """Whether work point ``point_number`` is inside the ``--section`` / ``--point`` asked for."""
+    if point is not None and point_number != point:
+        return False
+    if section is None:
+        return True
+    return any(
+        p.number == point_number for s in plan.sections if s.number == section for p in s.points
+    )
+
+
+def contribution_json(item: Contribution) -> dict[str, Any]:
+    """A unit's entries under a target not allocated to it, as JSON data."""
+    from kxplan.numbers import decimal_json
+
+    return {
+        "id": item.target.id,
+        "entries": item.entries,
+        "amount": decimal_json(item.amount),
+        "last_entry": item.last_entry.isoformat(),
+    }
+
+
+def contribution_lines(others: list[Contribution]) -> list[str]:
+    """What the unit recorded elsewhere, not judged: a heading and one line per target."""
+    if not others:
+        return []
+    lines = [t("status.contributions")]
+    for item in others:
+        target = item.target
+        if item.amount is not None:
+            what = t(
+                "status.contribution_count",
+                amount=format_number(item.amount),
+                unit=target.unit or "",
+            )
+        else:
+            what = ""
+        lines.append(
+            "  "
+            + t(
+                "status.contribution",
+                title=target.title,
+                count=item.entries,
+                last=short_date(item.last_entry),
+                amount=what,
+            )
+        )
+    return lines
+
+
 def _numbers(numbers: Any) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
@@ -117,6 +219,30 @@ def read_totals(db_path: Path, year: int, as_of: date) -> list[DailyTotal]:
 
     with Store.open(db_path, create=False) as store:
         return store.daily_totals(year, as_of=as_of)
+
+
+def read_by_unit(
+    db_path: Path, plan: Plan, as_of: date
+) -> tuple[list[DailyTotal], list[UnitTotal]]:
+    """The plan's daily totals and the allocated targets' per-unit totals, in one snapshot."""
+    from kxplan.store import Store
+
+    ids = [target_id for target in plan.allocated_targets() for target_id in target.ids]
+    with Store.open(db_path, create=False) as store, store.read_snapshot():
+        totals = store.daily_totals(plan.year, as_of=as_of)
+        per_unit = store.unit_totals(plan.year, as_of=as_of, targets=ids) if ids else []
+    return totals, per_unit
+
+
+def read_unit_totals(db_path: Path, plan: Plan, wanted: str, as_of: date) -> list[UnitTotal]:
+    """One unit's per-target daily totals up to ``as_of``, under every spelling it is stored as."""
+    from kxplan.store import Store
+
+    with Store.open(db_path, create=False) as store, store.read_snapshot():
+        spellings = plan.unit_resolver().matching(wanted, store.units(plan.year))
+        if not spellings:
+            return []
+        return store.unit_totals(plan.year, as_of=as_of, units=spellings)
 
 
 #: The columns after the title: message key of the header, right-justified?
@@ -135,19 +261,18 @@ def status_table() -> Table:
     return Table([title, *(Column(t(key), right=right) for key, right in _COLUMNS)])
 
 
-def render(summary: Summary, today: date | None = None) -> None:
+def render(summary: Summary, today: date | None = None, unit: str | None = None) -> None:
     """Print the heading, the grouped table and the one-line summary to stdout.
 
     A milestone due on ``today`` and not done is ``overdue`` (rule 1: a day is judged at its
     end); when the table is for today it says 今日到期 (due today) instead, in the same colour.
+    With ``unit`` (its name), the heading names the unit whose view this is.
     """
-    from kxplan.progress import elapsed
-
     colour = use_colour()
-    plan = summary.plan
-    share = round1(elapsed(summary.as_of) * 100)
-    heading = t("status.heading", title=plan.title, as_of=summary.as_of.isoformat(), elapsed=share)
-    echo(paint(heading, "bold", colour))
+    echo(paint(heading(summary.plan, summary.as_of, unit), "bold", colour))
+    if unit is not None and not summary.sections:
+        echo(t("status.unit_no_allocation", unit=unit))
+        return
 
     def status_cell(key: str) -> Cell:
         return Cell(t(f"status.{key}"), STATUS_STYLES[key])
@@ -197,6 +322,119 @@ def render(summary: Summary, today: date | None = None) -> None:
     for line in status_table().render(rows, output_width(), colour):
         echo(line)
     echo(summary_line(summary))
+
+
+def heading(plan: Plan, as_of: date, unit: str | None = None) -> str:
+    """``嘉兴市科协2019年工作要点 · 截至 2019-06-30 · 时间进度 49.6%`` (with a unit: its name too)."""
+    from kxplan.progress import elapsed
+
+    share = round1(elapsed(as_of) * 100)
+    title = plan.title if unit is None else t("status.title_unit", title=plan.title, unit=unit)
+    return t("status.heading", title=title, as_of=as_of.isoformat(), elapsed=share)
+
+
+def render_by_unit(plan: Plan, units: list[UnitProgress], as_of: date) -> None:
+    """Print who is behind: one row per unit with allocations, worst first, then the others."""
+    from kxplan.progress import STATUSES
+
+    colour = use_colour()
+    echo(paint(heading(plan, as_of, t("status.by_unit_title")), "bold", colour))
+    allocated = [progress for progress in units if progress.status is not None]
+    targets = plan.allocated_targets()
+    columns = [Column(t("status.col.unit"))]
+    columns += [Column(header) for header in unit_headers(targets, allocated)]
+    columns.append(Column(t("status.col.overall")))
+    rows = [
+        Row(
+            [
+                Cell(progress.unit.name),
+                *unit_cells(targets, allocated, progress),
+                Cell(t(f"status.{progress.status}"), STATUS_STYLES[progress.status or "done"]),
+            ]
+        )
+        for progress in allocated
+    ]
+    if rows:
+        for line in Table(columns).render(rows, output_width(), colour):
+            echo(line)
+    others = [progress.unit.name for progress in units if progress.status is None]
+    counts = {key: 0 for key in STATUSES}
+    for progress in allocated:
+        counts[progress.status or "done"] += 1
+    items = t("status.summary_sep").join(
+        t("status.summary_item", count=counts[key], status=t(f"status.{key}"))
+        for key in STATUSES
+        if counts[key]
+    )
+    line = t("status.by_unit_summary", total=len(allocated), counts=items) if allocated else ""
+    if others:
+        listed = t("status.by_unit_others", units=t("status.unit_sep").join(others))
+        line = line + t("status.summary_sep_clause") + listed if line else listed
+    echo(line)
+
+
+#: The parts of a unit's cell for one target, in order: message key of the sub-header, right?
+_UNIT_PARTS = (
+    ("status.col.unit_done", True),
+    ("status.col.unit_percent", True),
+    ("status.col.unit_expected", True),
+    ("status.col.status", False),
+)
+
+
+def _unit_part_texts(progress: TargetProgress) -> list[str]:
+    return [
+        f"{format_number(progress.actual)}/{format_number(progress.target.goal)}",
+        f"{progress.percent}%",
+        format_places(progress.expected, progress.target.decimals),
+        t(f"status.{progress.status}"),
+    ]
+
+
+def _unit_part_widths(target_id: str, units: list[UnitProgress]) -> list[int]:
+    """The width of each part of one target's cells: its sub-header or its widest value."""
+    widths = [cell_width(t(key)) for key, _ in _UNIT_PARTS]
+    for progress in units:
+        for mine in progress.targets:
+            if mine.target.id == target_id:
+                for index, text in enumerate(_unit_part_texts(mine)):
+                    widths[index] = max(widths[index], cell_width(text))
+    return widths
+
+
+def _join_parts(texts: list[str], widths: list[int]) -> str:
+    parts = [
+        pad(text, width, right, "", False)
+        for text, width, (_, right) in zip(texts, widths, _UNIT_PARTS, strict=True)
+    ]
+    return "  ".join(parts).rstrip()
+
+
+def unit_headers(targets: list[Target], units: list[UnitProgress]) -> list[str]:
+    """One two-line header per allocated target: its title (and unit), then the parts' names."""
+    headers = []
+    for target in targets:
+        widths = _unit_part_widths(target.id, units)
+        title = t("status.unit_target", title=target.title, unit=target.unit or "")
+        headers.append(f"{title}\n{_join_parts([t(key) for key, _ in _UNIT_PARTS], widths)}")
+    return headers
+
+
+def unit_cells(
+    targets: list[Target], units: list[UnitProgress], progress: UnitProgress
+) -> list[Cell]:
+    """A unit's cell for each allocated target, aligned within the column and in its status's
+    colour; ``—`` where the unit has no allocation of it."""
+    mine = {item.target.id: item for item in progress.targets}
+    cells = []
+    for target in targets:
+        item = mine.get(target.id)
+        if item is None:
+            cells.append(Cell("—"))
+            continue
+        text = _join_parts(_unit_part_texts(item), _unit_part_widths(target.id, units))
+        cells.append(Cell(text, STATUS_STYLES[item.status]))
+    return cells
 
 
 def short_date(day: date) -> str:

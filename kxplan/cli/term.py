@@ -229,7 +229,7 @@ class Table:
             if column.width is not None:
                 widths.append(column.width)
                 continue
-            sizes = [cell_width(column.header) if self.header else 0]
+            sizes = [_text_width(column.header) if self.header else 0]  # a header may break lines
             sizes += [
                 _text_width(row.cells[index].text) + (row.indent if index == 0 else 0)
                 for row in rows
