@@ -43,6 +43,9 @@ Template context (every variable the templates use)
 Top-level variables (fields of ``ReportContext``):
 
 - ``lang``: interface language of the labels, ``zh`` or ``en``.
+- ``sample``: True when the database holds sample data (``kxplan import --sample``): the
+  templates then show ``labels.sample_banner`` at the top and ``labels.sample_title`` in the
+  page title.
 - ``html_lang``: the HTML ``lang`` attribute (``zh-CN`` or ``en``).
 - ``labels``: every label in the interface language, keyed by the catalogue key without
   the ``report.`` prefix and with dots as underscores (``labels.col_goal``); also the
@@ -50,7 +53,8 @@ Top-level variables (fields of ``ReportContext``):
 - ``title``: the plan title. ``org``: the organisation. ``year``: the plan year.
 - ``quarter``: 1–4. ``quarter_id``: ``2019-Q2``. ``quarter_name``: ``2019年第二季度`` / ``Q2 2019``.
 - ``heading``: the report title line (plan title · quarter).
-- ``quarter_start``, ``quarter_end``, ``as_of``, ``report_date``: ISO dates.
+- ``quarter_start``, ``quarter_end``, ``as_of``: ISO dates. ``report_date``: the ISO date the
+  report was made (``SOURCE_DATE_EPOCH``, else today), not ``as_of``.
 - ``known_at``: the known-at timestamp as given, or ``""``. ``known_at_text``: it, or the
   words for "everything recorded".
 - ``status_counts``: list of ``StatusCount``, one per status that occurs, worst first (red,
@@ -179,6 +183,8 @@ class ReportStore(Protocol):
         recorded_until: str | None = None,
     ) -> list[tuple[Void, Entry]]: ...
 
+    def is_sample(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class ReportData:
@@ -193,6 +199,7 @@ class ReportData:
     entries: dict[str, list[Entry]]  # target id → its first ENTRY_CAP entries of the quarter
     corrections: list[tuple[Void, Entry]]
     entry_cap: int = ENTRY_CAP
+    sample: bool = False  # the database holds sample data (``import --sample``)
 
 
 # --- times ----------------------------------------------------------------------------------------
@@ -285,6 +292,7 @@ def load_report_data(
                 limit=entry_cap,
             )
         voids = store.voids(year, recorded_after=since, recorded_until=known_at)
+        sample = store.is_sample()
     corrections = sorted(
         ((void, entry) for void, entry in voids if entry.date <= as_of),
         key=lambda pair: (pair[1].date, pair[1].id, pair[0].id),
@@ -299,6 +307,7 @@ def load_report_data(
         entries=entries,
         corrections=corrections,
         entry_cap=entry_cap,
+        sample=sample,
     )
 
 
@@ -467,6 +476,7 @@ class ReportContext:
     lang: str
     html_lang: str
     labels: dict[str, str]
+    sample: bool
     title: str
     org: str
     year: int
@@ -517,8 +527,12 @@ CONTEXT_CLASSES = (
 )
 
 
-def build_context(data: ReportData, report_date: date | None = None) -> ReportContext:
-    """The display-ready context of one report, in the current interface language."""
+def build_context(data: ReportData, report_date: date) -> ReportContext:
+    """The display-ready context of one report, in the current interface language.
+
+    ``report_date`` is the day the report was made (``SOURCE_DATE_EPOCH``, else today), not
+    its as-of day: a report cut on 1 July says 报告日期 2019-07-01, 统计截至 2019-06-30.
+    """
     plan, summary, quarter = data.plan, data.summary, data.quarter
     year = plan.year
     start, end = quarter_bounds(year, quarter)
@@ -615,6 +629,7 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
         lang=lang,
         html_lang="zh-CN" if lang == "zh" else "en",
         labels=labels(),
+        sample=data.sample,
         title=plan.title,
         org=plan.org,
         year=year,
@@ -625,7 +640,7 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
         quarter_start=start.isoformat(),
         quarter_end=end.isoformat(),
         as_of=data.as_of.isoformat(),
-        report_date=(report_date or data.as_of).isoformat(),
+        report_date=report_date.isoformat(),
         known_at=show_timestamp(data.known_at) if data.known_at else "",
         known_at_text=show_timestamp(data.known_at) if data.known_at else t("report.known_at_all"),
         status_counts=[

@@ -175,7 +175,17 @@ def test_show_json(story_db: Path) -> None:
     result = kx(story_db, "show", "p1.workstations", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["target", "point", "section", "as_of", "progress", "quarters", "entries"]
+    assert list(data) == [
+        "target",
+        "point",
+        "section",
+        "as_of",
+        "sample",
+        "progress",
+        "quarters",
+        "entries",
+    ]
+    assert data["sample"] is False
     assert data["target"] == {
         "id": "p1.workstations",
         "kind": "count",
@@ -196,6 +206,7 @@ def test_show_json(story_db: Path) -> None:
     assert data["as_of"] == "2019-08-15"
     assert data["progress"] == {
         "status": "at_risk",
+        "colour": "red",
         "actual": 3.5,
         "expected": 6.5,
         "percent": 35,

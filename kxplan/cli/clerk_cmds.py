@@ -230,6 +230,8 @@ def render_story(
     width = output_width()
     target, point, section = story.target, story.point, story.section
     entries = iter(story.entries if entries is None else entries)
+    if story.sample:
+        echo(paint(t("status.sample_banner"), "bold yellow", colour))
     echo(paint(f"{target.id} · {target.title}", "bold", colour))
     place = t(
         "show.point",
