@@ -194,6 +194,7 @@ def _refuse_mixed(data: bytes, name: str) -> None:
     """
     other = None
     utf8 = None
+    data = data.removeprefix(codecs.BOM_UTF8)  # the mark alone says nothing about the rows
     for number, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
             continue

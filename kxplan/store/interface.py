@@ -43,6 +43,7 @@ from kxplan.entry import (
 from kxplan.errors import DatabaseError, InputError, RepeatedEntry
 from kxplan.messages import t
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
+from kxplan.text import local_time
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -321,7 +322,7 @@ class Store(ABC):
                         id=entry_id,
                         void=earlier.id,
                         by=earlier.by,
-                        at=earlier.recorded_at,
+                        at=local_time(earlier.recorded_at),
                         reason=earlier.reason,
                     )
                 )
