@@ -1869,6 +1869,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{by} has no entry to undo in {year} (only your own entries can be undone; see: kxplan log)",
         "{by} 在 {year} 年没有可撤销的记录（只能撤销自己登记的记录；见 kxplan log）",
     ),
+    "undo.reason": ("undo", "撤销"),
     # --- unit: unit messages ----------------------------------------------------------------------
     "unit.empty": (
         "--unit is empty; give a unit's id, name or alias",

@@ -26,9 +26,10 @@ Rules
   reports. The rule depends only on recorded times relative to fixed dates, so re-running
   the demo (all voids recorded "now") selects the same voids every time.
 - **Known-at**: ``known_at`` (UTC, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``) hides entries and voids
-  recorded after it; it is shown in the footer exactly as given, or as "everything recorded".
-  No recorded-at time of any entry or void is ever printed, so the output depends only on
-  the plan, the data's content and the options.
+  recorded after it; it is shown in local time to the minute (the report is read by people;
+  ``TZ`` is part of the environment cron fixes), or as "everything recorded". No recorded-at
+  time of any entry or void is ever printed, so the output depends only on the plan, the
+  data's content, the options and the time zone.
 - **User text** (items, notes, units, names, reasons, evidence) is cleaned before any
   template sees it (``kxplan.text.display_text``): control characters and bidirectional
   overrides are removed, tabs become spaces, and anything longer than ``TEXT_LIMIT``
@@ -55,7 +56,8 @@ Top-level variables (fields of ``ReportContext``):
 - ``heading``: the report title line (plan title · quarter).
 - ``quarter_start``, ``quarter_end``, ``as_of``: ISO dates. ``report_date``: the ISO date the
   report was made (``SOURCE_DATE_EPOCH``, else today), not ``as_of``.
-- ``known_at``: the known-at timestamp as given, or ``""``. ``known_at_text``: it, or the
+- ``known_at``: the known-at timestamp (UTC) as given, or ``""``. ``known_at_text``: it in
+  local time to the minute (``2019-07-05 17:00``, ``text.local_time``), or the
   words for "everything recorded".
 - ``status_counts``: list of ``StatusCount``, one per status that occurs, worst first (red,
   yellow, green, then grey: ``progress.STATUSES``).
@@ -135,7 +137,7 @@ from kxplan.progress import (
     quarter_bounds,
     summarise,
 )
-from kxplan.text import chinese_numeral, display_text, goal_text, section_heading
+from kxplan.text import chinese_numeral, display_text, goal_text, local_time, section_heading
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -642,7 +644,7 @@ def build_context(data: ReportData, report_date: date) -> ReportContext:
         as_of=data.as_of.isoformat(),
         report_date=report_date.isoformat(),
         known_at=show_timestamp(data.known_at) if data.known_at else "",
-        known_at_text=show_timestamp(data.known_at) if data.known_at else t("report.known_at_all"),
+        known_at_text=local_time(data.known_at) if data.known_at else t("report.known_at_all"),
         status_counts=[
             StatusCount(key, status_label(key), COLOURS[key], summary.counts[key])
             for key in STATUSES

@@ -111,6 +111,18 @@ def _keep_language():
     messages.set_language(before)
 
 
+@pytest.fixture(autouse=True)
+def _jiaxing_time(monkeypatch: pytest.MonkeyPatch):
+    """Times people read are local: the reports here are read in Jiaxing (UTC+8)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
@@ -609,7 +621,7 @@ def test_known_at_reproduces_an_earlier_report(db: Path, tmp_path: Path) -> None
     # nothing was recorded after the moment yet: the same report but for its footer line
     assert (
         first["2019-Q2.md"].replace(
-            "登记截至：2019-07-05T09:00:00Z".encode(), "登记截至：全部已登记数据".encode()
+            "登记截至：2019-07-05 17:00".encode(), "登记截至：全部已登记数据".encode()
         )
         == unrestricted["2019-Q2.md"]
     )
@@ -621,7 +633,8 @@ def test_known_at_reproduces_an_earlier_report(db: Path, tmp_path: Path) -> None
     record(db, late, [(10, "丁公司尚未通过评审", "2019-08-02T03:00:00")], at="2019-08-01T02:00:00")
     again = render_files(db, tmp_path / "again", "--known-at", sent)
     assert again == first
-    assert "- 登记截至：2019-07-05T09:00:00Z" in first["2019-Q2.md"].decode()
+    # shown in local time (Jiaxing, UTC+8) to the minute
+    assert "- 登记截至：2019-07-05 17:00" in first["2019-Q2.md"].decode()
     # without --known-at the report moves on, and the next report lists the restatement
     now = render_files(db, tmp_path / "now")
     assert now["2019-Q2.md"] != first["2019-Q2.md"]

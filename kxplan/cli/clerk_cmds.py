@@ -8,7 +8,7 @@
 - ``show TARGET`` tells one target's story: plan text, goal, every entry and void, and the
   cumulative amount by quarter against expected pace, as text with a bar chart or as JSON.
 - ``undo`` voids the current clerk's own most recent live entry of the plan year, with the
-  reason ``undo``, after showing it and asking (``--yes`` skips the question).
+  reason 撤销 (``undo`` in English), after showing it and asking (``--yes`` skips the question).
 
 The clerk is ``--by`` / ``KXPLAN_BY``, else the OS user — the same rule as ``record``.
 """
@@ -63,7 +63,6 @@ if TYPE_CHECKING:
     from kxplan.story import TargetStory
     from kxplan.units import UnitResolver
 
-UNDO_REASON = "undo"
 CHART_WIDTH = 20
 
 
@@ -482,7 +481,7 @@ def undo(
             if not agreed:
                 notice(t("undo.kept"))
                 return
-        done = store.void(entry.id, UNDO_REASON, who)
+        done = store.void(entry.id, t("undo.reason"), who)  # in the clerk's language: 撤销
         committed(t("void.stored", id=entry.id, void=done.id))
         current = plan.aliases().get(entry.target, entry.target)
         echo(

@@ -44,6 +44,7 @@ from kxplan.errors import DatabaseError, InputError, KxplanError, RepeatedEntry
 from kxplan.messages import t
 from kxplan.store.location import ServerLocation
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
+from kxplan.text import local_time
 
 Location = Path | str | ServerLocation
 """Where a database is: an SQLite file path, or a server URL (``kxplan.store.location``)."""
@@ -383,7 +384,7 @@ class Store(ABC):
                         id=entry_id,
                         void=earlier.id,
                         by=earlier.by,
-                        at=earlier.recorded_at,
+                        at=local_time(earlier.recorded_at),
                         reason=earlier.reason,
                     )
                 )
