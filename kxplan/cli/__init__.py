@@ -228,8 +228,21 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+class LocalisedHelpGroup(TyperGroup):
+    """A command group whose help, however it is reached, is drawn with translated labels.
+
+    ``kxplan plan`` alone prints the group's help without ``--help`` on the command line, so
+    the labels are translated when help is formatted, not only when ``--help`` is seen.
+    """
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        i18n.localise_help_render()
+        super().format_help(ctx, formatter)
+
+
 #: ``kxplan plan …``: the commands about the plan file register on it (plan_cmds, plan_diff_cmd).
-plan_app = typer.Typer(help=t("help.plan"), no_args_is_help=True)
+plan_app = typer.Typer(cls=LocalisedHelpGroup, help=t("help.plan"), no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 
 #: ``kxplan db …``: the administrator's commands register on it (db_cmds).
