@@ -25,7 +25,11 @@ kx import examples/2019-progress.csv --by 办公室
 # void ID TARGET REASON — refuses to void when entry ID is not the expected target's
 # (the sample rows are imported in file order, so the ids are fixed).
 void() {
-    if ! kx log --json --target "$2" | grep -q "\"id\": $1,"; then
+    # read the whole listing first: `log` streams, and grep -q closing the pipe early would
+    # make it stop with a broken pipe (and fail the demo under pipefail)
+    local listing
+    listing=$(kx log --json --target "$2")
+    if ! grep -q "\"id\": $1," <<<"$listing"; then
         echo "demo: entry $1 is not a $2 entry; examples/2019-progress.csv changed?" >&2
         exit 1
     fi
@@ -39,9 +43,12 @@ void 233 p7.science-gala "登记的是筹备会议，盛典尚未举办"
 for quarter in 1 2 3 4; do
     kx report --quarter "2019Q$quarter" --format all --out "$OUT"
 done
+# the report a county receives: 秀洲区科协, behind on its share of the 10,000 workers befriended
+kx report --quarter 2019Q2 --unit xiuzhou --format all --out "$OUT"
 
 echo
 echo "Reports (sample data) are in $OUT/:"
 for quarter in 1 2 3 4; do
     echo "  $OUT/2019-Q$quarter.md   $OUT/2019-Q$quarter.html"
 done
+echo "  $OUT/2019-Q2.xiuzhou.md   $OUT/2019-Q2.xiuzhou.html   (one unit's report)"
