@@ -132,6 +132,7 @@ class ImportResult:
     """(line, entry id) of added rows identical to a live entry made with record or add."""
     problems: list[RowProblem] = field(default_factory=list)
     created: bool = False  # the import created the database
+    sample: bool = False  # the database is now marked as holding sample data
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -193,6 +194,7 @@ def _refuse_mixed(data: bytes, name: str) -> None:
     """
     other = None
     utf8 = None
+    data = data.removeprefix(codecs.BOM_UTF8)  # the mark alone says nothing about the rows
     for number, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
             continue
@@ -273,8 +275,12 @@ def import_file(
     by: str,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    sample: bool = False,
 ) -> ImportResult:
     """Import a read table into the database at ``location``: the whole lifecycle, one call.
+
+    ``sample`` marks the database as holding sample data (``import --sample``), in the same
+    transaction as the rows (``Store.mark_sample``).
 
     Into an existing database: ``import_rows`` in one transaction. Where there is none, a new
     database is built that appears at ``location`` only when the whole import succeeded with
@@ -285,7 +291,7 @@ def import_file(
     """
     from kxplan.store import Store, database_errors
 
-    options: dict[str, Any] = {"today": today, "by": by, "progress": progress}
+    options: dict[str, Any] = {"today": today, "by": by, "progress": progress, "sample": sample}
     with database_errors(location):
         if not Store.exists(location):
             if dry_run:
@@ -297,6 +303,7 @@ def import_file(
             )
             if result is not None:
                 result.created = result.rows > 0
+                result.sample = result.sample and result.created  # else nothing was kept
                 return result
             table = table.again()
         with Store.open(location, create=False) as store:
@@ -313,11 +320,13 @@ def import_rows(
     now: datetime | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    sample: bool = False,
 ) -> ImportResult:
     """Validate every row, then add the new ones in one transaction (none if any row is bad).
 
     ``store`` may be None for a dry run without a database. Raise ``ImportProblems`` listing
-    every bad row; the database is then unchanged.
+    every bad row; the database is then unchanged. With ``sample`` the database is marked as
+    holding sample data in the same transaction (a dry run only checks that it may be).
     """
     if store is None:
         return _import(
@@ -335,6 +344,8 @@ def import_rows(
     recorded_at = timestamp(now)
     if dry_run:
         with store.read_snapshot():
+            if sample:
+                store.check_sample()
             state = store.import_state(plan.year)
             totals = _totals(store, plan)
             return _import(
@@ -351,9 +362,11 @@ def import_rows(
                 reader=store,
             )
     with store.write_transaction(bulk=True):
+        if sample:
+            store.mark_sample(by, recorded_at)
         state = store.import_state(plan.year)
         totals = _totals(store, plan)
-        return _import(
+        result = _import(
             store,
             state,
             plan,
@@ -366,6 +379,8 @@ def import_rows(
             totals,
             reader=store,
         )
+        result.sample = sample
+        return result
 
 
 def _totals(store: Store, plan: Plan) -> dict[str, int]:

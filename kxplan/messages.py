@@ -689,6 +689,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.point": ("Show only work point N.", "只显示第 N 条工作要点。"),
     "help.opt.quarter": ("Only this quarter, e.g. 2019Q2.", "只列出该季度，如 2019Q2。"),
     "help.opt.reason": ("Why the entry is voided (required).", "作废原因（必填）。"),
+    "help.opt.sample": (
+        "The file is sample data (a demo year): mark the database so that every report, status and show from it carries a 示例数据 / SAMPLE DATA banner. Only into a database holding no real entries; the mark is never removed.",
+        "该文件是示例数据（演示用）：给数据库加上标记，由它生成的每份报告、status 和 show 都显示“示例数据”横幅。只能导入不含真实登记的数据库；标记不会取消。",
+    ),
     "help.opt.section": ("Show only section N.", "只显示第 N 部分。"),
     "help.opt.sheet": (
         "The worksheet to read (default: the first visible one).",
@@ -790,12 +794,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.required": ("[required]", "[必填]"),
     "help.show": (
-        "Show one target's story: the plan's text and goal, every entry and void in date order, cumulative by quarter against expected pace (序时进度), and a small bar chart.\n\nWith --json, one object: target, point, section, as_of; progress {status, actual, expected, percent, done_on, entries, last_entry, stale}; quarters [{quarter, start, end, through, entries, amount, cumulative, expected}] (through: the last day counted, null for a quarter not yet reached); entries as in kxplan log --json, voided ones included.\n\nExample: kxplan show p4.workstations",
-        "查看一个目标的来龙去脉：计划原文和目标、按日期排列的每条登记和作废、各季度累计与序时进度的对比，以及简单的条形图。\n\n加 --json 时输出一个对象：target、point、section、as_of；progress {status, actual, expected, percent, done_on, entries, last_entry, stale}；quarters [{quarter, start, end, through, entries, amount, cumulative, expected}]（through 为统计截至的日期，未到的季度为 null）；entries 同 kxplan log --json，含已作废的记录。\n\n示例：kxplan show p4.workstations",
+        "Show one target's story: the plan's text and goal, every entry and void in date order, cumulative by quarter against expected pace (序时进度), and a small bar chart.\n\nWith --json, one object: target, point, section, as_of, sample (true for sample data); progress {status, colour, actual, expected, percent, done_on, entries, last_entry, stale}; quarters [{quarter, start, end, through, entries, amount, cumulative, expected}] (through: the last day counted, null for a quarter not yet reached); entries as in kxplan log --json, voided ones included.\n\nExample: kxplan show p4.workstations",
+        "查看一个目标的来龙去脉：计划原文和目标、按日期排列的每条登记和作废、各季度累计与序时进度的对比，以及简单的条形图。\n\n加 --json 时输出一个对象：target、point、section、as_of、sample（示例数据时为 true）；progress {status, colour, actual, expected, percent, done_on, entries, last_entry, stale}；quarters [{quarter, start, end, through, entries, amount, cumulative, expected}]（through 为统计截至的日期，未到的季度为 null）；entries 同 kxplan log --json，含已作废的记录。\n\n示例：kxplan show p4.workstations",
     ),
     "help.status": (
-        "Show where each target stands: actual against goal, expected pace (序时进度), status; or each unit's (--by-unit), or one unit's view (--unit).\n\nExample: kxplan status --as-of 2019-06-30 --section 2\nExample: kxplan status --by-unit\nExample: kxplan status --unit xiuzhou",
-        "查看各目标进度：完成数与目标、序时进度、状态；或各单位进展（--by-unit）、某单位的视图（--unit）。\n\n示例：kxplan status --as-of 2019-06-30 --section 2\n示例：kxplan status --by-unit\n示例：kxplan status --unit xiuzhou",
+        "Show where each target stands: actual against goal, expected pace (序时进度), status; or each unit's (--by-unit), or one unit's view (--unit). How statuses, colours and roll-ups are judged: docs/status-rules.md.\n\nExample: kxplan status --as-of 2019-06-30 --section 2\nExample: kxplan status --by-unit\nExample: kxplan status --unit xiuzhou",
+        "查看各目标进度：完成数与目标、序时进度、状态；或各单位进展（--by-unit）、某单位的视图（--unit）。状态、颜色和汇总的判定规则见 docs/status-rules.md。\n\n示例：kxplan status --as-of 2019-06-30 --section 2\n示例：kxplan status --by-unit\n示例：kxplan status --unit xiuzhou",
     ),
     "help.template": (
         "Write a fill-in workbook for one office: Chinese header row, the unit filled in, a drop-down of the plan's targets, dates checked to the plan year (or --quarter), whole-number amounts, a 填写说明 sheet. Filled in, it imports as is.\n\nExample: kxplan template --unit 秀洲区科协 --quarter 2019Q3 --out 秀洲区科协-2019Q3.xlsx",
@@ -849,6 +853,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file}: {count} imported row(s) are identical to entries recorded with record or add ({rows}); if the work happened only once, void one of each pair (kxplan void ID --reason …)",
         "{file}：导入的 {count} 行与用 record 或 add 登记的记录完全相同（{rows}）；如该项工作只发生了一次，请作废其中一条（kxplan void 编号 --reason …）",
     ),
+    "import.sample_into_real": (
+        "this database already holds entries that are not sample data; import sample data into a database of its own (--db demo.db)",
+        "该数据库中已有非示例数据的登记；示例数据请导入单独的数据库（--db demo.db）",
+    ),
+    "import.sample_marked": (
+        "{path} is marked as sample data (示例数据): its reports, status and show say so",
+        "{path} 已标记为示例数据：由它生成的报告、status 和 show 都会注明",
+    ),
     "import.voided_skipped": (
         "{file}: {count} voided row(s) skipped (export --all marks them in void_id)",
         "{file}：已跳过 {count} 行已作废的记录（export --all 在 void_id 列中标记）",
@@ -898,6 +910,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "季度 {value} 不在计划年度 {year} 内",
     ),
     # --- path: what may be read and written (paths.py) --------------------------------------------
+    "path.db_companion": (
+        "{companion} beside the database {path} is not a regular file (a link, device, pipe or folder), and SQLite would write through it; remove it",
+        "数据库 {path} 旁的 {companion} 不是普通文件（而是链接、设备、管道或文件夹），SQLite 会经由它写入；请删除它",
+    ),
     "path.db_is_plan": (
         "--db {path} is the plan file; give the database another file name, such as kxplan.db",
         "--db {path} 就是计划文件；请为数据库另选文件名，如 kxplan.db",
@@ -1396,6 +1412,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{quarter} 不在计划年度 {year} 内；请指定 {year} 年的季度，或用 --plan 换一个计划",
     ),
     "report.report_date": ("Report date", "报告日期"),
+    "report.sample_banner": (
+        "SAMPLE DATA — this report is made from sample data (a demo year), not from real progress; do not sign or forward it.",
+        "示例数据 —— 本报告由示例数据（演示用）生成，不反映真实工作进展，请勿签发或转发。",
+    ),
+    "report.sample_title": ("[SAMPLE DATA] ", "【示例数据】"),
     "report.status_counts": ("Targets by status", "各状态目标数"),
     "report.stdout_one": (
         "--stdout prints one format; choose --format md or --format html",
@@ -1620,6 +1641,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "work point {point} is not in section {section}; its points are {valid}",
         "第 {point} 条工作要点不在第 {section} 部分；该部分的要点为 {valid}",
     ),
+    "status.sample_banner": (
+        "SAMPLE DATA — this database holds sample data (imported with --sample), not real progress",
+        "示例数据 —— 本数据库中是示例数据（用 --sample 导入），不是真实的工作进展",
+    ),
     "status.stale": ("stale", "90天无记录"),
     "status.summary": ("{total} targets: {counts}", "共 {total} 个目标：{counts}"),
     "status.summary_item": ("{count} {status}", "{status} {count}"),
@@ -1739,6 +1764,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{by} has no entry to undo in {year} (only your own entries can be undone; see: kxplan log)",
         "{by} 在 {year} 年没有可撤销的记录（只能撤销自己登记的记录；见 kxplan log）",
     ),
+    "undo.reason": ("undo", "撤销"),
     # --- unit: unit messages ----------------------------------------------------------------------
     "unit.empty": (
         "--unit is empty; give a unit's id, name or alias",

@@ -70,8 +70,9 @@ def check_database(path: Path | str, *, plan: Path | None = None) -> None:
     """Refuse a ``--db`` that is not a database *file* kxplan may create or open.
 
     ``DatabaseError`` (exit 3, nothing touched) for ``:memory:``, a ``file:`` URI, an empty
-    name, a device/FIFO/socket, or the plan file itself. A folder is left to the store's own
-    message.
+    name, a device/FIFO/socket, the plan file itself, or a ``-wal``/``-shm``/``-journal``
+    beside it that is a link, device, FIFO or folder (SQLite would write through it). A
+    folder is left to the store's own message.
     """
     text = str(path)
     if is_engine_url(text):
@@ -83,6 +84,10 @@ def check_database(path: Path | str, *, plan: Path | None = None) -> None:
         raise DatabaseError(t("path.db_special", path=text))
     if found == "file" and plan is not None and same_file(path, plan):
         raise DatabaseError(t("path.db_is_plan", path=text))
+    for companion in database_names(path)[1:]:
+        # SQLite opens these beside the database and writes through whatever they are
+        if os.path.islink(companion) or kind(companion) in ("special", "directory"):
+            raise DatabaseError(t("path.db_companion", path=text, companion=str(companion)))
 
 
 def refuse_special(path: Path | str) -> None:

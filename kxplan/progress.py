@@ -504,12 +504,14 @@ def quarter_figures(
     return tuple(rows)
 
 
-def to_json(summary: Summary) -> dict[str, Any]:
+def to_json(summary: Summary, *, sample: bool = False) -> dict[str, Any]:
     """The summary as JSON-ready data in plan order (the ``kxplan status --json`` shape).
 
     ``summary`` counts targets per status and ``colours`` per colour; ``warnings`` lists the
-    ids of the red, then yellow targets (三色预警) — the same sets. ``actual`` is exact; ``expected``, ``projection`` and ``needed_per_quarter`` are rounded
-    half up to one decimal; fields a kind does not have are None. Status keys never translate.
+    ids of the red, then yellow targets (三色预警) — the same sets. ``actual`` is exact;
+    ``expected``, ``projection`` and ``needed_per_quarter`` are rounded half up to one
+    decimal; fields a kind does not have are None. Status keys never translate. ``sample``
+    says the data is sample data (the database's marker, passed in by the caller).
     """
     plan = summary.plan
     return {
@@ -523,6 +525,7 @@ def to_json(summary: Summary) -> dict[str, Any]:
                 "behind": decimal_json(plan.behind),
             },
         },
+        "sample": sample,
         "as_of": summary.as_of.isoformat(),
         "year_closed": year_closed(summary.as_of),
         "targets": [_target_json(progress) for progress in summary.targets()],

@@ -26,9 +26,10 @@ Rules
   reports. The rule depends only on recorded times relative to fixed dates, so re-running
   the demo (all voids recorded "now") selects the same voids every time.
 - **Known-at**: ``known_at`` (UTC, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``) hides entries and voids
-  recorded after it; it is shown in the footer exactly as given, or as "everything recorded".
-  No recorded-at time of any entry or void is ever printed, so the output depends only on
-  the plan, the data's content and the options.
+  recorded after it; it is shown in local time to the minute (the report is read by people;
+  ``TZ`` is part of the environment cron fixes), or as "everything recorded". No recorded-at
+  time of any entry or void is ever printed, so the output depends only on the plan, the
+  data's content, the options and the time zone.
 - **User text** (items, notes, units, names, reasons, evidence) is cleaned before any
   template sees it (``kxplan.text.display_text``): control characters and bidirectional
   overrides are removed, tabs become spaces, and anything longer than ``TEXT_LIMIT``
@@ -52,6 +53,9 @@ Template context (every variable the templates use)
 Top-level variables (fields of ``ReportContext``):
 
 - ``lang``: interface language of the labels, ``zh`` or ``en``.
+- ``sample``: True when the database holds sample data (``kxplan import --sample``): the
+  templates then show ``labels.sample_banner`` at the top and ``labels.sample_title`` in the
+  page title.
 - ``html_lang``: the HTML ``lang`` attribute (``zh-CN`` or ``en``).
 - ``labels``: every label in the interface language, keyed by the catalogue key without
   the ``report.`` prefix and with dots as underscores (``labels.col_goal``); also the
@@ -59,8 +63,10 @@ Top-level variables (fields of ``ReportContext``):
 - ``title``: the plan title. ``org``: the organisation. ``year``: the plan year.
 - ``quarter``: 1–4. ``quarter_id``: ``2019-Q2``. ``quarter_name``: ``2019年第二季度`` / ``Q2 2019``.
 - ``heading``: the report title line (plan title · quarter).
-- ``quarter_start``, ``quarter_end``, ``as_of``, ``report_date``: ISO dates.
-- ``known_at``: the known-at timestamp as given, or ``""``. ``known_at_text``: it, or the
+- ``quarter_start``, ``quarter_end``, ``as_of``: ISO dates. ``report_date``: the ISO date the
+  report was made (``SOURCE_DATE_EPOCH``, else today), not ``as_of``.
+- ``known_at``: the known-at timestamp (UTC) as given, or ``""``. ``known_at_text``: it in
+  local time to the minute (``2019-07-05 17:00``, ``text.local_time``), or the
   words for "everything recorded".
 - ``status_counts``: list of ``StatusCount``, one per status that occurs, worst first (red,
   yellow, green, then grey: ``progress.STATUSES``).
@@ -164,7 +170,7 @@ from kxplan.progress import (
     summarise,
     unit_summary,
 )
-from kxplan.text import chinese_numeral, display_text, goal_text, section_heading
+from kxplan.text import chinese_numeral, display_text, goal_text, local_time, section_heading
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -234,6 +240,8 @@ class ReportStore(Protocol):
         recorded_until: str | None = None,
     ) -> list[tuple[Void, Entry]]: ...
 
+    def is_sample(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class ReportData:
@@ -248,6 +256,7 @@ class ReportData:
     entries: dict[str, list[Entry]]  # target id → its first ENTRY_CAP entries of the quarter
     corrections: list[tuple[Void, Entry]]
     entry_cap: int = ENTRY_CAP
+    sample: bool = False  # the database holds sample data (``import --sample``)
     units: list[UnitProgress] = field(default_factory=list)
     """Every unit, worst first (``progress.by_unit``); empty without units or for one unit."""
     unit_entries: dict[str, int] = field(default_factory=dict)
@@ -369,6 +378,7 @@ def load_report_data(
                 limit=entry_cap,
             )
         voids = store.voids(year, recorded_after=since, recorded_until=known_at)
+        sample = store.is_sample()
     corrections = sorted(
         ((void, entry) for void, entry in voids if entry.date <= as_of),
         key=lambda pair: (pair[1].date, pair[1].id, pair[0].id),
@@ -385,6 +395,7 @@ def load_report_data(
         entry_cap=entry_cap,
         units=units,
         unit_entries=unit_entries,
+        sample=sample,
     )
 
 
@@ -438,6 +449,7 @@ def load_unit_report_data(
             else []
         )
         voids = store.voids(year, recorded_after=since, recorded_until=known_at)
+        sample = store.is_sample()
     corrections = sorted(
         (
             (void, entry)
@@ -461,6 +473,7 @@ def load_unit_report_data(
         unit=unit,
         other_entries=others,
         other_count=other_count,
+        sample=sample,
     )
 
 
@@ -679,6 +692,7 @@ class ReportContext:
     lang: str
     html_lang: str
     labels: dict[str, str]
+    sample: bool
     title: str
     org: str
     year: int
@@ -741,8 +755,12 @@ CONTEXT_CLASSES = (
 )
 
 
-def build_context(data: ReportData, report_date: date | None = None) -> ReportContext:
-    """The display-ready context of one report, in the current interface language."""
+def build_context(data: ReportData, report_date: date) -> ReportContext:
+    """The display-ready context of one report, in the current interface language.
+
+    ``report_date`` is the day the report was made (``SOURCE_DATE_EPOCH``, else today), not
+    its as-of day: a report cut on 1 July says 报告日期 2019-07-01, 统计截至 2019-06-30.
+    """
     plan, summary, quarter = data.plan, data.summary, data.quarter
     year = plan.year
     start, end = quarter_bounds(year, quarter)
@@ -856,6 +874,7 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
         lang=lang,
         html_lang="zh-CN" if lang == "zh" else "en",
         labels=labels(unit=data.unit is not None),
+        sample=data.sample,
         title=plan.title,
         org=plan.org,
         year=year,
@@ -866,9 +885,9 @@ def build_context(data: ReportData, report_date: date | None = None) -> ReportCo
         quarter_start=start.isoformat(),
         quarter_end=end.isoformat(),
         as_of=data.as_of.isoformat(),
-        report_date=(report_date or data.as_of).isoformat(),
+        report_date=report_date.isoformat(),
         known_at=show_timestamp(data.known_at) if data.known_at else "",
-        known_at_text=show_timestamp(data.known_at) if data.known_at else t("report.known_at_all"),
+        known_at_text=local_time(data.known_at) if data.known_at else t("report.known_at_all"),
         status_counts=[
             StatusCount(key, status_label(key), COLOURS[key], summary.counts[key])
             for key in STATUSES

@@ -42,6 +42,8 @@ class StoryStore(Protocol):
         self, year: int, *, as_of: date | None = None, targets: Iterable[str] | None = None
     ) -> list[DailyTotal]: ...
 
+    def is_sample(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class TargetStory:
@@ -55,6 +57,8 @@ class TargetStory:
     entries: tuple[Entry, ...]
     """Every entry of the target (old ids included), voided ones with their void, by (date, id)."""
     as_of: date
+    sample: bool = False
+    """The database holds sample data (``import --sample``): ``show`` says so first."""
 
     @property
     def target(self) -> Target:
@@ -83,6 +87,7 @@ def load_story(
             else []
         )
         totals = store.daily_totals(plan.year, as_of=as_of, targets=target.ids)
+        sample = store.is_sample()
     totals.sort(key=lambda total: total.date)
     progress = target_progress(plan, target, totals, as_of)
     section, point = _place(plan, target)
@@ -94,6 +99,7 @@ def load_story(
         quarters=quarter_figures(progress, totals, as_of),
         entries=tuple(entries),
         as_of=as_of,
+        sample=sample,
     )
 
 
@@ -129,8 +135,10 @@ def story_json(story: TargetStory) -> dict[str, Any]:
         },
         "section": {"number": section.number, "title": section.title},
         "as_of": story.as_of.isoformat(),
+        "sample": story.sample,
         "progress": {
             "status": progress.status,
+            "colour": progress.colour,
             "actual": decimal_json(progress.actual),
             "expected": _rounded(progress.expected),
             "percent": decimal_json(progress.percent),

@@ -9,13 +9,15 @@ it on one line with a visible mark for each (``shown``), a finding spells each o
 ``show``, ``add``, ``plan diff`` and the report; ``section_heading`` is a section's official
 label (一、全面强化……), the same in ``status``, ``plan show``, ``show`` and the report.
 ``comparable`` is the one normalisation under which two names people type are "the same"
-(units, their aliases, and anything else matched by name).
+(units, their aliases, and anything else matched by name). ``local_time`` is how a stored
+moment (UTC) is shown to people: local time, to the minute (``2019-05-12 14:16``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from kxplan.messages import get_language, t
@@ -152,3 +154,21 @@ def section_number(number: int) -> str:
 def section_heading(number: int, title: str) -> str:
     """A section's official label: ``一、全面强化政治引领……`` / ``Section 1: …``."""
     return t("label.section_heading", n=section_number(number), title=title)
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC moment (``recorded_at``, ``--known-at``) as people read it: local time
+    (the machine's time zone, ``TZ``) to the minute, ``2019-05-12 14:16``.
+
+    Text that is not such a moment is returned as it is.
+    """
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):  # beyond what the platform's clock can show
+        return stamp

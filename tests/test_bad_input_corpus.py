@@ -216,7 +216,19 @@ class Prepared:
             db = Path(expand(case["db_path"], names))
             names["db"] = str(db)
         self.db = db
-        for name, spec in (expand(case.get("files") or {}, names)).items():
+        self._make_files(case.get("files"), names)
+        MAKERS[case.get("db", "fresh")](db)
+        if case.get("user") and db.is_file():
+            os.chown(db, NOBODY, NOBODY)  # the clerk's own database; the hostility is elsewhere
+        self._make_files(case.get("files_after_db"), names)  # e.g. a -wal the database had
+        plan = case.get("plan", "{plan}")
+        prefix = ["--plan", expand(plan, names)] if plan is not None else []
+        prefix += ["--db", str(db)]
+        self.argv = prefix + [str(arg) for arg in expand(case["argv"], names)]
+        self._finish(case, names)
+
+    def _make_files(self, files: dict[str, Any] | None, names: dict[str, str]) -> None:
+        for name, spec in (expand(files or {}, names)).items():
             path = Path(name)
             path.parent.mkdir(parents=True, exist_ok=True)
             if "text" in spec:
@@ -233,13 +245,8 @@ class Prepared:
                 path.symlink_to(spec["symlink"])
             if "mode" in spec:
                 path.chmod(int(str(spec["mode"]), 8))
-        MAKERS[case.get("db", "fresh")](db)
-        if case.get("user") and db.is_file():
-            os.chown(db, NOBODY, NOBODY)  # the clerk's own database; the hostility is elsewhere
-        plan = case.get("plan", "{plan}")
-        prefix = ["--plan", expand(plan, names)] if plan is not None else []
-        prefix += ["--db", str(db)]
-        self.argv = prefix + [str(arg) for arg in expand(case["argv"], names)]
+
+    def _finish(self, case: dict[str, Any], names: dict[str, str]) -> None:
         self.env = {**ENV, **expand(case.get("env") or {}, names)}
         self.exit = case["exit"]
         self.lines = case.get("lines", 1)
@@ -296,7 +303,7 @@ def test_the_corpus_has_40_cases_or_more_across_the_four_categories() -> None:
         assert set(case) <= {
             "what", "argv", "plan", "db", "db_path", "files", "env", "exit", "stderr",
             "stderr_re", "lines", "binary", "xfail", "stdout", "process", "user", "stored",
-            "class",
+            "class", "files_after_db",
         }, (category, name)  # fmt: skip
         assert case.get("stdout") in (None, "closed", "full", "broken"), (category, name)
         assert case.get("user") in (None, "nobody"), (category, name)

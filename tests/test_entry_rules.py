@@ -472,3 +472,53 @@ def test_import_names_future_rows_and_fractions_by_line(kx: Any, db: Path, tmp_p
         f"error: {csv_path}: 2 bad row(s); nothing was imported — fix them and import again\n"
     )
     assert not db.exists()
+
+
+# --- small truths: times people read are local, to the minute ---------------------------------
+
+
+@pytest.fixture
+def shanghai(monkeypatch: pytest.MonkeyPatch) -> Any:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("stamp", "shown"),
+    [
+        ("2019-05-12T06:16:30.123456Z", "2019-05-12 14:16"),
+        ("2019-05-12T16:00:00.000000Z", "2019-05-13 00:00"),  # the next day in Jiaxing
+        ("2019-07-05T09:00:00Z", "2019-07-05 17:00"),
+        ("not a time", "not a time"),
+    ],
+)
+def test_local_time(shanghai: None, stamp: str, shown: str) -> None:
+    from kxplan.text import local_time
+
+    assert local_time(stamp) == shown
+
+
+def test_void_twice_names_the_first_void_in_local_time(kx: Any, db: Path, shanghai: None) -> None:
+    assert kx("record", "p1.visits", "1").exit_code == 0
+    assert kx("void", "1", "--reason", "typo").exit_code == 0
+    conn = sqlite3.connect(db)
+    stamp = conn.execute("SELECT recorded_at FROM voids").fetchone()[0]
+    conn.close()
+    from kxplan.text import local_time
+
+    again = kx("void", "1", "--reason", "again")
+    assert again.exit_code == 1
+    assert f" at {local_time(stamp)}: typo)" in again.stderr
+    assert stamp not in again.stderr and "T" not in again.stderr.split(" at ")[1]
+
+
+def test_the_report_shows_known_at_in_local_time(kx: Any, db: Path, shanghai: None) -> None:
+    assert kx("record", "p1.visits", "1", "--date", "2019-05-01").exit_code == 0
+    result = kx("report", "-q", "Q2", "--stdout", "--known-at", "2019-07-05T09:00:00Z")
+    assert result.exit_code == 0, result.stderr
+    assert "- Recorded up to: 2019-07-05 17:00\n" in result.stdout

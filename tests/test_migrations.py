@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from test_store import draft
 
+from kxplan.errors import InputError
 from kxplan.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from kxplan.store.sqlite.schema import MIGRATIONS, apply_migrations
 
@@ -131,7 +132,7 @@ def test_migration_2_upgrades_a_v1_database(tmp_path: Path) -> None:
 
     with Store.open(db, create=False) as store:
         conn = store.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("SELECT * FROM entries ORDER BY id").fetchall() == before
         assert conn.execute("SELECT * FROM voids ORDER BY id").fetchall() == voids_before
         names = index_names(conn)
@@ -142,16 +143,70 @@ def test_migration_2_upgrades_a_v1_database(tmp_path: Path) -> None:
         assert store.target_total(2019, ["p1.workstations", "p1.stations"]) == (Decimal(3), 2)
 
 
-def test_a_fresh_database_equals_the_v1_fixture_plus_migration_2(tmp_path: Path) -> None:
+def test_a_fresh_database_equals_every_fixture_upgraded_and_the_latest_dump(
+    tmp_path: Path,
+) -> None:
     with Store.open(tmp_path / "fresh.db", create=True) as fresh:
         expected = schema(fresh.conn), pragmas(fresh.conn)
-    from_fixture(tmp_path / "v1.db", FIXTURES / "schema_v1.sql")
-    with Store.open(tmp_path / "v1.db", create=False) as upgraded:
-        assert (schema(upgraded.conn), pragmas(upgraded.conn)) == expected
-    from_fixture(tmp_path / "v2.db", FIXTURES / "schema_v2.sql")
-    dumped = sqlite3.connect(tmp_path / "v2.db")
+    for fixture in SCHEMA_FIXTURES:
+        from_fixture(tmp_path / f"{fixture.stem}.db", fixture)
+        with Store.open(tmp_path / f"{fixture.stem}.db", create=False) as upgraded:
+            assert (schema(upgraded.conn), pragmas(upgraded.conn)) == expected, fixture.name
+    latest = SCHEMA_FIXTURES[-1]
+    assert fixture_version(latest) == SCHEMA_VERSION
+    from_fixture(tmp_path / "latest.db", latest)
+    dumped = sqlite3.connect(tmp_path / "latest.db")
     assert (schema(dumped), pragmas(dumped)) == expected
     dumped.close()
+
+
+# --- migration 3: the sample-data marker (issue 13) ----------------------------------------------
+
+
+def test_migration_3_upgrades_a_v2_database_which_is_not_sample_data(
+    tmp_path: Path, small_plan: Any
+) -> None:
+    db = tmp_path / "v2.db"
+    from_fixture(db, FIXTURES / "schema_v2.sql")
+    conn = sqlite3.connect(db)
+    before = conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
+    voids_before = conn.execute("SELECT * FROM voids ORDER BY id").fetchall()
+    assert "markers" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    with Store.open(db, create=False) as store:
+        conn = store.conn
+        assert store.schema_version() == 3
+        assert conn.execute("SELECT * FROM entries ORDER BY id").fetchall() == before
+        assert conn.execute("SELECT * FROM voids ORDER BY id").fetchall() == voids_before
+        assert conn.execute("SELECT count(*) FROM markers").fetchone()[0] == 0
+        assert store.is_sample() is False  # a database written before markers holds real data
+        # it holds real entries, so it may not become sample data
+        with pytest.raises(InputError), store.write_transaction():
+            store.mark_sample("办公室", "2019-07-01T08:00:00.000000Z")
+        assert store.is_sample() is False
+        assert store.quick_check() == "ok"
+
+
+def test_the_v3_fixture_is_sample_data_and_its_marker_is_append_only(tmp_path: Path) -> None:
+    db = tmp_path / "v3.db"
+    from_fixture(db, FIXTURES / "schema_v3.sql")
+    with Store.open(db, create=False) as store:
+        assert store.is_sample() is True
+        with store.write_transaction():  # marking it again changes nothing
+            store.mark_sample("someone", "2019-08-01T08:00:00.000000Z")
+        rows = store.conn.execute("SELECT * FROM markers").fetchall()
+        assert rows == [("sample", "办公室", "2019-07-01T08:00:00.000000Z")]
+        for sql in ("UPDATE markers SET name = 'x'", "DELETE FROM markers"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                store.conn.execute(sql)
+
+
+def test_a_new_database_may_become_sample_data_once(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "new.db", create=True) as store:
+        assert store.is_sample() is False
+        with store.write_transaction():
+            store.mark_sample("办公室", "2019-07-01T08:00:00.000000Z")
+        assert store.is_sample() is True
 
 
 def test_an_old_database_is_left_as_it_is_when_upgrade_is_off(tmp_path: Path) -> None:

@@ -672,6 +672,7 @@ def test_to_json_shape_and_numbers() -> None:
     data = progress.to_json(progress.summarise(plan, totals, date(2019, 6, 30)))
     assert list(data) == [
         "plan",
+        "sample",
         "as_of",
         "year_closed",
         "targets",

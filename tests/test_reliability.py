@@ -195,7 +195,7 @@ def render_in_snapshot(db: Path, plan: Any) -> Snapshot:
             for section in plan.sections
             for point in section.points
         }
-    context = report.build_context(data)
+    context = report.build_context(data, TODAY)
     text = report.render(context, "md")
     match = re.search(r"^- Entries used: (\d+)$", text, re.MULTILINE)
     problems = []

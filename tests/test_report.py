@@ -39,7 +39,7 @@ CLEAN_ENV = {
     "KXPLAN_LANG": None,
     "KXPLAN_TEMPLATES": None,
     "KXPLAN_BY": None,
-    "SOURCE_DATE_EPOCH": None,
+    "SOURCE_DATE_EPOCH": "1561939200",  # the goldens' report date: 2019-07-01 (UTC)
     "NO_COLOR": "1",
 }
 
@@ -109,6 +109,18 @@ def _keep_language():
     before = messages.get_language()
     yield
     messages.set_language(before)
+
+
+@pytest.fixture(autouse=True)
+def _jiaxing_time(monkeypatch: pytest.MonkeyPatch):
+    """Times people read are local: the reports here are read in Jiaxing (UTC+8)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def _utc(text: str) -> datetime:
@@ -324,7 +336,7 @@ def audit(page: str) -> _Audit:
 
 def test_html_escapes_every_user_string() -> None:
     messages.set_language("zh")
-    page = report.render(report.build_context(hostile_data()), "html")
+    page = report.render(report.build_context(hostile_data(), date(2019, 7, 1)), "html")
     parsed = audit(page)
     assert "script" not in parsed.tags and "img" not in parsed.tags and "iframe" not in parsed.tags
     assert not [a for a in parsed.attrs if a[1].lower().startswith("on")], "event handler attribute"
@@ -350,7 +362,7 @@ def _cells(line: str) -> int:
 
 def test_markdown_tables_keep_their_shape() -> None:
     messages.set_language("zh")
-    text = report.render(report.build_context(hostile_data()), "md")
+    text = report.render(report.build_context(hostile_data(), date(2019, 7, 1)), "md")
     rows = [line for line in text.splitlines() if line.startswith("|")]
     assert len(rows) > 30
     tables: list[list[str]] = []
@@ -558,6 +570,30 @@ def test_source_date_epoch_sets_the_report_date(db: Path) -> None:
     assert bad.exit_code == 2 and "SOURCE_DATE_EPOCH" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "report_date", "as_of"),
+    [
+        # rule 7: the day the report was made, never the quarter's last day
+        ({"SOURCE_DATE_EPOCH": None, "KXPLAN_TODAY": "2019-07-01"}, "2019-07-01", "2019-06-30"),
+        ({"SOURCE_DATE_EPOCH": "", "KXPLAN_TODAY": "2019-07-10"}, "2019-07-10", "2019-06-30"),
+        ({"SOURCE_DATE_EPOCH": None, "KXPLAN_TODAY": "2026-11-30"}, "2026-11-30", "2019-06-30"),
+        (
+            {"SOURCE_DATE_EPOCH": "1561939200", "KXPLAN_TODAY": "2026-11-30"},
+            "2019-07-01",
+            "2019-06-30",
+        ),  # fmt: skip
+        ({"SOURCE_DATE_EPOCH": None, "KXPLAN_TODAY": "2019-05-20"}, "2019-05-20", "2019-05-20"),
+    ],
+)
+def test_the_report_date_is_the_day_it_was_made(
+    db: Path, env: dict[str, str | None], report_date: str, as_of: str
+) -> None:
+    result = run(db, "-q", "Q2", "--stdout", **env)
+    assert result.exit_code == 0, result.stderr
+    assert f"- 报告日期：{report_date}\n" in result.stdout
+    assert f"- 统计截至：{as_of}\n" in result.stdout
+
+
 def test_parse_known_at() -> None:
     assert report.parse_known_at("2019-07-05T09:00:00Z") == "2019-07-05T09:00:00.000000Z"
     assert report.parse_known_at("2019-07-05T17:00:00+08:00") == "2019-07-05T09:00:00.000000Z"
@@ -585,7 +621,7 @@ def test_known_at_reproduces_an_earlier_report(db: Path, tmp_path: Path) -> None
     # nothing was recorded after the moment yet: the same report but for its footer line
     assert (
         first["2019-Q2.md"].replace(
-            "登记截至：2019-07-05T09:00:00Z".encode(), "登记截至：全部已登记数据".encode()
+            "登记截至：2019-07-05 17:00".encode(), "登记截至：全部已登记数据".encode()
         )
         == unrestricted["2019-Q2.md"]
     )
@@ -597,7 +633,8 @@ def test_known_at_reproduces_an_earlier_report(db: Path, tmp_path: Path) -> None
     record(db, late, [(10, "丁公司尚未通过评审", "2019-08-02T03:00:00")], at="2019-08-01T02:00:00")
     again = render_files(db, tmp_path / "again", "--known-at", sent)
     assert again == first
-    assert "- 登记截至：2019-07-05T09:00:00Z" in first["2019-Q2.md"].decode()
+    # shown in local time (Jiaxing, UTC+8) to the minute
+    assert "- 登记截至：2019-07-05 17:00" in first["2019-Q2.md"].decode()
     # without --known-at the report moves on, and the next report lists the restatement
     now = render_files(db, tmp_path / "now")
     assert now["2019-Q2.md"] != first["2019-Q2.md"]

@@ -175,7 +175,17 @@ def test_show_json(story_db: Path) -> None:
     result = kx(story_db, "show", "p1.workstations", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["target", "point", "section", "as_of", "progress", "quarters", "entries"]
+    assert list(data) == [
+        "target",
+        "point",
+        "section",
+        "as_of",
+        "sample",
+        "progress",
+        "quarters",
+        "entries",
+    ]
+    assert data["sample"] is False
     assert data["target"] == {
         "id": "p1.workstations",
         "kind": "count",
@@ -196,6 +206,7 @@ def test_show_json(story_db: Path) -> None:
     assert data["as_of"] == "2019-08-15"
     assert data["progress"] == {
         "status": "at_risk",
+        "colour": "red",
         "actual": 3.5,
         "expected": 6.5,
         "percent": 35,
@@ -370,7 +381,7 @@ def test_undo_voids_only_the_current_clerks_last_entry(shared_db: Path) -> None:
     )
     voids = {e.id: e.void for e in stored(shared_db)}
     assert voids[1] is None and voids[3] is None
-    assert (voids[2].reason, voids[2].by) == ("undo", "alice")
+    assert (voids[2].reason, voids[2].by) == ("撤销", "alice")  # the interface's language
     # undo again: it never walks back to alice's older entry #1 (nor to bob's)
     again = kx(shared_db, "undo", "--yes", KXPLAN_BY="alice")
     assert (again.exit_code, again.stdout) == (1, "")
@@ -381,10 +392,12 @@ def test_undo_voids_only_the_current_clerks_last_entry(shared_db: Path) -> None:
 
 
 def test_undo_by_option_overrides_the_environment(shared_db: Path) -> None:
-    result = kx(shared_db, "undo", "--yes", "--by", "bob", KXPLAN_BY="alice")
+    result = kx(shared_db, "--lang", "en", "undo", "--yes", "--by", "bob", KXPLAN_BY="alice")
     assert result.exit_code == 0, result.stderr
     assert "#3 · 2019-01-05 · p3.bases" in result.stderr
     assert [e.id for e in stored(shared_db) if e.void] == [3]
+    void = next(e.void for e in stored(shared_db) if e.id == 3)
+    assert void is not None and (void.reason, void.by) == ("undo", "bob")  # English interface
 
 
 def test_undo_refuses_a_clerk_with_no_entries(shared_db: Path) -> None:

@@ -329,6 +329,7 @@ def test_json_shape(small_db: Path) -> None:
     data = json.loads(result.stdout)
     assert list(data) == [
         "plan",
+        "sample",
         "as_of",
         "year_closed",
         "targets",

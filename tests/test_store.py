@@ -66,14 +66,14 @@ def store(db: Path):
 def test_a_new_database_is_created_with_the_schema(db: Path) -> None:
     with Store.open(db, create=True) as store:
         assert store.created is True
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         conn = store.conn
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID == 0x4B58504C
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         strict = {row[1]: row[5] for row in conn.execute("PRAGMA table_list") if row[0] == "main"}
-        assert strict["entries"] == strict["voids"] == 1
+        assert strict["entries"] == strict["voids"] == strict["markers"] == 1
         indexes = {
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }

@@ -8,7 +8,7 @@
 - ``show TARGET`` tells one target's story: plan text, goal, every entry and void, and the
   cumulative amount by quarter against expected pace, as text with a bar chart or as JSON.
 - ``undo`` voids the current clerk's own most recent live entry of the plan year, with the
-  reason ``undo``, after showing it and asking (``--yes`` skips the question).
+  reason 撤销 (``undo`` in English), after showing it and asking (``--yes`` skips the question).
 
 The clerk is ``--by`` / ``KXPLAN_BY``, else the OS user — the same rule as ``record``.
 """
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from kxplan.story import TargetStory
     from kxplan.units import UnitResolver
 
-UNDO_REASON = "undo"
 CHART_WIDTH = 20
 
 
@@ -230,6 +229,8 @@ def render_story(
     width = output_width()
     target, point, section = story.target, story.point, story.section
     entries = iter(story.entries if entries is None else entries)
+    if story.sample:
+        echo(paint(t("status.sample_banner"), "bold yellow", colour))
     echo(paint(f"{target.id} · {target.title}", "bold", colour))
     place = t(
         "show.point",
@@ -479,7 +480,7 @@ def undo(
             if not agreed:
                 notice(t("undo.kept"))
                 return
-        done = store.void(entry.id, UNDO_REASON, who)
+        done = store.void(entry.id, t("undo.reason"), who)  # in the clerk's language: 撤销
         committed(t("void.stored", id=entry.id, void=done.id))
         current = plan.aliases().get(entry.target, entry.target)
         echo(

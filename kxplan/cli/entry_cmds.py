@@ -345,6 +345,7 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=t("help.arg.csv"), show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=t("help.opt.dry_run"))] = False,
+    sample: Annotated[bool, typer.Option("--sample", help=t("help.opt.sample"))] = False,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("help.opt.encoding"), show_default=False)
     ] = None,
@@ -373,6 +374,7 @@ def import_(
                 by=who,
                 dry_run=dry_run,
                 progress=progress,
+                sample=sample,
             )
     except ImportProblems as exc:
         for problem in exc.problems:
@@ -380,6 +382,8 @@ def import_(
         raise
     if result.created:
         notice(t("store.created", path=env.db_path))
+    if result.sample:
+        notice(t("import.sample_marked", path=env.db_path))
     if result.added and not dry_run:
         committed(t("import.done", file=file, added=result.added, skipped=result.skipped))
     if result.voided:

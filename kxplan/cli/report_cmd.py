@@ -122,7 +122,8 @@ def report(
             raise InputError(t("report.bad_as_of", value=as_of))
     day = core.report_as_of(year, number, env.today, given)
     moment = core.parse_known_at(known_at) if known_at is not None else None
-    report_date = _source_date(os.environ.get("SOURCE_DATE_EPOCH"))
+    # 报告日期 is the day the report is made (cron on 1 July: 2019-07-01), not 统计截至
+    report_date = _source_date(os.environ.get("SOURCE_DATE_EPOCH")) or env.today
 
     with Store.open(env.db_path, create=False) as store:
         data = core.load_report_data(store, plan, number, day, moment, unit=unit_id)

@@ -101,16 +101,17 @@ def status(
     day = resolve_as_of(as_of, plan.year, env.today)
     check_filters(plan, section, point)
     if by_unit:
-        totals, unit_totals = read_by_unit(env.db_path, plan, day)
+        totals, unit_totals, sample = read_by_unit(env.db_path, plan, day)
         summary = progress.summarise(plan, totals, day)
         units = progress.by_unit(plan, unit_totals, day)
         if as_json:
-            print_json({**progress.to_json(summary), "units": progress.units_json(units)})
+            data = progress.to_json(summary, sample=sample)
+            print_json({**data, "units": progress.units_json(units)})
         else:
-            render_by_unit(plan, units, day)
+            render_by_unit(plan, units, day, sample=sample)
         return
     if wanted is not None:
-        own = read_unit_totals(env.db_path, plan, wanted, day)
+        own, sample = read_unit_totals(env.db_path, plan, wanted, day)
         summary = progress.unit_summary(plan, wanted, own, day).only(section, point)
         others = progress.unit_contributions(plan, wanted, own, day)
         if section is not None or point is not None:
@@ -119,20 +120,19 @@ def status(
             found = plan.unit(wanted)
             shown_unit = found.to_dict() if found is not None else {"id": None, "name": wanted}
             contributions = [contribution_json(item) for item in others]
-            print_json(
-                {**progress.to_json(summary), "unit": shown_unit, "contributions": contributions}
-            )
+            data = progress.to_json(summary, sample=sample)
+            print_json({**data, "unit": shown_unit, "contributions": contributions})
         else:
-            render(summary, env.today, unit=resolver.name(wanted))
+            render(summary, env.today, unit=resolver.name(wanted), sample=sample)
             for line in contribution_lines(others):
                 echo(line)
         return
-    totals = read_totals(env.db_path, plan.year, day)
+    totals, sample = read_totals(env.db_path, plan.year, day)
     summary = progress.summarise(plan, totals, day).only(section, point)
     if as_json:
-        print_json(progress.to_json(summary))
+        print_json(progress.to_json(summary, sample=sample))
     else:
-        render(summary, env.today)
+        render(summary, env.today, sample=sample)
 
 
 def check_filters(plan: Plan, section: int | None, point: int | None) -> None:
@@ -213,36 +213,43 @@ def _numbers(numbers: Any) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
 
-def read_totals(db_path: Path, year: int, as_of: date) -> list[DailyTotal]:
-    """The plan year's per-day totals up to ``as_of`` (``DatabaseError`` when there is no database)."""
+def read_totals(db_path: Path, year: int, as_of: date) -> tuple[list[DailyTotal], bool]:
+    """The plan year's per-day totals up to ``as_of``, and whether the database holds sample
+    data (``DatabaseError`` when there is no database)."""
     from kxplan.store import Store
 
-    with Store.open(db_path, create=False) as store:
-        return store.daily_totals(year, as_of=as_of)
+    with Store.open(db_path, create=False) as store, store.read_snapshot():
+        return store.daily_totals(year, as_of=as_of), store.is_sample()
 
 
 def read_by_unit(
     db_path: Path, plan: Plan, as_of: date
-) -> tuple[list[DailyTotal], list[UnitTotal]]:
-    """The plan's daily totals and the allocated targets' per-unit totals, in one snapshot."""
+) -> tuple[list[DailyTotal], list[UnitTotal], bool]:
+    """The plan's daily totals, the allocated targets' per-unit totals and whether the
+    database holds sample data, in one snapshot."""
     from kxplan.store import Store
 
     ids = [target_id for target in plan.allocated_targets() for target_id in target.ids]
     with Store.open(db_path, create=False) as store, store.read_snapshot():
         totals = store.daily_totals(plan.year, as_of=as_of)
         per_unit = store.unit_totals(plan.year, as_of=as_of, targets=ids) if ids else []
-    return totals, per_unit
+        sample = store.is_sample()
+    return totals, per_unit, sample
 
 
-def read_unit_totals(db_path: Path, plan: Plan, wanted: str, as_of: date) -> list[UnitTotal]:
-    """One unit's per-target daily totals up to ``as_of``, under every spelling it is stored as."""
+def read_unit_totals(
+    db_path: Path, plan: Plan, wanted: str, as_of: date
+) -> tuple[list[UnitTotal], bool]:
+    """One unit's per-target daily totals up to ``as_of``, under every spelling it is stored
+    as, and whether the database holds sample data."""
     from kxplan.store import Store
 
     with Store.open(db_path, create=False) as store, store.read_snapshot():
+        sample = store.is_sample()
         spellings = plan.unit_resolver().matching(wanted, store.units(plan.year))
         if not spellings:
-            return []
-        return store.unit_totals(plan.year, as_of=as_of, units=spellings)
+            return [], sample
+        return store.unit_totals(plan.year, as_of=as_of, units=spellings), sample
 
 
 #: The columns after the title: message key of the header, right-justified?
@@ -261,14 +268,19 @@ def status_table() -> Table:
     return Table([title, *(Column(t(key), right=right) for key, right in _COLUMNS)])
 
 
-def render(summary: Summary, today: date | None = None, unit: str | None = None) -> None:
+def render(
+    summary: Summary, today: date | None = None, unit: str | None = None, *, sample: bool = False
+) -> None:
     """Print the heading, the grouped table and the one-line summary to stdout.
 
     A milestone due on ``today`` and not done is ``overdue`` (rule 1: a day is judged at its
     end); when the table is for today it says 今日到期 (due today) instead, in the same colour.
-    With ``unit`` (its name), the heading names the unit whose view this is.
+    With ``unit`` (its name), the heading names the unit whose view this is. A database of
+    sample data says so first (示例数据 / SAMPLE DATA).
     """
     colour = use_colour()
+    if sample:
+        echo(paint(t("status.sample_banner"), "bold yellow", colour))
     echo(paint(heading(summary.plan, summary.as_of, unit), "bold", colour))
     if unit is not None and not summary.sections:
         echo(t("status.unit_no_allocation", unit=unit))
@@ -333,11 +345,15 @@ def heading(plan: Plan, as_of: date, unit: str | None = None) -> str:
     return t("status.heading", title=title, as_of=as_of.isoformat(), elapsed=share)
 
 
-def render_by_unit(plan: Plan, units: list[UnitProgress], as_of: date) -> None:
+def render_by_unit(
+    plan: Plan, units: list[UnitProgress], as_of: date, *, sample: bool = False
+) -> None:
     """Print who is behind: one row per unit with allocations, worst first, then the others."""
     from kxplan.progress import STATUSES
 
     colour = use_colour()
+    if sample:
+        echo(paint(t("status.sample_banner"), "bold yellow", colour))
     echo(paint(heading(plan, as_of, t("status.by_unit_title")), "bold", colour))
     allocated = [progress for progress in units if progress.status is not None]
     targets = plan.allocated_targets()

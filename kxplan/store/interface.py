@@ -43,6 +43,7 @@ from kxplan.entry import (
 from kxplan.errors import DatabaseError, InputError, RepeatedEntry
 from kxplan.messages import t
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
+from kxplan.text import local_time
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -321,7 +322,7 @@ class Store(ABC):
                         id=entry_id,
                         void=earlier.id,
                         by=earlier.by,
-                        at=earlier.recorded_at,
+                        at=local_time(earlier.recorded_at),
                         reason=earlier.reason,
                     )
                 )
@@ -516,6 +517,30 @@ class Store(ABC):
     @abstractmethod
     def last_unit_by(self, user: str) -> str | None:
         """The unit of the latest entry this user recorded with one, or None."""
+
+    @abstractmethod
+    def is_sample(self) -> bool:
+        """Whether the database holds sample data (``kxplan import --sample``; never unset)."""
+
+    @abstractmethod
+    def insert_sample_marker(self, by: str, recorded_at: str) -> None:
+        """Set the sample-data marker (a second time changes nothing); inside a write."""
+
+    def check_sample(self) -> None:
+        """Raise ``InputError`` when the database may not be marked as holding sample data.
+
+        It may not when it already holds entries that are not sample data: sample data goes
+        into a database of its own, so a real report never carries the banner and a sample
+        report never mixes in real entries.
+        """
+        if not self.is_sample() and self.years():
+            raise InputError(t("import.sample_into_real"))
+
+    def mark_sample(self, by: str, recorded_at: str) -> None:
+        """Mark the database as holding sample data, inside the caller's write transaction
+        (``check_sample`` first)."""
+        self.check_sample()
+        self.insert_sample_marker(by, recorded_at)
 
     @abstractmethod
     def years(self) -> list[int]:

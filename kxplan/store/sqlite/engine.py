@@ -49,7 +49,12 @@ from kxplan.store.interface import BackupResult, EntryRow, Health, ListingBounds
 from kxplan.store.retry import deadline_after, retry, waiting
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
-from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
+from kxplan.store.sqlite.schema import (
+    APPLICATION_ID,
+    SAMPLE_MARKER,
+    SCHEMA_VERSION,
+    apply_migrations,
+)
 from kxplan.store.sqlite.sql import (
     ENTRY_COLUMNS,
     INSERT_ENTRY,
@@ -786,6 +791,18 @@ class SqliteStore(Store):
             (user,),
         ).fetchone()
         return row[0] if row else None
+
+    def is_sample(self) -> bool:
+        """Whether the database holds sample data (the ``sample`` marker, schema 3)."""
+        row = self.conn.execute("SELECT 1 FROM markers WHERE name = ?", (SAMPLE_MARKER,))
+        return row.fetchone() is not None
+
+    def insert_sample_marker(self, by: str, recorded_at: str) -> None:
+        """Set the ``sample`` marker (once: a second call changes nothing)."""
+        self.conn.execute(
+            'INSERT OR IGNORE INTO markers (name, "by", recorded_at) VALUES (?, ?, ?)',
+            (SAMPLE_MARKER, by, recorded_at),
+        )
 
     def years(self) -> list[int]:
         """The plan years that have entries, sorted."""

@@ -13,7 +13,7 @@ import sqlite3
 from typing import Any
 
 APPLICATION_ID = 0x4B58504C  # "KXPL"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
@@ -103,11 +103,38 @@ def _migrate_2_report_indexes(db: Any) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+# Schema 3 (issue 13). Facts about the database as a whole, one row each, append-only like
+# entries: today only ``sample`` — the database holds sample data (``kxplan import --sample``,
+# ``make demo``), so every report, ``status`` and ``show`` from it says so. A marker is never
+# removed: a database that held sample data stays marked (start real work in a new one).
+_SCHEMA_V3 = """
+CREATE TABLE markers (
+    name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    "by" TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+        CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z')
+) STRICT;
+CREATE TRIGGER markers_no_update BEFORE UPDATE ON markers
+BEGIN SELECT RAISE(ABORT, 'kxplan markers are append-only'); END;
+CREATE TRIGGER markers_no_delete BEFORE DELETE ON markers
+BEGIN SELECT RAISE(ABORT, 'kxplan markers are append-only'); END;
+"""
+SAMPLE_MARKER = "sample"
+
+
+def _migrate_3_markers(db: Any) -> None:
+    """Schema 3: the append-only ``markers`` table (the sample-data marker)."""
+    for statement in _statements(_SCHEMA_V3):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+
+
 # (version, sqlite-utils migration name, step). Each step ends by setting user_version.
 # Never edit a released step: add the next one (tests/fixtures/schema_vN.sql guard this).
 MIGRATIONS: tuple[tuple[int, str, Any], ...] = (
     (1, "0001_initial", _migrate_1_initial),
     (2, "0002_report_indexes", _migrate_2_report_indexes),
+    (3, "0003_markers", _migrate_3_markers),
 )
 assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 
