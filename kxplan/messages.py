@@ -898,6 +898,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Folder of Jinja2 templates overriding the packaged ones by name.",
         "Jinja2 模板文件夹，按文件名覆盖内置模板。",
     ),
+    "help.report.unit": (
+        "One unit's own report (its id, name or alias): its allocations as goals, its entries only; written to reports/2019-Q2.<unit-id>.md|html.",
+        "单个单位的报告（单位代码、名称或别名）：以该单位的分解指标为目标，只计该单位的登记；写入 reports/2019-Q2.<单位代码>.md|html。",
+    ),
     "help.required": ("[required]", "[必填]"),
     "help.show": (
         "Show one target's story: the plan's text and goal, every entry and void in date order, cumulative by quarter against expected pace (序时进度), and a small bar chart.\n\nWith --json, one object: target, point, section, as_of, sample (true for sample data); progress {status, colour, actual, expected, percent, done_on, entries, last_entry, stale}; quarters [{quarter, start, end, through, entries, amount, cumulative, expected}] (through: the last day counted, null for a quarter not yet reached); entries as in kxplan log --json, voided ones included.\n\nExample: kxplan show p4.workstations",
@@ -1398,6 +1402,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.chart_quarter": ("Q{q}", "Q{q}"),
     "report.chart_title": ("{title}: cumulative by quarter", "{title}：各季度累计"),
     "report.col_activity": ("Ongoing work", "日常工作"),
+    "report.col_allocation": ("Allocated", "分解指标"),
     "report.col_amount": ("Amount", "数量"),
     "report.col_count": ("Targets", "目标数"),
     "report.col_cumulative": ("To date", "累计完成"),
@@ -1412,10 +1417,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.col_last_entry": ("Latest entry", "最近登记"),
     "report.col_level": ("Level", "预警"),
     "report.col_milestone": ("Milestone", "节点任务"),
+    "report.col_overall": (
+        "Overall",
+        "总体",
+    ),
     "report.col_percent": ("Done", "完成率"),
     "report.col_progress": ("Progress", "进度"),
     "report.col_quarter": ("This quarter", "本季度"),
     "report.col_quarter_entries": ("Entries this quarter", "本季度登记"),
+    "report.col_rank": (
+        "Rank",
+        "落后排名",
+    ),
     "report.col_reason": ("Reason", "作废原因"),
     "report.col_status": ("Status", "状态"),
     "report.col_target": ("Target", "目标"),
@@ -1440,6 +1453,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.heading": (
         "{plan_title} · Progress report, {quarter}",
         "{plan_title} · {quarter}工作进展",
+    ),
+    "report.heading_unit": (
+        "{plan_title} · {unit} · Progress report, {quarter}",
+        "{plan_title} · {unit} · {quarter}工作进展",
     ),
     "report.known_at": ("Recorded up to", "登记截至"),
     "report.known_at_all": ("everything recorded", "全部已登记数据"),
@@ -1466,6 +1483,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "report.nothing": ("Nothing recorded this quarter.", "本季度无进展记录。"),
     "report.org": ("Organisation", "单位"),
+    "report.other_entries": (
+        "Also recorded by this unit",
+        "本单位的其他登记",
+    ),
+    "report.other_entries_none": (
+        "None this quarter.",
+        "本季度无。",
+    ),
+    "report.other_entries_note": (
+        "Entries of this quarter under targets not allocated to this unit: its contribution to the city's work, not judged here.",
+        "本季度登记在未分解给本单位的目标下的记录：是对全市工作的贡献，此处不作评判。",
+    ),
     "report.out_is_database": (
         "{path} is the kxplan database; choose another folder with --out",
         "{path} 是 kxplan 数据库；请用 --out 另选文件夹",
@@ -1529,6 +1558,34 @@ CATALOG: dict[str, tuple[str, str]] = {
         "模板文件夹 {path} 不存在",
     ),
     "report.total": ("Total", "合计"),
+    "report.unit_no_units": (
+        "the plan has no units: list, so there is no unit report; add one (docs/plan-format.md §9)",
+        "计划中没有 units: 列表，无法生成单位报告；请先添加（见 docs/plan-format.md 第 9 节）",
+    ),
+    "report.unit_target": (
+        "{title} ({unit})",
+        "{title}（{unit}）",
+    ),
+    "report.units": (
+        "Progress by unit",
+        "各单位进展",
+    ),
+    "report.units_all_entered": (
+        "Every unit has entries this quarter.",
+        "各单位本季度均有登记。",
+    ),
+    "report.units_idle": (
+        "No entry this quarter: {units}.",
+        "本季度没有登记的单位：{units}。",
+    ),
+    "report.units_note": (
+        "Each unit is judged on the targets allocated to it as targets are: its allocation is its goal and its share of the target's expected pace (allocation ÷ goal) its pace, with the same thresholds. Ranked most behind first; the allocations are the office's.",
+        "各单位按分解给它的指标判定，规则与目标相同：分解数即其目标，序时进度按“分解数 ÷ 目标数”分摊，阈值不变。排名以落后程度为序（最落后的排第 1）；分解指标由办公室确定。",
+    ),
+    "report.units_sep": (
+        ", ",
+        "、",
+    ),
     "report.warnings": ("Warnings (three-colour view)", "三色预警"),
     "report.warnings_none": (
         "No target is red or yellow.",

@@ -38,6 +38,15 @@ Rules
   ``http``/``https`` URL (``EntryRow.evidence_url``).
 - **Autoescape** is on for every template except those named ``*.md.j2``, ``*.css.j2`` and
   ``*.txt.j2`` (an allow-list): a user's override or partial with any other name is escaped.
+- **Units (各单位进展)**, for a plan with ``units:``: every unit with its allocated targets
+  judged as ``status --by-unit`` judges them (``progress.by_unit``), worst first and ranked
+  1, 2, … (most behind first), then the units without allocations; and each unit's
+  non-voided entries dated in the quarter up to ``as_of`` (stored spellings mapped to the
+  unit). The units with none are named: that is the first thing a director chases.
+- **A unit's report** (``unit=``): the plan as the unit carries it (``progress.unit_summary``:
+  its allocations as goals, its entries only), its own entries of the quarter under each
+  point, then its entries under targets not allocated to it (listed, not judged), the
+  corrections of its own entries; no 各单位进展 and no next-quarter milestones (the city's).
 
 Template context (every variable the templates use)
 ----------------------------------------------------
@@ -75,6 +84,17 @@ Top-level variables (fields of ``ReportContext``):
 - ``entry_cap``: the most entries listed per point.
 - ``plan_file``: the plan's file name (no folder). ``plan_hash``: first 12 hex digits of
   its SHA-256. ``entries_used``: non-voided entries dated up to ``as_of`` behind the figures.
+- ``file_stem``: the report's file name without extension: ``2019-Q2``, or ``2019-Q2.xiuzhou``
+  for a unit's report.
+- ``unit_name``: the unit whose report this is (its name), or ``""`` for the plan's report.
+- ``unit_targets``: list of ``UnitTarget`` — the allocated targets, the columns of 各单位进展
+  (empty for a plan without units and in a unit's report).
+- ``unit_rows``: list of ``UnitRow`` — every unit of the plan, worst first (see Rules).
+- ``units_note``: the sentence saying how units are judged. ``units_idle``: the sentence
+  naming the units with no entry this quarter (or saying that every unit has one).
+- ``other_entries``: list of ``EntryRow`` — in a unit's report, its entries of the quarter
+  under targets not allocated to it (at most ``entry_cap``); ``other_more`` those not listed,
+  ``other_more_text`` saying so (``""`` when 0).
 
 ``StatusCount``: ``key``, ``label``, ``colour``, ``count``.
 
@@ -111,6 +131,16 @@ when it is an http/https URL, else ``""``).
 
 ``CorrectionRow``: ``void_id``, ``entry_id``, ``entry_date``, ``target_id``,
 ``target_title``, ``text``, ``unit``, ``amount``, ``reason``, ``by``.
+
+``UnitTarget``: ``id``, ``title``, ``unit`` (家, 名 …), ``heading`` (title with the unit).
+
+``UnitRow``: ``id``, ``name``, ``kind_label``, ``rank`` (1 = most behind; 0 without
+allocations), ``status``, ``status_label``, ``colour`` (``""`` without allocations),
+``cells`` (one ``UnitCell`` or None per ``unit_targets`` entry), ``quarter_entries``.
+
+``UnitCell``: ``allocation``, ``actual``, ``percent`` (``40.0%``), ``expected`` (the unit's
+share of expected pace, at the target's precision), ``status``, ``status_label``, ``colour``,
+``bar`` (``Bar``).
 """
 
 from __future__ import annotations
@@ -118,7 +148,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -133,17 +163,20 @@ from kxplan.progress import (
     STATUSES,
     Summary,
     TargetProgress,
+    UnitProgress,
+    by_unit,
     parse_day,
     quarter_bounds,
     summarise,
+    unit_summary,
 )
 from kxplan.text import chinese_numeral, display_text, goal_text, local_time, section_heading
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from kxplan.entry import DailyTotal, Entry, Void
-    from kxplan.plan import Plan
+    from kxplan.entry import DailyTotal, Entry, UnitTotal, Void
+    from kxplan.plan import Plan, Unit
 
 ENTRY_CAP = 20  # entries listed per work point under 本季度进展
 TEXT_LIMIT = 300  # characters of one user string shown in a report
@@ -173,9 +206,31 @@ class ReportStore(Protocol):
         targets: Iterable[str] | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
+        units: Iterable[str] | None = None,
         known_at: str | None = None,
         limit: int | None = None,
     ) -> list[Entry]: ...
+
+    def units(self, year: int) -> list[str]: ...
+
+    def unit_counts(
+        self,
+        year: int,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        known_at: str | None = None,
+    ) -> list[tuple[str, int]]: ...
+
+    def unit_totals(
+        self,
+        year: int,
+        *,
+        as_of: date | None = None,
+        known_at: str | None = None,
+        targets: Iterable[str] | None = None,
+        units: Iterable[str] | None = None,
+    ) -> list[UnitTotal]: ...
 
     def voids(
         self,
@@ -202,6 +257,16 @@ class ReportData:
     corrections: list[tuple[Void, Entry]]
     entry_cap: int = ENTRY_CAP
     sample: bool = False  # the database holds sample data (``import --sample``)
+    units: list[UnitProgress] = field(default_factory=list)
+    """Every unit, worst first (``progress.by_unit``); empty without units or for one unit."""
+    unit_entries: dict[str, int] = field(default_factory=dict)
+    """Unit id → its non-voided entries dated in the quarter up to ``as_of``."""
+    unit: Unit | None = None
+    """The unit whose report this is, or None for the plan's report."""
+    other_entries: list[Entry] = field(default_factory=list)
+    """A unit's report: its first ``entry_cap`` entries of the quarter under other targets."""
+    other_count: int = 0
+    """A unit's report: how many entries of the quarter it has under other targets."""
 
 
 # --- times ----------------------------------------------------------------------------------------
@@ -276,13 +341,32 @@ def load_report_data(
     as_of: date,
     known_at: str | None = None,
     entry_cap: int = ENTRY_CAP,
+    unit: str | None = None,
 ) -> ReportData:
-    """Read totals, the quarter's listed entries and the corrections in one read snapshot."""
+    """Read totals, the quarter's listed entries and the corrections in one read snapshot.
+
+    With ``unit`` (a unit id of the plan), the data of that unit's report instead
+    (``load_unit_report_data``).
+    """
+    if unit is not None:
+        return load_unit_report_data(store, plan, quarter, as_of, unit, known_at, entry_cap)
     year = plan.year
     start, _ = quarter_bounds(year, quarter)
     since = end_of_day(start - timedelta(days=1))
     entries: dict[str, list[Entry]] = {}
+    units: list[UnitProgress] = []
+    unit_entries: dict[str, int] = {}
     with store.read_snapshot():
+        if plan.units:
+            allocated = [i for target in plan.allocated_targets() for i in target.ids]
+            per_unit = (
+                store.unit_totals(year, as_of=as_of, known_at=known_at, targets=allocated)
+                if allocated
+                else []
+            )
+            units = by_unit(plan, per_unit, as_of)
+            counted = store.unit_counts(year, date_from=start, date_to=as_of, known_at=known_at)
+            unit_entries = _per_unit(plan, counted)
         totals = store.daily_totals(year, as_of=as_of, known_at=known_at)
         for target in plan.targets():
             entries[target.id] = store.entries(
@@ -309,8 +393,99 @@ def load_report_data(
         entries=entries,
         corrections=corrections,
         entry_cap=entry_cap,
+        units=units,
+        unit_entries=unit_entries,
         sample=sample,
     )
+
+
+def load_unit_report_data(
+    store: ReportStore,
+    plan: Plan,
+    quarter: int,
+    as_of: date,
+    unit_id: str,
+    known_at: str | None = None,
+    entry_cap: int = ENTRY_CAP,
+) -> ReportData:
+    """One unit's report, read in one snapshot: its totals under every spelling it is stored
+    as, its entries of the quarter (per allocated target, and under the other targets), and the
+    corrections of its entries. ``unit_id`` must be a unit of the plan."""
+    unit = plan.unit(unit_id)
+    if unit is None:
+        raise ValueError(f"{unit_id} is not a unit of the plan")
+    year = plan.year
+    start, _ = quarter_bounds(year, quarter)
+    since = end_of_day(start - timedelta(days=1))
+    mine = plan.for_unit(unit_id)
+    entries: dict[str, list[Entry]] = {}
+    with store.read_snapshot():
+        spellings = plan.unit_resolver().matching(unit_id, store.units(year))
+        own = (
+            store.unit_totals(year, as_of=as_of, known_at=known_at, units=spellings)
+            if spellings
+            else []
+        )
+        allocated = {target.id for target in mine.targets()}
+        aliases = plan.aliases()
+        other_ids: list[str] = []
+        other_count = 0
+        for total in own:
+            current = aliases.get(total.target, total.target)
+            if current not in allocated and start <= total.date <= as_of:
+                other_count += total.count
+                if total.target not in other_ids:
+                    other_ids.append(total.target)
+        options: dict[str, Any] = {"date_from": start, "date_to": as_of, "known_at": known_at}
+        for target in mine.targets():
+            entries[target.id] = (
+                store.entries(year, targets=target.ids, units=spellings, limit=entry_cap, **options)
+                if spellings
+                else []
+            )
+        others = (
+            store.entries(year, targets=other_ids, units=spellings, limit=entry_cap, **options)
+            if other_ids
+            else []
+        )
+        voids = store.voids(year, recorded_after=since, recorded_until=known_at)
+        sample = store.is_sample()
+    corrections = sorted(
+        (
+            (void, entry)
+            for void, entry in voids
+            if entry.date <= as_of and entry.unit is not None and entry.unit in spellings
+        ),
+        key=lambda pair: (pair[1].date, pair[1].id, pair[0].id),
+    )
+    return ReportData(
+        plan=plan,
+        quarter=quarter,
+        as_of=as_of,
+        known_at=known_at,
+        summary=unit_summary(plan, unit_id, own, as_of),
+        totals=[
+            total.daily() for total in own if aliases.get(total.target, total.target) in allocated
+        ],
+        entries=entries,
+        corrections=corrections,
+        entry_cap=entry_cap,
+        unit=unit,
+        other_entries=others,
+        other_count=other_count,
+        sample=sample,
+    )
+
+
+def _per_unit(plan: Plan, counted: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Stored unit texts and their counts → unit id and count (spellings of one unit summed)."""
+    resolver = plan.unit_resolver()
+    result: dict[str, int] = {}
+    for text, count in counted:
+        unit_id = resolver.canonical(text)
+        if unit_id is not None:
+            result[unit_id] = result.get(unit_id, 0) + count
+    return result
 
 
 # --- the context -----------------------------------------------------------------------------------
@@ -472,6 +647,45 @@ class ColourCount:
 
 
 @dataclass(frozen=True)
+class UnitTarget:
+    """An allocated target: a column of 各单位进展."""
+
+    id: str
+    title: str
+    unit: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class UnitCell:
+    """One unit's figures for one allocated target, judged against its allocation."""
+
+    allocation: str
+    actual: str
+    percent: str
+    expected: str
+    status: str
+    status_label: str
+    colour: str
+    bar: Bar
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit of 各单位进展: its rank, its cells, its status, its entries this quarter."""
+
+    id: str
+    name: str
+    kind_label: str
+    rank: int
+    status: str
+    status_label: str
+    colour: str
+    cells: list[UnitCell | None]
+    quarter_entries: int
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Every variable the report templates use (documented in the module docstring)."""
 
@@ -506,6 +720,15 @@ class ReportContext:
     plan_file: str
     plan_hash: str
     entries_used: int
+    file_stem: str = ""
+    unit_name: str = ""
+    unit_targets: list[UnitTarget] = field(default_factory=list)
+    unit_rows: list[UnitRow] = field(default_factory=list)
+    units_note: str = ""
+    units_idle: str = ""
+    other_entries: list[EntryRow] = field(default_factory=list)
+    other_more: int = 0
+    other_more_text: str = ""
 
     def variables(self) -> dict[str, Any]:
         """The top-level template variables."""
@@ -526,6 +749,9 @@ CONTEXT_CLASSES = (
     AxisLabel,
     EntryRow,
     CorrectionRow,
+    UnitTarget,
+    UnitRow,
+    UnitCell,
 )
 
 
@@ -612,7 +838,7 @@ def build_context(data: ReportData, report_date: date) -> ReportContext:
     warnings = [rows[tp.target.id] for tp in summary.warnings()]
     next_name = ""
     next_milestones: list[TargetRow] = []
-    if quarter < 4:
+    if quarter < 4 and data.unit is None:
         next_start, next_end = quarter_bounds(year, quarter + 1)
         next_name = quarter_name(year, quarter + 1)
         next_milestones = sorted(
@@ -627,10 +853,27 @@ def build_context(data: ReportData, report_date: date) -> ReportContext:
         )
     previous = quarter_name(year, quarter - 1) if quarter > 1 else quarter_name(year - 1, 4)
     name = quarter_name(year, quarter)
+    if data.unit is None:
+        heading = t("report.heading", plan_title=plan.title, quarter=name)
+        stem = quarter_id(year, quarter)
+    else:
+        heading = t("report.heading_unit", plan_title=plan.title, unit=data.unit.name, quarter=name)
+        stem = f"{quarter_id(year, quarter)}.{data.unit.id}"
+    unit_targets, unit_rows = _unit_matrix(plan, data)
+    idle = [row.name for row in unit_rows if row.quarter_entries == 0]
+    units_idle = ""
+    if unit_rows:
+        units_idle = (
+            t("report.units_idle", units=t("report.units_sep").join(idle))
+            if idle
+            else t("report.units_all_entered")
+        )
+    other_listed = [_entry_row(entry, plan, aliases) for entry in data.other_entries]
+    other_more = max(data.other_count - len(other_listed), 0)
     return ReportContext(
         lang=lang,
         html_lang="zh-CN" if lang == "zh" else "en",
-        labels=labels(),
+        labels=labels(unit=data.unit is not None),
         sample=data.sample,
         title=plan.title,
         org=plan.org,
@@ -638,7 +881,7 @@ def build_context(data: ReportData, report_date: date) -> ReportContext:
         quarter=quarter,
         quarter_id=quarter_id(year, quarter),
         quarter_name=name,
-        heading=t("report.heading", plan_title=plan.title, quarter=name),
+        heading=heading,
         quarter_start=start.isoformat(),
         quarter_end=end.isoformat(),
         as_of=data.as_of.isoformat(),
@@ -668,11 +911,84 @@ def build_context(data: ReportData, report_date: date) -> ReportContext:
         plan_file=Path(plan.path).name if plan.path else "",
         plan_hash=plan.digest[:12],
         entries_used=entries_used,
+        file_stem=stem,
+        unit_name=data.unit.name if data.unit is not None else "",
+        unit_targets=unit_targets,
+        unit_rows=unit_rows,
+        units_note=t("report.units_note") if unit_rows else "",
+        units_idle=units_idle,
+        other_entries=other_listed,
+        other_more=other_more,
+        other_more_text=t("report.more", count=other_more) if other_more else "",
     )
 
 
-def labels() -> dict[str, str]:
-    """Every report label in the current language, keyed without the ``report.`` prefix."""
+def _unit_matrix(plan: Plan, data: ReportData) -> tuple[list[UnitTarget], list[UnitRow]]:
+    """各单位进展: the allocated targets (columns) and every unit (rows), worst first."""
+    if not data.units:
+        return [], []
+    targets = plan.allocated_targets()
+    columns = [
+        UnitTarget(
+            id=target.id,
+            title=target.title,
+            unit=target.unit or "",
+            heading=t("report.unit_target", title=target.title, unit=target.unit or ""),
+        )
+        for target in targets
+    ]
+    rows = []
+    rank = 0
+    for progress in data.units:
+        mine = {item.target.id: item for item in progress.targets}
+        if progress.status is not None:
+            rank += 1
+        rows.append(
+            UnitRow(
+                id=progress.unit.id,
+                name=progress.unit.name,
+                kind_label=t(f"plan.unit_kind.{progress.unit.kind}"),
+                rank=rank if progress.status is not None else 0,
+                status=progress.status or "",
+                status_label=status_label(progress.status) if progress.status else "",
+                colour=COLOURS[progress.status] if progress.status else "",
+                cells=[
+                    _unit_cell(mine[target.id]) if target.id in mine else None for target in targets
+                ],
+                quarter_entries=data.unit_entries.get(progress.unit.id, 0),
+            )
+        )
+    return columns, rows
+
+
+def _unit_cell(progress: TargetProgress) -> UnitCell:
+    """A unit's figures for one target (``progress.target`` has its allocation as goal)."""
+    target = progress.target
+    allocation = target.goal or Decimal(0)
+    actual = progress.actual or Decimal(0)
+    expected = progress.expected or Decimal(0)
+    done = progress.percent if progress.percent is not None else percent(actual, allocation)
+    return UnitCell(
+        allocation=format_number(allocation),
+        actual=format_number(actual),
+        percent=f"{done}%",
+        expected=format_places(expected, target.decimals),
+        status=progress.status,
+        status_label=status_label(progress.status),
+        colour=COLOURS[progress.status],
+        bar=Bar(
+            fill=format_number(round1(_share(actual, allocation))),
+            expected=format_number(round1(_share(expected, allocation))),
+            label=f"{done}%",
+        ),
+    )
+
+
+def labels(*, unit: bool = False) -> dict[str, str]:
+    """Every report label in the current language, keyed without the ``report.`` prefix.
+
+    In a unit's report the goal column is the unit's allocation, and says so.
+    """
     result = {
         key.removeprefix("report.").replace(".", "_"): t(key)
         for key in sorted(CATALOG)
@@ -680,6 +996,8 @@ def labels() -> dict[str, str]:
     }
     for status in STATUSES:
         result[f"status_{status}"] = status_label(status)
+    if unit:
+        result["col_goal"] = t("report.col_allocation")
     return result
 
 

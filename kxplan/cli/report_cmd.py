@@ -74,6 +74,15 @@ def report(
     lang: Annotated[
         str | None, typer.Option("--lang", help=t("help.report.lang"), show_default=False)
     ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help=t("help.report.unit"),
+            show_default=False,
+            autocompletion=completion.units,
+        ),
+    ] = None,
 ) -> None:
     """Render the quarterly report (Markdown and/or HTML)."""
     from kxplan import report as core
@@ -93,6 +102,11 @@ def report(
 
     plan = env.plan()
     env.use_language(plan=plan.lang, chosen=lang)
+    unit_id = None
+    if unit is not None:
+        if not plan.units:
+            raise InputError(t("report.unit_no_units"))
+        unit_id = plan.unit_resolver().require(unit)
     parsed = parse_quarter(quarter, plan.year, env.today)
     if parsed is None:
         raise InputError(t("quarter.invalid", value=quarter))
@@ -112,7 +126,7 @@ def report(
     report_date = _source_date(os.environ.get("SOURCE_DATE_EPOCH")) or env.today
 
     with Store.open(env.db_path, create=False) as store:
-        data = core.load_report_data(store, plan, number, day, moment)
+        data = core.load_report_data(store, plan, number, day, moment, unit=unit_id)
     context = core.build_context(data, report_date)
     rendered = {name: core.render(context, name, templates) for name in core.iter_formats(chosen)}
 
@@ -123,7 +137,7 @@ def report(
     from kxplan.paths import check_output
 
     files = [
-        (out / f"{context.quarter_id}.{name}", text.encode("utf-8"))
+        (out / f"{context.file_stem}.{name}", text.encode("utf-8"))
         for name, text in rendered.items()
     ]
     for path, _ in files:
