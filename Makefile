@@ -21,12 +21,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/with_postgres.sh $(BIN)/python -m pytest -q
 
-# ruff (lint and format) on everything; mypy on kxplan, strict for the core (pyproject.toml)
 # The edit loop: everything but the tests marked slow (processes, kills, full disks, a
 # browser), on SQLite only (the PostgreSQL half is skipped with the reason). Not for landing.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# ruff (lint and format) on everything; mypy on kxplan, strict for the core (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check kxplan tests bench scripts
 	$(BIN)/ruff format --check kxplan tests bench scripts

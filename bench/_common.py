@@ -60,8 +60,11 @@ def add_install_option(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.contextmanager
-def regular_install(venv: Path | None = None) -> Iterator[Install]:
-    """Yield a regular install of this checkout (built in a temporary venv unless given)."""
+def regular_install(venv: Path | None = None, extras: str = "") -> Iterator[Install]:
+    """Yield a regular install of this checkout (built in a temporary venv unless given).
+
+    ``extras`` installs optional dependencies too (``postgres``: ``pip install '.[postgres]'``).
+    """
     if venv is not None:
         yield _install_in(venv)
         return
@@ -70,7 +73,14 @@ def regular_install(venv: Path | None = None) -> Iterator[Install]:
         print(f"building a regular install (pip install .) in {folder} …", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
         subprocess.run(
-            [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", str(ROOT)],
+            [
+                str(folder / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                f"{ROOT}[{extras}]" if extras else str(ROOT),
+            ],
             check=True,
             cwd=tmp,  # never the source tree: a local `kxplan/` must not shadow the install
         )
@@ -99,19 +109,24 @@ def _install_in(venv: Path) -> Install:
 def run_once(
     argv: list[str], env: dict[str, str] | None = None, cwd: Path | str | None = None
 ) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS in KiB of that child alone)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd or "/"
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if returncode != 0:
-        raise SystemExit(f"command failed ({returncode}): {' '.join(argv)}\n{err}")
+    """Run a command; return (wall seconds, peak RSS in KiB of that child alone).
+
+    stderr goes to a temporary file, not a pipe: a command that says much on stderr (an import
+    listing rows) would otherwise block on a full pipe that nobody reads until it exits.
+    """
+    with tempfile.TemporaryFile() as err_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=err_file, env=env, cwd=cwd or "/"
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        returncode = os.waitstatus_to_exitcode(status)
+        proc.returncode = returncode
+        if returncode != 0:
+            err_file.seek(0)
+            err = err_file.read().decode(errors="replace")[-4000:]
+            raise SystemExit(f"command failed ({returncode}): {' '.join(argv)}\n{err}")
     return elapsed, usage.ru_maxrss
 
 
@@ -136,9 +151,10 @@ def run_streamed(
     command must then end by itself (quietly, as with a broken pipe), and ``total`` is when it
     did.
     """
+    err_file = tempfile.TemporaryFile()  # not a pipe nobody reads (see run_once)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd="/", bufsize=0
+        argv, stdout=subprocess.PIPE, stderr=err_file, env=env, cwd="/", bufsize=0
     )
     assert proc.stdout is not None
     first = None
@@ -162,9 +178,9 @@ def run_streamed(
     proc.stdout.close()
     _, status, usage = os.wait4(proc.pid, 0)
     total = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
+    err_file.seek(0)
+    err = err_file.read().decode(errors="replace")[-4000:]
+    err_file.close()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 141, -13) or "Traceback" in err:
         if stop_after is None:

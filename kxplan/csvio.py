@@ -57,6 +57,7 @@ from kxplan.text import comparable
 if TYPE_CHECKING:
     from kxplan.plan import Plan
     from kxplan.store import Store
+    from kxplan.store.interface import Location
 
 EXPORT_COLUMNS = FIELDS
 VOID_COLUMNS = ("id", "recorded_at", "void_id", "void_reason", "void_by", "void_recorded_at")
@@ -267,7 +268,7 @@ def unneutralise(cell: str) -> str:
 
 
 def import_file(
-    location: Path | str,
+    location: Location,
     plan: Plan,
     table: Table,
     *,

@@ -136,6 +136,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{path} exists and is not a kxplan database, so even --force does not replace it; give the backup another file name",
         "{path} 已存在且不是 kxplan 数据库，即使加 --force 也不会替换；请为备份另选文件名",
     ),
+    "backup.pg_use_pg_dump": (
+        "{path} is a PostgreSQL database: back it up with pg_dump (see docs/server.md), or copy it into an SQLite file with: kxplan db copy URL {dest}",
+        "{path} 是 PostgreSQL 数据库：请用 pg_dump 备份（见 docs/server.md），或复制为 SQLite 文件：kxplan db copy 地址 {dest}",
+    ),
     "backup.same_file": (
         "{path} is the database itself; give the backup another file name",
         "{path} 就是数据库本身；请为备份另选文件名",
@@ -298,6 +302,75 @@ CATALOG: dict[str, tuple[str, str]] = {
     "csv.utf16": (
         "{file} is UTF-16 text; save it as “CSV UTF-8” (comma-separated)",
         "{file} 是 UTF-16 文本；请另存为“CSV UTF-8（逗号分隔）”",
+    ),
+    # --- db: kxplan db init, add-clerk, copy (cli/db_cmds.py, store/postgres/, store/copy.py) -----
+    "db.clerk_added": (
+        "{login} may now read {path} and record and void entries of {unit}",
+        "{login} 现在可以查看 {path}，并登记和作废“{unit}”的进展",
+    ),
+    "db.clerk_added_all": (
+        "{login} may now read {path} and record and void entries of every unit",
+        "{login} 现在可以查看 {path}，并登记和作废所有单位的进展",
+    ),
+    "db.clerk_bad_login": (
+        "login {login!r} is not a plain name; use lower-case letters, digits and _ (starting with a letter), e.g. nanhu_clerk",
+        "登录名 {login!r} 不合规；请使用小写字母、数字和下划线（以字母开头），如 nanhu_clerk",
+    ),
+    "db.clerk_exists": (
+        "login {login} is already a clerk of this database (unit {unit}; * = all units); nothing was changed",
+        "登录名 {login} 已是本数据库的登记员（单位 {unit}；* 表示全部单位），未作改动",
+    ),
+    "db.clerk_is_admin": (
+        "{login} is the login running this command; a clerk needs a login of its own",
+        "{login} 是执行本命令的登录名；登记员需要单独的登录名",
+    ),
+    "db.clerk_needs_server": (
+        "{path} is an SQLite file: clerks with their own logins need a PostgreSQL server; give its URL with --db postgresql://…",
+        "{path} 是 SQLite 文件：登记员独立登录需要 PostgreSQL 服务器；请用 --db postgresql://… 指定",
+    ),
+    "db.clerk_no_password": (
+        "{login} has no password yet; set one with: psql -c '\\password {login}' (or add-clerk --password-stdin)",
+        "{login} 还没有密码；请用 psql -c '\\password {login}' 设置（或使用 add-clerk --password-stdin）",
+    ),
+    "db.clerk_superuser": (
+        "login {login} is a superuser or bypasses row-level security, so the per-unit rules would not apply to it; give the clerk a login of its own",
+        "登录名 {login} 是超级用户或可绕过行级安全，单位限制对其无效；请为登记员另建登录名",
+    ),
+    "db.clerk_unit_required": (
+        "give the clerk's unit with --unit UNIT, or --all-units for the city office (one of the two)",
+        "请用 --unit 单位 指定登记员所属单位，或用 --all-units 表示市科协（二者选一）",
+    ),
+    "db.copy_done": (
+        "copied {entries} entries and {voids} voids from {source} to {dest}; counts and {targets} per-target totals verified",
+        "已从 {source} 复制 {entries} 条进展和 {voids} 条作废记录到 {dest}；条数和 {targets} 项目标合计已核对",
+    ),
+    "db.copy_not_empty": (
+        "{path} already holds {entries} entries and {voids} voids; a copy goes into a new or empty database only — nothing was written",
+        "{path} 中已有 {entries} 条进展和 {voids} 条作废记录；只能复制到新的或空的数据库，未写入任何内容",
+    ),
+    "db.copy_same": (
+        "the source and the destination are the same database {path}; give another DEST",
+        "源数据库和目标数据库相同（{path}）；请另选 DEST",
+    ),
+    "db.copy_verify_failed": (
+        "the copy into {path} does not match the source ({reason}); it was rolled back — nothing was written",
+        "复制到 {path} 的数据与源数据库不一致（{reason}），已全部撤销，未写入任何内容",
+    ),
+    "db.init_created": (
+        "created kxplan's tables (schema {version}) in {path}",
+        "已在 {path} 中建立 kxplan 数据表（数据库版本 {version}）",
+    ),
+    "db.init_current": (
+        "{path} is up to date (schema {version}); nothing to do",
+        "{path} 已是最新（数据库版本 {version}），无需操作",
+    ),
+    "db.init_upgraded": (
+        "upgraded {path} from schema {before} to {version}",
+        "已将 {path} 从数据库版本 {before} 升级到 {version}",
+    ),
+    "db.password_empty": (
+        "no password on standard input; write it as the first line (e.g. from a file: < password.txt)",
+        "标准输入中没有密码；请在第一行给出（例如从文件读取：< password.txt）",
     ),
     # --- diff: kxplan plan diff (plandiff.py, cli/plan_diff_cmd.py) -------------------------------
     "diff.added": ("{where}: added: {what}", "{where}: 新增：{what}"),
@@ -555,6 +628,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The backup file to write (a file name, not a folder).",
         "要写入的备份文件（文件名，不能是文件夹）。",
     ),
+    "help.arg.copy_dest": (
+        "where to copy it: a new SQLite file, or an empty database",
+        "复制到：新的 SQLite 文件或空数据库",
+    ),
+    "help.arg.copy_src": (
+        "the database to copy: an SQLite file or a postgresql:// URL",
+        "要复制的数据库：SQLite 文件或 postgresql:// 地址",
+    ),
     "help.arg.csv": (
         "CSV file or .xlsx workbook to import (read by its content, whatever its name).",
         "要导入的 CSV 文件或 .xlsx 工作簿（按内容识别，与扩展名无关）。",
@@ -568,6 +649,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "修改前的计划：文件，或 版本:路径，如 HEAD~1:plans/2019.yaml。",
     ),
     "help.arg.entry_id": ("Entry id (see kxplan log).", "记录编号（见 kxplan log）。"),
+    "help.arg.login": (
+        "the login (role) name: lower-case letters, digits, _",
+        "登录名（角色名）：小写字母、数字、下划线",
+    ),
     "help.arg.plan_files": (
         "Plan files to check (default: the current plan).",
         "要检查的计划文件（默认：当前计划）。",
@@ -584,6 +669,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.check": (
         "Check the plan and the database together. Prints nothing and exits 0 when all is well; otherwise one line per problem and exit 1.\n\nExample: kxplan check && kxplan report --quarter previous",
         "同时检查计划和数据库。一切正常时不输出任何内容并以 0 退出；否则每个问题一行，以 1 退出。\n\n示例：kxplan check && kxplan report --quarter previous",
+    ),
+    "help.db": (
+        "Administer the database: create its schema, add clerks, copy it between stores.\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+        "管理数据库：建立数据表、添加登记员、在数据库之间复制。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+    ),
+    "help.db.add_clerk": (
+        "Make LOGIN a clerk on the PostgreSQL server: it reads everything and records and voids entries of its unit only (--all-units: of every unit, for the city office).\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db add-clerk nanhu --unit 南湖区科协",
+        "在 PostgreSQL 服务器上把 LOGIN 设为登记员：可查看全部数据，只能登记和作废本单位的进展（--all-units：全部单位，供市科协使用）。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db add-clerk nanhu --unit 南湖区科协",
+    ),
+    "help.db.copy": (
+        "Copy a whole database (every entry and void, ids kept) from SRC into a new or empty DEST, SQLite or PostgreSQL, and verify the counts and per-target totals.\n\nExample: kxplan db copy kxplan.db postgresql://kxadmin@db.example/kxplan",
+        "把整个数据库（全部进展和作废记录，编号不变）从 SRC 复制到新的或空的 DEST（SQLite 或 PostgreSQL），并核对条数和各目标合计。\n\n示例：kxplan db copy kxplan.db postgresql://kxadmin@db.example/kxplan",
+    ),
+    "help.db.init": (
+        "Create or upgrade kxplan's schema in the --db database (PostgreSQL: the administrator does this once, and after upgrading kxplan).\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+        "在 --db 指定的数据库中建立或升级 kxplan 数据表（PostgreSQL：由管理员执行一次，升级 kxplan 后再执行一次）。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db init",
     ),
     "help.default": ("[default: {}]", "[默认：{}]"),
     "help.envvar": ("[env var: {}]", "[环境变量：{}]"),
@@ -608,6 +709,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "即使已有完全相同的有效记录（目标、日期、数量、事项、备注、单位都一样）也登记：确实发生了两次。",
     ),
     "help.opt.all": ("Include voided entries, marked.", "包括已作废的记录（加标记）。"),
+    "help.opt.all_units": (
+        "the clerk may record for every unit (the city office)",
+        "可为全部单位登记（市科协）",
+    ),
     "help.opt.as_of": (
         "Show progress as of this date YYYY-MM-DD, inside the plan year (default: today, kept inside the plan year).",
         "按此日期 YYYY-MM-DD 查看进度，须在计划年度内（默认：今天，超出计划年度时取年度首日或末日）。",
@@ -620,6 +725,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Show which unit is behind: one row per unit, one column per allocated target (done / allocation, %, the unit's share of expected pace, status), worst first; with --json the document gains units.",
         "查看哪个单位落后：每个单位一行，每个分解目标一列（完成/分解、完成率、按分解数分摊的序时进度、状态），最落后的在前；与 --json 合用时输出增加 units。",
     ),
+    "help.opt.clerk_unit": ("the unit this clerk records for", "此登记员所属单位"),
     "help.opt.date": (
         "When it happened: 2019-07-04, 2019/7/4 or 2019年7月4日 (default: today).",
         "发生日期：2019-07-04、2019/7/4 或 2019年7月4日（默认：今天）。",
@@ -681,6 +787,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.opt.out": (
         "Write to this file (atomically) instead of stdout.",
         "写入该文件（原子写入）而不是标准输出。",
+    ),
+    "help.opt.password_stdin": (
+        "read the login's password from the first line of standard input",
+        "从标准输入的第一行读取此登录名的密码",
     ),
     "help.opt.plan": (
         "Plan file (default: the only plans/*.yaml, else this year's).",
@@ -1721,6 +1831,58 @@ CATALOG: dict[str, tuple[str, str]] = {
     "store.not_sqlite": (
         "{path} is not a kxplan database (not an SQLite file); it was left untouched — choose another file with --db",
         "{path} 不是 kxplan 数据库（不是 SQLite 文件），未作任何改动；请用 --db 另选文件",
+    ),
+    "store.pg_bad_url": (
+        "{path} is not a usable PostgreSQL URL ({reason}); write it as postgresql://LOGIN@HOST:PORT/DATABASE",
+        "{path} 不是可用的 PostgreSQL 地址（{reason}）；请写成 postgresql://登录名@主机:端口/数据库",
+    ),
+    "store.pg_cannot_connect": (
+        "cannot connect to the PostgreSQL database {path} ({reason}); check host, port, login and the password (PGPASSWORD or ~/.pgpass)",
+        "无法连接 PostgreSQL 数据库 {path}（{reason}）；请检查主机、端口、登录名和密码（PGPASSWORD 或 ~/.pgpass）",
+    ),
+    "store.pg_connection_lost": (
+        "the connection to the PostgreSQL database {path} was lost ({reason}); nothing was written — try again",
+        "与 PostgreSQL 数据库 {path} 的连接中断（{reason}），未写入任何内容；请重试",
+    ),
+    "store.pg_denied": (
+        "the PostgreSQL server refused this ({reason}); nothing was written — this login may not do it, ask the administrator",
+        "PostgreSQL 服务器拒绝了此操作（{reason}），未写入任何内容；此登录名无此权限，请联系管理员",
+    ),
+    "store.pg_disk_full": (
+        "the PostgreSQL server of {path} has no disk space left; nothing was written — ask the administrator",
+        "{path} 的 PostgreSQL 服务器磁盘已满，未写入任何内容；请联系管理员",
+    ),
+    "store.pg_driver_missing": (
+        "a postgresql:// database needs the PostgreSQL driver psycopg; install it with: pip install 'kxplan[postgres]'",
+        "使用 postgresql:// 数据库需要 PostgreSQL 驱动 psycopg；请安装：pip install 'kxplan[postgres]'",
+    ),
+    "store.pg_failed": (
+        "the PostgreSQL database {path} failed ({reason}); nothing was written",
+        "PostgreSQL 数据库 {path} 出错（{reason}），未写入任何内容",
+    ),
+    "store.pg_foreign": (
+        "the PostgreSQL database {path} belongs to another application (it has tables but no kxplan marker); it was left untouched — choose another database with --db",
+        "PostgreSQL 数据库 {path} 属于其他程序（有数据表但没有 kxplan 标记），未作任何改动；请用 --db 另选数据库",
+    ),
+    "store.pg_not_clerk": (
+        "login {login} is not a kxplan clerk of {path}; the administrator adds it with: kxplan db add-clerk {login} --unit UNIT",
+        "登录名 {login} 不是 {path} 的 kxplan 登记员；请管理员运行：kxplan db add-clerk {login} --unit 单位",
+    ),
+    "store.pg_old": (
+        "the PostgreSQL database {path} has kxplan schema {version} (this kxplan uses {known}); the administrator upgrades it with: kxplan db init --db URL",
+        "PostgreSQL 数据库 {path} 的 kxplan 数据库版本为 {version}（本程序使用 {known}）；请管理员运行：kxplan db init --db 地址 升级",
+    ),
+    "store.pg_other_unit": (
+        "login {login} records and voids entries of unit {unit} only; nothing was written — give --unit {unit}, or ask the city office to record it",
+        "登录名 {login} 只能登记和作废“{unit}”的进展，未写入任何内容；请使用 --unit {unit}，或请市科协登记",
+    ),
+    "store.pg_other_unit_void": (
+        "login {login} voids entries of unit {unit} only and this entry is another unit's; nothing was written — ask that unit or the city office",
+        "登录名 {login} 只能作废“{unit}”的进展，此条属于其他单位，未写入任何内容；请联系该单位或市科协",
+    ),
+    "store.pg_uninitialised": (
+        "the PostgreSQL database {path} has no kxplan tables yet; the administrator creates them with: kxplan db init --db URL",
+        "PostgreSQL 数据库 {path} 还没有 kxplan 数据表；请管理员运行：kxplan db init --db 地址",
     ),
     "store.too_new": (
         "{path} was written by a newer kxplan (schema {version}; this kxplan knows up to {known}); upgrade kxplan to use it",

@@ -25,9 +25,13 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kxplan.errors import DatabaseError, InputError
 from kxplan.messages import t
+
+if TYPE_CHECKING:
+    from kxplan.store.location import ServerLocation  # a server URL: --db names no file
 
 #: Path prefixes that another store engine answers (issue 19); never refused here.
 ENGINE_URLS = ("postgresql://", "postgres://")
@@ -60,13 +64,13 @@ def same_file(one: Path | str, other: Path | str | None) -> bool:
     return os.path.realpath(one) == os.path.realpath(other)
 
 
-def is_engine_url(value: Path | str) -> bool:
+def is_engine_url(value: Path | str | ServerLocation) -> bool:
     """Whether ``--db`` is a server URL (another engine), not a file name."""
     text = str(value)
     return text.startswith(ENGINE_URLS) or text.startswith(("postgresql:/", "postgres:/"))
 
 
-def check_database(path: Path | str, *, plan: Path | None = None) -> None:
+def check_database(path: Path | str | ServerLocation, *, plan: Path | None = None) -> None:
     """Refuse a ``--db`` that is not a database *file* kxplan may create or open.
 
     ``DatabaseError`` (exit 3, nothing touched) for ``:memory:``, a ``file:`` URI, an empty
@@ -79,10 +83,10 @@ def check_database(path: Path | str, *, plan: Path | None = None) -> None:
         return
     if not text.strip() or text.startswith(":memory") or text.lower().startswith("file:"):
         raise DatabaseError(t("path.db_not_a_file", path=text))
-    found = kind(path)
+    found = kind(text)
     if found == "special":
         raise DatabaseError(t("path.db_special", path=text))
-    if found == "file" and plan is not None and same_file(path, plan):
+    if found == "file" and plan is not None and same_file(text, plan):
         raise DatabaseError(t("path.db_is_plan", path=text))
     for companion in database_names(path)[1:]:
         # SQLite opens these beside the database and writes through whatever they are
@@ -105,13 +109,13 @@ def _protected(path: Path, names: Iterable[Path | None]) -> bool:
     return False
 
 
-def database_names(db: Path | str | None) -> list[Path]:
+def database_names(db: Path | str | ServerLocation | None) -> list[Path]:
     """The database and its companion files (``-wal``, ``-shm``, ``-journal``)."""
     if db is None or is_engine_url(db):
         return []
     from kxplan.store.sqlite.dbfile import JOURNALS
 
-    return [Path(db), *(Path(f"{db}{suffix}") for suffix in JOURNALS)]
+    return [Path(str(db)), *(Path(f"{db}{suffix}") for suffix in JOURNALS)]
 
 
 def check_output(
@@ -119,7 +123,7 @@ def check_output(
     keys: Mapping[str, str],
     *,
     plan: Path | None,
-    db: Path | str | None,
+    db: Path | str | ServerLocation | None,
     force: bool = True,
     replaceable: str = "any",
     **fields: object,

@@ -280,12 +280,8 @@ TEMPLATE_FIELDS = FIELDS
 
 
 def whole_target(target: Target) -> bool:
-    """Whether a count target takes whole amounts: its ``decimals`` when the plan says, else
-    whether its goal is whole (the plan's rule for allocations)."""
-    decimals = getattr(target, "decimals", None)
-    if decimals is not None:
-        return int(decimals) == 0
-    return target.goal is None or target.goal == target.goal.to_integral_value()
+    """Whether a count target takes whole amounts only (the plan's ``decimals``, 0 by default)."""
+    return target.decimals == 0
 
 
 def target_choice(target: Target) -> str:

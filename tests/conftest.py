@@ -72,18 +72,49 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def kx(db: Path, keep_language: None) -> Callable[..., Any]:
-    """Run ``kxplan --plan small.yaml --db DB ARGS…`` with a fixed clock and user."""
+def kx(request: pytest.FixtureRequest, engine: str, keep_language: None) -> Callable[..., Any]:
+    """Run ``kxplan --plan small.yaml --db DB ARGS…`` with a fixed clock and user.
+
+    Once per engine (``engine``, see ``pytest_generate_tests``): DB is the SQLite file ``db``,
+    or an initialised database on the PostgreSQL test server.
+    """
+    if engine == "postgresql":
+        where = request.getfixturevalue("pg_db")
+    else:
+        where = str(request.getfixturevalue("db"))
 
     def run(*args: str, plan: Path = SMALL_PLAN, database: Path | None = None, **env: str | None):
         return CliRunner().invoke(
             app(),
-            ["--plan", str(plan), "--db", str(database or db), *args],
+            ["--plan", str(plan), "--db", str(database or where), *args],
             env={**ENTRY_ENV, **env},
             catch_exceptions=False,
         )
 
     return run
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses ``engine`` (through ``kx`` or ``location``) on both engines.
+
+    A test that also uses the SQLite file ``db`` itself, or through another fixture (it
+    looks at the file), runs on SQLite only, as does one marked ``sqlite_only``.
+    """
+    if "engine" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    file_bound = "db" in metafunc.fixturenames or marked
+    metafunc.parametrize("engine", ENGINES[:1] if file_bound else ENGINES)
+
+
+def init_database(location: str) -> None:
+    """``kxplan db init``'s work on ``location`` (an empty server database gets the schema)."""
+    from kxplan.store import Store
+
+    Store.init(location)
 
 
 def app() -> Any:
@@ -134,27 +165,121 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-@pytest.fixture
-def pg_url(pg_admin: str) -> Iterator[str]:
-    """A new, empty database on the test server (dropped afterwards): its URL."""
-    import psycopg
-    from psycopg import sql
+class DatabasePool:
+    """Databases on the test server, reused between tests (``CREATE DATABASE`` costs ~0.5 s).
 
-    name = f"kxt_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(pg_admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield with_database(pg_admin, name)
-    finally:
-        with psycopg.connect(pg_admin, autocommit=True) as conn:
+    A database comes back either empty (its ``public`` schema dropped and re-created) or,
+    for the CLI tests, with kxplan's schema and no rows (emptied as superuser with triggers
+    off — the only way past the append-only triggers). All are dropped at the end.
+    """
+
+    def __init__(self, admin: str) -> None:
+        self.admin = admin
+        self.empty: list[str] = []
+        self.initialised: list[str] = []
+        self.every: list[str] = []
+
+    def take(self, *, initialised: bool) -> str:
+        """The URL of a database that is empty, or initialised without rows."""
+        import psycopg
+        from psycopg import sql
+
+        if initialised and self.initialised:
+            return with_database(self.admin, self.initialised.pop())
+        if self.empty:
+            name = self.empty.pop()
+        else:
+            name = f"kxt_{os.getpid()}_{secrets.token_hex(4)}"
+            with psycopg.connect(self.admin, autocommit=True) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            self.every.append(name)
+        url = with_database(self.admin, name)
+        if initialised:
+            init_database(url)
+        return url
+
+    def give_back(self, url: str) -> None:
+        """Reset a database for the next test (or drop it when it cannot be reset)."""
+        import psycopg
+
+        from kxplan.store.postgres.schema import SCHEMA_VERSION, TABLES
+
+        name = urlsplit(url).path.lstrip("/")
+        admin = with_database(self.admin, name)
+        try:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                version = conn.execute(
+                    "SELECT CASE WHEN to_regclass('public.kxplan_meta') IS NULL THEN NULL"
+                    " ELSE (SELECT schema_version FROM public.kxplan_meta"
+                    "       WHERE application = 'kxplan') END"
+                ).fetchone()[0]
+                tables = conn.execute(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                ).fetchone()[0]
+                if version == SCHEMA_VERSION and tables == len(TABLES):
+                    conn.execute(
+                        "SET session_replication_role = replica;"
+                        " TRUNCATE voids, entries, kxplan_clerks, markers RESTART IDENTITY"
+                    )
+                    self.initialised.append(name)
+                else:
+                    conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                    self.empty.append(name)
+        except psycopg.Error:
+            self.drop(name)
+
+    def drop(self, name: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.admin, autocommit=True) as conn:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
 
+    def close(self) -> None:
+        for name in self.every:
+            self.drop(name)
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a store lives, once per engine: an SQLite file (not created yet), a PostgreSQL URL."""
-    if request.param == "sqlite":
+
+@pytest.fixture(scope="session")
+def pg_pool(pg_admin: str) -> Iterator[DatabasePool]:
+    """The session's pool of test databases."""
+    pool = DatabasePool(pg_admin)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def pg_url(pg_pool: DatabasePool) -> Iterator[str]:
+    """An empty database on the test server (no tables): its URL."""
+    url = pg_pool.take(initialised=False)
+    try:
+        yield url
+    finally:
+        pg_pool.give_back(url)
+
+
+@pytest.fixture
+def pg_db(pg_pool: DatabasePool) -> Iterator[str]:
+    """A database on the test server with kxplan's schema (``kxplan db init``) and no rows."""
+    url = pg_pool.take(initialised=True)
+    try:
+        yield url
+    finally:
+        pg_pool.give_back(url)
+
+
+@pytest.fixture
+def location(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> str:
+    """Where a store lives, once per engine: an SQLite file (not created yet), or an empty
+    database on the PostgreSQL test server (no schema yet: ``init_database`` gives it one)."""
+    if engine == "sqlite":
         return str(tmp_path / "kxplan.db")
     return request.getfixturevalue("pg_url")

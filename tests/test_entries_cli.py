@@ -93,6 +93,7 @@ def test_record_fields_and_defaults_are_stored(kx: Any, db: Path) -> None:
     ]
 
 
+@pytest.mark.sqlite_only  # the notice of a new database file
 def test_in_chinese(kx: Any) -> None:
     result = kx("--lang", "zh", "record", "p1.workstations", "2")
     assert result.stdout == "#1 p1.workstations：2/10 家（20.0%）\n"

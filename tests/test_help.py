@@ -99,6 +99,21 @@ def test_help_frame_follows_the_language():
         assert word in en.stdout
 
 
+def test_a_group_alone_shows_its_help_in_the_language():
+    """`kxplan plan` (no --help on the line) draws its help panels in the interface language."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kxplan = Path(sys.executable).parent / "kxplan"
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "100"}
+    zh = subprocess.run(
+        [str(kxplan), "--lang", "zh", "plan"], capture_output=True, text=True, env=env
+    )
+    assert "─ 选项 ─" in zh.stdout and "─ 命令 ─" in zh.stdout, zh.stdout
+    assert "Options" not in zh.stdout and "Commands" not in zh.stdout
+
+
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
 def test_command_help_has_an_example(path: tuple[str, ...], command: Any) -> None:
     """Issue 9: every command's help ends with an example a clerk can copy."""

@@ -309,9 +309,10 @@ def test_an_invalid_plan_in_git_is_named_by_its_object(run, repo: Path) -> None:
 # --- orphaned entries ----------------------------------------------------------------------------
 
 
-def record(db: Path, *targets: tuple[str, str]) -> None:
+def record(db: Path | str, *targets: tuple[str, str]) -> None:
     """Record one entry per (target id, kind) against the 2019 plan."""
     plan = load(PLAN_2019)
+    Store.init(db)
     with Store.open(db, create=True) as store:
         for number, (target, kind) in enumerate(targets, start=1):
             store.record(
@@ -330,8 +331,10 @@ def record(db: Path, *targets: tuple[str, str]) -> None:
 ORPHAN_EDIT = REVISION + (("- id: p9.outreach-bases", "- id: p9.education-bases", 1),)
 
 
-def test_removed_and_renamed_targets_count_their_entries(run, tmp_path: Path) -> None:
-    db = tmp_path / "kxplan.db"
+def test_removed_and_renamed_targets_count_their_entries(
+    run, tmp_path: Path, location: str
+) -> None:
+    db = location  # an SQLite file, then a PostgreSQL database
     record(
         db,
         ("p12.advice-channels", "activity"),

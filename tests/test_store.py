@@ -55,8 +55,10 @@ def english(keep_language: None) -> None:
 
 
 @pytest.fixture
-def store(db: Path):
-    with Store.open(db, create=True) as opened:
+def store(location: str):
+    """An open store with the schema, once per engine (SQLite file, PostgreSQL database)."""
+    Store.init(location)
+    with Store.open(location, create=True) as opened:
         yield opened
 
 
@@ -183,6 +185,7 @@ def test_a_directory_is_refused(tmp_path: Path, create: bool) -> None:
 # --- append-only ----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's triggers and privileges: tests/test_postgres.py
 @pytest.mark.parametrize(
     "statement",
     [
@@ -202,6 +205,7 @@ def test_update_and_delete_are_refused_by_triggers(
     assert store.count_entries(2019, include_voided=True) == 1
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's column rules: tests/test_postgres.py
 def test_strict_tables_and_checks_refuse_bad_rows(store: Store) -> None:
     insert = (
         'INSERT INTO entries (plan_year, target, date, amount_milli, "by", recorded_at)'
@@ -378,8 +382,9 @@ def test_helpers_for_undo_and_completion(history: Store) -> None:
     assert history.years() == [2019]
 
 
-def test_a_read_snapshot_does_not_see_later_writes(db: Path, small_plan: Any) -> None:
-    with Store.open(db, create=True) as reader, Store.open(db, create=False) as writer:
+def test_a_read_snapshot_does_not_see_later_writes(location: str, small_plan: Any) -> None:
+    Store.init(location)
+    with Store.open(location, create=True) as reader, Store.open(location, create=False) as writer:
         writer.record(small_plan, draft("p1.visits", "2019-05-01"), "clerk")
         with reader.read_snapshot():
             assert reader.count_entries(2019) == 1

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from kxplan.cli.term import cell_width
+from kxplan.store.postgres.engine import PostgresStore
 from kxplan.store.sqlite.engine import SqliteStore
 
 ROWS = 40
@@ -37,20 +38,23 @@ def filled(kx: Any, tmp_path: Path) -> Any:
 
 
 class Recorder:
-    """Wraps ``iter_entries``: before handing out entry N, notes what stdout held."""
+    """Wraps ``iter_entries`` (of both engines): before handing out entry N, notes what stdout held."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, written: Any) -> None:
         self.before: list[str] = []
         self.written = written
-        original = SqliteStore.iter_entries
         recorder = self
+        for engine in (SqliteStore, PostgresStore):
+            original = engine.iter_entries
 
-        def iter_entries(store: SqliteStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            for entry in original(store, *args, **kwargs):
-                recorder.before.append(recorder.written())
-                yield entry
+            def iter_entries(
+                store: Any, *args: Any, _original: Any = original, **kwargs: Any
+            ) -> Iterator[Any]:
+                for entry in _original(store, *args, **kwargs):
+                    recorder.before.append(recorder.written())
+                    yield entry
 
-        monkeypatch.setattr(SqliteStore, "iter_entries", iter_entries)
+            monkeypatch.setattr(engine, "iter_entries", iter_entries)
 
 
 def stdout_so_far() -> str:
@@ -108,15 +112,18 @@ def test_an_export_that_fails_midway_leaves_the_previous_file(
 ) -> None:
     out = tmp_path / "out.csv"
     out.write_text("previous\n", encoding="utf-8")
-    original = SqliteStore.iter_entries
+    for engine in (SqliteStore, PostgresStore):
+        original = engine.iter_entries
 
-    def failing(store: SqliteStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        for number, entry in enumerate(original(store, *args, **kwargs)):
-            if number == 5:
-                raise KeyboardInterrupt
-            yield entry
+        def failing(
+            store: Any, *args: Any, _original: Any = original, **kwargs: Any
+        ) -> Iterator[Any]:
+            for number, entry in enumerate(_original(store, *args, **kwargs)):
+                if number == 5:
+                    raise KeyboardInterrupt
+                yield entry
 
-    monkeypatch.setattr(SqliteStore, "iter_entries", failing)
+        monkeypatch.setattr(engine, "iter_entries", failing)
     result = filled("export", "--out", str(out), "--force")
     assert result.exit_code == 130
     assert out.read_text(encoding="utf-8") == "previous\n"

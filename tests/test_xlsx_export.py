@@ -324,3 +324,46 @@ def test_hostile_unit_text_in_a_template_stays_text(kx: Any, tmp_path: Path) -> 
     )
     cell = openpyxl.load_workbook(out)["登记"]["F2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+def test_the_round_trip_with_the_installed_kxplan(tmp_path: Path) -> None:
+    """template → the office fills it in → import → report, as real processes (the 2019 plan)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    kxplan = str(Path(sys.executable).parent / "kxplan")
+    env = {**os.environ, "KXPLAN_TODAY": "2019-10-08", "KXPLAN_LANG": "zh", "KXPLAN_BY": "办公室"}
+    env |= {"KXPLAN_PLAN": str(root / "plans" / "2019.yaml"), "KXPLAN_DB": str(tmp_path / "k.db")}
+    env |= {"SOURCE_DATE_EPOCH": "1570492800", "NO_COLOR": "1"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([kxplan, *args], capture_output=True, text=True, env=env, check=False)
+
+    book_path = tmp_path / "秀洲区科协-2019Q3.xlsx"
+    assert (
+        run(
+            "template", "--unit", "秀洲区", "--quarter", "2019Q3", "--out", str(book_path)
+        ).returncode
+        == 0
+    )
+    book = openpyxl.load_workbook(book_path)
+    sheet, choices = book["登记"], book["目标列表"]
+    ids = [choices.cell(row, 2).value for row in range(2, choices.max_row + 1)]
+    befriended = ids.index("p14.workers-befriended") + 2
+    sheet["A2"] = choices.cell(befriended, 1).value
+    sheet["B2"] = datetime(2019, 8, 15)
+    sheet["C2"] = 1200
+    sheet["D2"] = "秀洲区科协8月结交科技工作者"
+    book.save(book_path)
+    imported = run("import", str(book_path))
+    assert imported.returncode == 0, imported.stderr
+    assert "导入 1 条新记录" in imported.stderr
+    logged = json.loads(run("log", "--json").stdout)
+    assert [(e["target"], e["amount"], e["unit"]) for e in logged] == [
+        ("p14.workers-befriended", 1200, "xiuzhou")
+    ]
+    report = run("report", "--quarter", "2019Q3", "--format", "md", "--out", str(tmp_path))
+    assert report.returncode == 0, report.stderr
+    assert "秀洲区科协8月结交科技工作者" in (tmp_path / "2019-Q3.md").read_text(encoding="utf-8")

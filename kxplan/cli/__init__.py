@@ -21,7 +21,7 @@ from kxplan import __version__
 from kxplan.cli import i18n, output
 from kxplan.cli.env import Env, early_language
 from kxplan.cli.typer_private import ClickException, build_command, is_no_args_help
-from kxplan.errors import DatabaseError, ExitCode, KxplanError, PlanError
+from kxplan.errors import ExitCode, KxplanError, PlanError
 from kxplan.messages import set_language, t
 
 set_language(early_language(sys.argv[1:], os.environ))
@@ -143,9 +143,11 @@ class KxplanGroup(TyperGroup):
             from kxplan.store.interface import is_database_error
 
             if is_database_error(exc):
-                path = getattr(ctx.obj, "db_path", "kxplan.db")
-                _report_error(DatabaseError(t("store.failed", path=path, reason=exc)))
-                raise typer.Exit(int(ExitCode.NO_DATABASE)) from None
+                from kxplan.store.interface import database_failure
+
+                failure = database_failure(getattr(ctx.obj, "db_path", "kxplan.db"), exc)
+                _report_error(failure)
+                raise typer.Exit(int(failure.exit_code)) from None
             error = f"{type(exc).__name__}: {exc}"
             sys.stderr.write(f"{t('error.prefix')}: {t('error.unexpected', error=error)}\n")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
@@ -226,9 +228,26 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+class LocalisedHelpGroup(TyperGroup):
+    """A command group whose help, however it is reached, is drawn with translated labels.
+
+    ``kxplan plan`` alone prints the group's help without ``--help`` on the command line, so
+    the labels are translated when help is formatted, not only when ``--help`` is seen.
+    """
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        i18n.localise_help_render()
+        super().format_help(ctx, formatter)
+
+
 #: ``kxplan plan …``: the commands about the plan file register on it (plan_cmds, plan_diff_cmd).
-plan_app = typer.Typer(help=t("help.plan"), no_args_is_help=True)
+plan_app = typer.Typer(cls=LocalisedHelpGroup, help=t("help.plan"), no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
+
+#: ``kxplan db …``: the administrator's commands register on it (db_cmds).
+db_app = typer.Typer(help=t("help.db"), no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 def _version(value: bool) -> None:
@@ -244,9 +263,9 @@ def root(
         Path | None,
         typer.Option("--plan", envvar="KXPLAN_PLAN", help=t("help.opt.plan"), show_default=False),
     ] = None,
-    db: Annotated[Path, typer.Option("--db", envvar="KXPLAN_DB", help=t("help.opt.db"))] = Path(
-        "kxplan.db"
-    ),
+    db: Annotated[
+        str, typer.Option("--db", envvar="KXPLAN_DB", help=t("help.opt.db"))
+    ] = "kxplan.db",
     lang: Annotated[
         str | None,
         typer.Option("--lang", envvar="KXPLAN_LANG", help=t("help.opt.lang"), show_default=False),
@@ -257,7 +276,9 @@ def root(
     ] = False,
 ) -> None:
     """Global options shared by every command."""
-    ctx.obj = Env.create(plan_option=plan, db_path=db, lang=lang)
+    from kxplan.store.location import location_of
+
+    ctx.obj = Env.create(plan_option=plan, db_path=location_of(db), lang=lang)
 
 
 #: Every command in `kxplan --help` order, and the modules that register it on `app` (or on
@@ -279,6 +300,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "report": ("report_cmd",),
     "status": ("status_cmd",),
     "plan": ("plan_cmds", "plan_diff_cmd"),
+    "db": ("db_cmds",),
 }
 
 

@@ -59,18 +59,19 @@ if TYPE_CHECKING:
     from kxplan.progress import QuarterFigures, TargetProgress
     from kxplan.store import Store
     from kxplan.store.interface import ListingBounds
+    from kxplan.store.location import ServerLocation
     from kxplan.story import TargetStory
     from kxplan.units import UnitResolver
 
 CHART_WIDTH = 20
 
 
-def _existing_store(path: Path) -> Any:
+def _existing_store(location: Path | ServerLocation) -> Any:
     """The open store when a database exists (refusing a foreign file now), else None."""
     from kxplan.store import Store
 
-    if path.is_dir() or (path.is_file() and path.stat().st_size > 0):
-        return Store.open(path, create=False)
+    if Store.exists(location):
+        return Store.open(location, create=False)
     return contextlib.nullcontext(None)
 
 
@@ -123,7 +124,7 @@ def add(
     given = given_by(by)
     who = given or default_by()
     io = LineIO.standard()
-    with _existing_store(Path(env.db_path)) as store:
+    with _existing_store(env.db_path) as store:
         defaults = AddDefaults(
             by=who,
             by_given=given,

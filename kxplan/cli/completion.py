@@ -20,6 +20,7 @@ from kxplan.cli.typer_private import plain_completion_help
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
+    from kxplan.store.location import ServerLocation
 
 Item = tuple[str, str]
 
@@ -146,6 +147,8 @@ def _plan(ctx: Any) -> Plan:
     return load(path)
 
 
-def _db_path(ctx: Any) -> Path:
+def _db_path(ctx: Any) -> Path | ServerLocation:
+    from kxplan.store.location import location_of
+
     given = _root_params(ctx).get("db") or os.environ.get("KXPLAN_DB") or "kxplan.db"
-    return Path(given)
+    return location_of(given)

@@ -18,6 +18,7 @@ from kxplan.messages import LANGUAGES, language_from_locale, set_language, t
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan
+    from kxplan.store.location import ServerLocation
 
 _LANG_RE = re.compile(rb"^lang:\s*['\"]?(zh|en)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
@@ -91,14 +92,17 @@ class Env:
     """Everything a command needs from outside: options, clock, streams."""
 
     plan_option: Path | None
-    db_path: Path
+    db_path: Path | ServerLocation
+    """The database: an SQLite file, or a PostgreSQL server (its text hides the password)."""
     lang: str | None
     today: date
     cwd: Path
     _plan: Plan | None = field(default=None, repr=False)
 
     @classmethod
-    def create(cls, plan_option: Path | None, db_path: Path, lang: str | None) -> Env:
+    def create(
+        cls, plan_option: Path | None, db_path: Path | ServerLocation, lang: str | None
+    ) -> Env:
         """Resolve the global options and apply the language rule."""
         if lang is not None and lang not in LANGUAGES:
             raise UsageError(t("lang.invalid", lang=lang))

@@ -20,6 +20,7 @@ from kxplan.messages import t
 if TYPE_CHECKING:
     from kxplan.plan import Plan
     from kxplan.plandiff import Change
+    from kxplan.store.location import ServerLocation
 
 
 @plan_app.command("diff", help=t("help.plan.diff"))
@@ -101,14 +102,16 @@ def _git(*args: str) -> bytes:
     return result.stdout
 
 
-def orphan_counts(db_path: Path, year: int, changes: list[Change]) -> dict[int, int]:
+def orphan_counts(
+    db_path: Path | ServerLocation, year: int, changes: list[Change]
+) -> dict[int, int]:
     """Entries recorded under each change's lost ids, by change index; empty without a database."""
     from kxplan.plandiff import affects_entries
 
     wanted = [
         (index, change.lost) for index, change in enumerate(changes) if affects_entries(change)
     ]
-    if not wanted or not db_path.is_file():
+    if not wanted or (isinstance(db_path, Path) and not db_path.is_file()):
         return {}
     from kxplan.store import Store
 

@@ -2,7 +2,7 @@
 
 ``Store`` is the seam between kxplan and a database engine. Commands, reports, imports and
 checks call only the methods declared here; an engine (``kxplan.store.sqlite``, the embedded
-default; PostgreSQL through psycopg 3 later) implements the abstract ones with its own SQL,
+default; ``kxplan.store.postgres``, a PostgreSQL server through psycopg 3) implements the abstract ones with its own SQL,
 connection handling and files. mypy checks each engine against this class, so an engine that
 stops matching it fails ``make lint``.
 
@@ -14,8 +14,8 @@ and inside its write transaction (so concurrent clerks cannot both pass a check)
   (``record``), old ids of a renamed target included (``Target.ids``);
 - a void needs a reason and a live entry, and voids it once (``void``).
 
-``Store.open(location)`` chooses the engine from the location: today every location is an
-SQLite file.
+``Store.open(location)`` chooses the engine from the location (``engine_for``): a
+``postgresql://`` URL (``kxplan.store.location``) is a server, anything else an SQLite file.
 """
 
 from __future__ import annotations
@@ -40,10 +40,14 @@ from kxplan.entry import (
     timestamp,
     total_too_large_problem,
 )
-from kxplan.errors import DatabaseError, InputError, RepeatedEntry
+from kxplan.errors import DatabaseError, InputError, KxplanError, RepeatedEntry
 from kxplan.messages import t
+from kxplan.store.location import ServerLocation
 from kxplan.store.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION
 from kxplan.text import local_time
+
+Location = Path | str | ServerLocation
+"""Where a database is: an SQLite file path, or a server URL (``kxplan.store.location``)."""
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -58,6 +62,37 @@ EntryRow = tuple[
 ]
 """An entry as an engine inserts it: ``(plan_year, target, date, amount_milli, item, note,
 unit, by, evidence, recorded_at, import_key)`` — dates ISO text, amounts integer thousandths."""
+
+RawEntry = tuple[
+    int,
+    int,
+    str,
+    str,
+    int | None,
+    str | None,
+    str | None,
+    str | None,
+    str,
+    str | None,
+    str,
+    str | None,
+]
+"""An entry exactly as stored, for copying a database: ``(id, *EntryRow)``."""
+RawVoid = tuple[int, int, str, str, str]
+"""A void exactly as stored: ``(id, entry_id, reason, by, recorded_at)``."""
+
+
+@dataclass(frozen=True)
+class CopyFacts:
+    """What a copy of a database must reproduce: row counts and per-target totals.
+
+    ``targets`` maps (plan year, target id as stored) to (entries, sum of amounts in
+    thousandths, live entries, live sum) — voided entries counted apart.
+    """
+
+    entries: int
+    voids: int
+    targets: dict[tuple[int, str], tuple[int, int, int, int]]
 
 
 @dataclass
@@ -119,21 +154,39 @@ class BackupResult:
 
 
 def is_database_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is an engine's own failure (``sqlite3.Error``), not a kxplan bug."""
-    sqlite3 = sys.modules.get("sqlite3")
-    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+    """Whether ``exc`` is an engine's own failure (``sqlite3.Error``, ``psycopg.Error``)."""
+    for name in ("sqlite3", "psycopg"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(exc, module.Error):
+            return True
+    return False
 
 
-def engine_for(location: Path | str) -> type[Store]:
-    """The engine class that holds the database at ``location``: today always SQLite."""
+def database_failure(location: object, exc: BaseException) -> DatabaseError | KxplanError:
+    """The one-line error for an engine failure ``exc`` at ``location`` (password hidden)."""
+    if isinstance(location, ServerLocation):
+        from kxplan.store.postgres.engine import failure
+
+        return failure(location, exc)
+    return DatabaseError(t("store.failed", path=location, reason=exc))
+
+
+def engine_for(location: Location | ServerLocation) -> type[Store]:
+    """The engine class that holds the database at ``location``: a server URL or an SQLite file."""
+    from kxplan.store.location import is_server_url
+
+    if isinstance(location, ServerLocation) or is_server_url(location):
+        from kxplan.store.postgres.engine import PostgresStore
+
+        return PostgresStore
     from kxplan.store.sqlite.engine import SqliteStore
 
     return SqliteStore
 
 
 @contextmanager
-def database_errors(location: Path | str) -> Iterator[None]:
-    """An engine failure inside (a damaged file, a full disk) becomes one ``DatabaseError`` line.
+def database_errors(location: Location | ServerLocation) -> Iterator[None]:
+    """An engine failure inside (a damaged file, a full disk, a lost server) becomes one line.
 
     A write it interrupted was rolled back by its transaction.
     """
@@ -142,7 +195,7 @@ def database_errors(location: Path | str) -> Iterator[None]:
     except Exception as exc:
         if not is_database_error(exc):
             raise
-        raise DatabaseError(t("store.failed", path=location, reason=exc)) from None
+        raise database_failure(location, exc) from None
 
 
 class Store(ABC):
@@ -157,7 +210,7 @@ class Store(ABC):
 
     # opening and closing (class methods: every engine overrides all four) ---------------------
     @classmethod
-    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> Store:
+    def open(cls, location: Location, *, create: bool, upgrade: bool = True) -> Store:
         """Open the database at ``location`` with the engine it names (``engine_for``).
 
         Create it when missing if ``create``; upgrade an older schema unless ``upgrade`` is
@@ -168,7 +221,7 @@ class Store(ABC):
         return engine_for(location).open(location, create=create, upgrade=upgrade)
 
     @classmethod
-    def open_read_only(cls, location: Path | str) -> Store | None:
+    def open_read_only(cls, location: Location) -> Store | None:
         """A store that only reads the existing database at ``location``; None when there is none.
 
         For shell completion: never creates, migrates or locks anything, prints nothing.
@@ -176,13 +229,22 @@ class Store(ABC):
         return engine_for(location).open_read_only(location)
 
     @classmethod
-    def exists(cls, location: Path | str) -> bool:
+    def init(cls, location: Location) -> tuple[int, int]:
+        """Create or upgrade the schema (``kxplan db init``); return (version before, after).
+
+        Before is 0 for a database without kxplan's schema. Another application's database,
+        or one newer than this kxplan, is refused with one line and left unchanged.
+        """
+        return engine_for(location).init(location)
+
+    @classmethod
+    def exists(cls, location: Location) -> bool:
         """Whether something is at ``location`` that ``open`` must judge (a database, or not)."""
         return engine_for(location).exists(location)
 
     @classmethod
     def create_with(
-        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+        cls, location: Location, fill: Callable[[Store], R], keep: Callable[[R], bool]
     ) -> R | None:
         """Create the database at ``location`` holding what ``fill`` writes, or nothing at all.
 
@@ -566,6 +628,26 @@ class Store(ABC):
         ``year`` None (no usable plan) only the database itself is checked. Call inside
         ``read_snapshot()`` so every answer comes from the same moment.
         """
+
+    # copying a whole database (``kxplan db copy``, ``kxplan.store.copy``) ------------------------
+    @abstractmethod
+    def raw_entries(self) -> Iterator[RawEntry]:
+        """Every entry as stored, ids included, in id order (call inside ``read_snapshot``)."""
+
+    @abstractmethod
+    def raw_voids(self) -> Iterator[RawVoid]:
+        """Every void as stored, in id order (call inside ``read_snapshot``)."""
+
+    @abstractmethod
+    def load_raw(self, entries: Iterable[RawEntry], voids: Iterable[RawVoid]) -> tuple[int, int]:
+        """Insert copied rows keeping their ids (inside ``write_transaction``); return counts.
+
+        Later entries and voids get ids after the copied ones.
+        """
+
+    @abstractmethod
+    def copy_facts(self) -> CopyFacts:
+        """Counts and per-target totals of the whole database (every year, voids apart)."""
 
     @abstractmethod
     def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:

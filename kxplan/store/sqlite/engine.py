@@ -45,7 +45,18 @@ from kxplan.entry import (
 )
 from kxplan.errors import DatabaseError, KxplanError, OutputError
 from kxplan.messages import t
-from kxplan.store.interface import BackupResult, EntryRow, Health, ListingBounds, Store
+from kxplan.store.interface import (
+    BackupResult,
+    CopyFacts,
+    EntryRow,
+    Health,
+    ListingBounds,
+    Location,
+    RawEntry,
+    RawVoid,
+    Store,
+)
+from kxplan.store.location import ServerLocation
 from kxplan.store.retry import deadline_after, retry, waiting
 from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
@@ -102,9 +113,9 @@ class SqliteStore(Store):
 
     # opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, location: Path | str, *, create: bool, upgrade: bool = True) -> SqliteStore:
+    def open(cls, location: Location, *, create: bool, upgrade: bool = True) -> SqliteStore:
         """Open the database file ``location`` (see ``Store.open`` and the module)."""
-        path = Path(location)
+        path = _file(location)
         version = inspect(path)
         if version is None and not create:
             raise DatabaseError(t("store.missing", path=path))
@@ -161,7 +172,15 @@ class SqliteStore(Store):
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @classmethod
-    def open_read_only(cls, location: Path | str) -> SqliteStore | None:
+    def init(cls, location: Location) -> tuple[int, int]:
+        """Create or upgrade the database file (what the first write does; ``kxplan db init``)."""
+        path = _file(location)
+        before = inspect(path) or 0
+        with cls.open(path, create=True) as store:
+            return before, store.schema_version()
+
+    @classmethod
+    def open_read_only(cls, location: Location) -> SqliteStore | None:
         """A store that only reads the existing database file, or None when there is none.
 
         For shell completion, which must never create, migrate or lock a database, nor leave
@@ -172,7 +191,7 @@ class SqliteStore(Store):
         ``sqlite3.Error``, and a connection that cannot be made raises ``DatabaseError``;
         neither prints anything.
         """
-        path = Path(location)
+        path = _file(location)
         if not path.is_file() or path.stat().st_size == 0:
             return None
         writing = Path(f"{path}-wal").exists()
@@ -184,14 +203,14 @@ class SqliteStore(Store):
         return cls(conn, path, created=False)
 
     @classmethod
-    def exists(cls, location: Path | str) -> bool:
+    def exists(cls, location: Location) -> bool:
         """Whether ``location`` is a directory or holds content (a non-empty file or its WAL)."""
-        path = Path(location)
+        path = _file(location)
         return path.is_dir() or dbfile.database_exists(path)
 
     @classmethod
     def create_with(
-        cls, location: Path | str, fill: Callable[[Store], R], keep: Callable[[R], bool]
+        cls, location: Location, fill: Callable[[Store], R], keep: Callable[[R], bool]
     ) -> R | None:
         """Build the new database beside its final name, then link it into place (``Store``).
 
@@ -199,7 +218,7 @@ class SqliteStore(Store):
         so a killed build is never published by a later one. An error names ``location``,
         never the hidden staging file.
         """
-        path = Path(location)
+        path = _file(location)
         if not path.absolute().parent.is_dir():
             raise DatabaseError(t("store.no_directory", path=path))
         dbfile.remove_stale_staging(path)
@@ -885,11 +904,62 @@ class SqliteStore(Store):
 
         return health_report(self.conn, year, known_ids, aliases, milestones)
 
+    # copying a whole database --------------------------------------------------------------------
+    def raw_entries(self) -> Iterator[RawEntry]:
+        """Every entry as stored, in id order."""
+        yield from self.conn.execute(
+            'SELECT id, plan_year, target, date, amount_milli, item, note, unit, "by", evidence,'
+            " recorded_at, import_key FROM entries ORDER BY id"
+        )
+
+    def raw_voids(self) -> Iterator[RawVoid]:
+        """Every void as stored, in id order."""
+        yield from self.conn.execute(
+            'SELECT id, entry_id, reason, "by", recorded_at FROM voids ORDER BY id'
+        )
+
+    def load_raw(self, entries: Iterable[RawEntry], voids: Iterable[RawVoid]) -> tuple[int, int]:
+        """Insert copied rows with their ids (one ``executemany`` each)."""
+        before = self.conn.total_changes
+        self.conn.executemany(
+            'INSERT INTO entries (id, plan_year, target, date, amount_milli, item, note, unit, "by",'
+            " evidence, recorded_at, import_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entries,
+        )
+        copied = self.conn.total_changes - before
+        self.conn.executemany(
+            'INSERT INTO voids (id, entry_id, reason, "by", recorded_at) VALUES (?, ?, ?, ?, ?)',
+            voids,
+        )
+        return copied, self.conn.total_changes - before - copied
+
+    def copy_facts(self) -> CopyFacts:
+        """Counts and per-target totals of the whole database."""
+        conn = self.conn
+        entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        voids = conn.execute("SELECT count(*) FROM voids").fetchone()[0]
+        targets = {
+            (row[0], row[1]): (row[2], row[3], row[4], row[5])
+            for row in conn.execute(
+                "SELECT e.plan_year, e.target, count(*), coalesce(sum(e.amount_milli), 0),"
+                " count(*) - count(v.id), coalesce(sum(e.amount_milli) FILTER (WHERE v.id IS NULL), 0)"
+                " FROM entries e LEFT JOIN voids v ON v.entry_id = e.id"
+                " GROUP BY e.plan_year, e.target"
+            )
+        }
+        return CopyFacts(entries, voids, targets)
+
     def backup(self, dest: Path | str, *, force: bool = False) -> BackupResult:
         """Copy the database with SQLite's online backup API (``kxplan.store.sqlite.backup``)."""
         from kxplan.store.sqlite.backup import backup
 
         return backup(self.conn, self.path, self.read_snapshot(), Path(dest), force=force)
+
+
+def _file(location: Location) -> Path:
+    """The SQLite file a location names (a server URL never reaches this engine)."""
+    assert not isinstance(location, ServerLocation), "SqliteStore needs a file path"
+    return Path(location)
 
 
 def _entry_filters(
