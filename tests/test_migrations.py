@@ -175,7 +175,7 @@ def test_migration_3_upgrades_a_v2_database_which_is_not_sample_data(
     conn.close()
     with Store.open(db, create=False) as store:
         conn = store.conn
-        assert store.schema_version() == 3
+        assert store.schema_version() == SCHEMA_VERSION
         assert conn.execute("SELECT * FROM entries ORDER BY id").fetchall() == before
         assert conn.execute("SELECT * FROM voids ORDER BY id").fetchall() == voids_before
         assert conn.execute("SELECT count(*) FROM markers").fetchone()[0] == 0
@@ -207,6 +207,26 @@ def test_a_new_database_may_become_sample_data_once(tmp_path: Path) -> None:
         with store.write_transaction():
             store.mark_sample("办公室", "2019-07-01T08:00:00.000000Z")
         assert store.is_sample() is True
+
+
+# --- migration 4: the unit indexes (issue 14) ----------------------------------------------------
+
+
+def test_migration_4_upgrades_a_v3_database_with_its_rows_and_marker(tmp_path: Path) -> None:
+    db = tmp_path / "v3.db"
+    from_fixture(db, FIXTURES / "schema_v3.sql")
+    conn = sqlite3.connect(db)
+    before = conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
+    assert "entries_year_target_unit_date" not in index_names(conn)
+    conn.close()
+    with Store.open(db, create=False) as store:
+        conn = store.conn
+        assert store.schema_version() == 4
+        assert conn.execute("SELECT * FROM entries ORDER BY id").fetchall() == before
+        assert {"entries_year_target_unit_date", "entries_year_date_unit"} <= index_names(conn)
+        assert store.is_sample() is True
+        assert store.unit_counts(2019) == [("南湖区科协", 1), ("平湖市科协", 1)]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_an_old_database_is_left_as_it_is_when_upgrade_is_off(tmp_path: Path) -> None:
@@ -278,6 +298,42 @@ def test_first_entries_of_a_target_need_no_sort(planner: Any) -> None:
     for sql in statements:
         plan = query_plan(store, sql, ())
         assert "entries_year_target_date_id_amount" in plan and "TEMP B-TREE" not in plan
+
+
+def test_unit_totals_of_allocated_targets_read_only_the_unit_index(planner: Any) -> None:
+    from datetime import date
+
+    store, calls = planner
+    for known_at in (None, "2019-07-01T00:00:00.000000Z"):
+        (sql,) = traced(
+            store,
+            calls,
+            lambda known_at=known_at: store.unit_totals(
+                2019,
+                as_of=date(2019, 6, 30),
+                known_at=known_at,
+                targets=["p1.workstations", "p1.stations"],
+            ),
+        )
+        plan = query_plan(store, sql, ())
+        assert "COVERING INDEX entries_year_target_unit_date" in plan
+        assert "CORRELATED" not in plan  # no look-up into voids per entry
+        assert "SCAN e" not in plan and "SCAN entries" not in plan
+
+
+def test_unit_counts_and_the_year_s_units_read_only_an_index(planner: Any) -> None:
+    from datetime import date
+
+    store, calls = planner
+    (sql,) = traced(
+        store,
+        calls,
+        lambda: store.unit_counts(2019, date_from=date(2019, 4, 1), date_to=date(2019, 6, 30)),
+    )
+    plan = query_plan(store, sql, ())
+    assert "COVERING INDEX entries_year_date_unit" in plan and "CORRELATED" not in plan
+    (sql,) = traced(store, calls, lambda: store.units(2019))
+    assert "COVERING INDEX" in query_plan(store, sql, ())  # never a read of the table
 
 
 def test_the_duplicate_item_check_of_record_seeks_the_item_index(

@@ -68,7 +68,7 @@ def store(location: str):
 def test_a_new_database_is_created_with_the_schema(db: Path) -> None:
     with Store.open(db, create=True) as store:
         assert store.created is True
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         conn = store.conn
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID == 0x4B58504C
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -110,7 +110,7 @@ def health_report(
             f" AND e.unit IS NOT NULL AND {LIVE} GROUP BY e.unit ORDER BY e.unit",
             (year,),
         )
-    ]
+    ]  # from a schema 4 index; live-checked per entry, as every check
     # items are the same under text.comparable (NFKC, invisible characters, case, spaces);
     # the item shown is the first entry's (SQLite takes bare columns from the min() row)
     from kxplan.text import comparable
