@@ -432,7 +432,6 @@ class Store(ABC):
     def entry(self, entry_id: int) -> Entry | None:
         """One entry with its void (if any), or None."""
 
-    @abstractmethod
     def entries(
         self,
         year: int,
@@ -452,8 +451,22 @@ class Store(ABC):
         ``unit`` keeps one stored unit text, ``units`` any of several (the spellings of one
         unit: ``UnitResolver.matching``). With ``known_at`` (a ``recorded_at`` timestamp),
         entries and voids recorded after it are ignored: an entry voided later counts as not
-        voided.
+        voided. All of ``iter_entries`` at once.
         """
+        return list(
+            self.iter_entries(
+                year,
+                target=target,
+                targets=targets,
+                date_from=date_from,
+                date_to=date_to,
+                unit=unit,
+                units=units,
+                include_voided=include_voided,
+                known_at=known_at,
+                limit=limit,
+            )
+        )
 
     def listing_bounds(
         self,
@@ -470,6 +483,7 @@ class Store(ABC):
         default: the listing then measures its rows first)."""
         return None
 
+    @abstractmethod
     def iter_entries(
         self,
         year: int,
@@ -484,23 +498,9 @@ class Store(ABC):
         known_at: str | None = None,
         limit: int | None = None,
     ) -> Iterator[Entry]:
-        """``entries`` one at a time, for listings of any size (``log``, ``export``).
-
-        An engine streams them from its cursor so memory stays bounded and the first entry is
-        ready before the last is read; this default reads them all first.
-        """
-        yield from self.entries(
-            year,
-            target=target,
-            targets=targets,
-            date_from=date_from,
-            date_to=date_to,
-            unit=unit,
-            units=units,
-            include_voided=include_voided,
-            known_at=known_at,
-            limit=limit,
-        )
+        """``entries`` one at a time, for listings of any size (``log``, ``export``): each
+        engine streams them from its cursor, so memory stays bounded and the first entry is
+        ready before the last is read."""
 
     @abstractmethod
     def daily_totals(

@@ -491,36 +491,6 @@ class PostgresStore(Store):
         ).fetchone()
         return _entry(row) if row else None
 
-    def entries(
-        self,
-        year: int,
-        *,
-        target: str | None = None,
-        targets: Iterable[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        unit: str | None = None,
-        units: Iterable[str] | None = None,
-        include_voided: bool = False,
-        known_at: str | None = None,
-        limit: int | None = None,
-    ) -> list[Entry]:
-        """Entries of a year in (date, id) order, filtered; voided ones only if asked."""
-        return list(
-            self.iter_entries(
-                year,
-                target=target,
-                targets=targets,
-                date_from=date_from,
-                date_to=date_to,
-                unit=unit,
-                units=units,
-                include_voided=include_voided,
-                known_at=known_at,
-                limit=limit,
-            )
-        )
-
     def listing_bounds(
         self,
         year: int,
