@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from kxplan.store.interface import Health
+from kxplan.store.sqlite.schema import DAILY_FROM_ENTRIES
 from kxplan.store.sqlite.sql import LIVE, marks
 
 # quick_check lines about rows that break a column rule (the file itself is sound), as
@@ -58,6 +59,7 @@ def health_report(
             " WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = v.entry_id) ORDER BY v.id"
         )
     ]
+    health.summary_drift = summary_drift(conn)
     if year is None:
         return health
     health.year = year
@@ -128,6 +130,20 @@ def health_report(
         )
     ]
     return health
+
+
+def summary_drift(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None]]:
+    """(plan year, target, date, unit) of every ``daily`` row that is not what the entries
+    say, and of every group of entries without its row (schema 5; none before it)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] < 5:
+        return []
+    keys = "plan_year, target, date, unit"
+    rows = conn.execute(
+        f"SELECT {keys} FROM (SELECT * FROM daily EXCEPT {DAILY_FROM_ENTRIES})"
+        f" UNION SELECT {keys} FROM ({DAILY_FROM_ENTRIES} EXCEPT SELECT * FROM daily)"
+        f" ORDER BY {keys}"
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def _ids(text: str) -> list[int]:
