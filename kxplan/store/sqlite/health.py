@@ -108,11 +108,11 @@ def health_report(
     health.units = [
         (row[0], row[1])
         for row in conn.execute(
-            "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ?"
-            f" AND e.unit IS NOT NULL AND {LIVE} GROUP BY e.unit ORDER BY e.unit",
+            "SELECT unit, sum(entries) FROM daily WHERE plan_year = ? AND unit IS NOT NULL"
+            " GROUP BY unit HAVING sum(entries) > 0 ORDER BY unit",
             (year,),
         )
-    ]  # from a schema 4 index; live-checked per entry, as every check
+    ]  # from the summary (schema 5): its agreement with the entries is checked above
     # items are the same under text.comparable (NFKC, invisible characters, case, spaces);
     # the item shown is the first entry's (SQLite takes bare columns from the min() row)
     from kxplan.text import comparable
@@ -134,14 +134,14 @@ def health_report(
 
 def summary_drift(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None]]:
     """(plan year, target, date, unit) of every ``daily`` row that is not what the entries
-    say, and of every group of entries without its row (schema 5; none before it)."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] < 5:
-        return []
+    say, and of every group of entries without its row (schema 5)."""
+    # One pass over the entries: a group that agrees has the same row on both sides (two
+    # rows in its GROUP BY), a group that disagrees or is missing on one side has one each.
     keys = "plan_year, target, date, unit"
     rows = conn.execute(
-        f"SELECT {keys} FROM (SELECT * FROM daily EXCEPT {DAILY_FROM_ENTRIES})"
-        f" UNION SELECT {keys} FROM ({DAILY_FROM_ENTRIES} EXCEPT SELECT * FROM daily)"
-        f" ORDER BY {keys}"
+        f"SELECT DISTINCT {keys} FROM (SELECT {keys}, amount_milli, entries FROM daily"
+        f" UNION ALL {DAILY_FROM_ENTRIES}) GROUP BY {keys}, amount_milli, entries"
+        f" HAVING count(*) = 1 ORDER BY {keys}"
     )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
