@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from kxplan.entry import DailyTotal, Draft, ImportState, UnitTotal
     from kxplan.plan import Plan
+    from kxplan.store.staging import ImportStaging
 
 R = TypeVar("R")
 
@@ -124,6 +125,9 @@ class Health:
     """(void id, entry id) for voids whose entry does not exist (any year)."""
     units: list[tuple[str, int]] = field(default_factory=list)
     """(stored unit text, number of entries) for every unit used in the plan year."""
+    summary_drift: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+    """(plan year, target, date, unit) of every group whose per-day summary row disagrees
+    with its entries (any year; the engines that keep a summary)."""
     expected_schema_version: int = SCHEMA_VERSION
     """The schema version this kxplan writes (the engine's latest migration)."""
     expected_application_id: int = APPLICATION_ID
@@ -404,6 +408,38 @@ class Store(ABC):
     def insert_rows(self, rows: Iterable[EntryRow]) -> int:
         """Insert prepared entry rows in bulk (``import``); return how many."""
 
+    # imports: staged rows (``kxplan.store.staging``), the rules in SQL ---------------------------
+    def import_staging(self) -> ImportStaging:
+        """Where an import stages its validated rows: a private temporary SQLite database by
+        default (an engine that is SQLite stages in its own connection)."""
+        from kxplan.store.staging import ImportStaging
+
+        return ImportStaging.private_database()
+
+    def skip_imported(self, staging: ImportStaging) -> None:
+        """Mark the staged rows whose import key is already in the database (after
+        ``staging.number()``), looked up a batch of keys at a time."""
+        for batch in staging.keys():
+            known = self.imported_keys([key for _, key in batch])
+            if known:
+                staging.skip(line for line, key in batch if key in known)
+
+    def insert_staged(self, staging: ImportStaging, year: int, by: str, recorded_at: str) -> int:
+        """Insert the staged rows not already imported, in file order; return how many.
+
+        ``by`` is who recorded the rows that do not say; inside ``write_transaction``.
+        """
+        return self.insert_rows(staging.entry_rows(year, by, recorded_at))
+
+    @abstractmethod
+    def imported_keys(self, keys: list[str]) -> set[str]:
+        """Which of these import keys the database holds."""
+
+    @abstractmethod
+    def live_items(self, year: int) -> Iterator[tuple[int, str, str]]:
+        """``(entry id, target id as stored, item)`` of a year's live entries with an item,
+        in id order (an import's item-once rule)."""
+
     # reads -----------------------------------------------------------------------------------
     @abstractmethod
     def counted_item(self, year: int, target_ids: Iterable[str], item: str) -> int | None:
@@ -426,7 +462,7 @@ class Store(ABC):
 
     @abstractmethod
     def import_state(self, year: int) -> ImportState:
-        """The import keys, counted items and done targets of a year, read in a few queries."""
+        """The done targets of a year and whether it has entries made by hand (a few queries)."""
 
     @abstractmethod
     def entry(self, entry_id: int) -> Entry | None:
@@ -569,7 +605,8 @@ class Store(ABC):
         targets: Iterable[str] | None = None,
         units: Iterable[str] | None = None,
     ) -> list[UnitTotal]:
-        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``.
+        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``,
+        in (target, unit, date) order.
 
         Restricted to the target ids ``targets`` (per-unit figures need only the allocated
         targets) and/or the stored unit texts ``units``. Target ids and unit texts are as
@@ -628,6 +665,12 @@ class Store(ABC):
         ``year`` None (no usable plan) only the database itself is checked. Call inside
         ``read_snapshot()`` so every answer comes from the same moment.
         """
+
+    def rebuild_summary(self) -> int | None:
+        """Rebuild the derived per-day summary from the entries, inside ``write_transaction``;
+        return how many summary rows it holds, or None when the engine keeps no summary
+        (``kxplan db rebuild-summary``: entries and voids are only read)."""
+        return None
 
     # copying a whole database (``kxplan db copy``, ``kxplan.store.copy``) ------------------------
     @abstractmethod
