@@ -205,3 +205,37 @@ def test_show_json_streams_its_entries(filled: Any, monkeypatch: pytest.MonkeyPa
     document = json.loads(result.stdout)
     assert list(document)[-1] == "entries" and len(document["entries"]) == ROWS
     assert document["progress"]["entries"] == ROWS
+
+
+def test_a_long_log_into_a_broken_pipe_ends_quietly(kx: Any, db: Path, tmp_path: Path) -> None:
+    """``log | head`` on a listing longer than the measured page: the unfinished listing is
+    collected after the database is closed, and says nothing about it (exit 141, no stderr)."""
+    import os
+    import subprocess
+
+    from conftest import SMALL_PLAN
+
+    lines = ["target,date,amount,item,note,unit,by,evidence"]
+    lines += [
+        f"p1.visits,2019-04-{number % 28 + 1:02d},1,,第{number}次,,clerk," for number in range(1100)
+    ]
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert kx("import", str(path)).exit_code == 0
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the first write fails with EPIPE
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KXPLAN_")}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kxplan", "--plan", str(SMALL_PLAN), "--db", str(db), "log"],
+            env={**env, "KXPLAN_TODAY": "2019-05-10"},
+            stdin=subprocess.DEVNULL,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (141, "")

@@ -675,7 +675,11 @@ class SqliteStore(Store):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        yield from self.conn.execute(sql, params)
+        # A loop, not ``yield from``: a listing left unfinished (``log | head``) is closed when
+        # collected, after the store has closed its connection; ``yield from`` would then close
+        # the cursor too, which raises on a closed connection ("Exception ignored" on stderr).
+        for row in self.conn.execute(sql, params):  # noqa: UP028
+            yield row
 
     def daily_totals(
         self,
