@@ -79,12 +79,25 @@ def _private(path: Path) -> bool:
 
 
 def options_key(value: Any) -> str:
-    """A stable text for an option; a function by its module, name and code."""
+    """A stable text for an option; a function by its module, name and code.
+
+    Stable across processes: a function's constants may hold code objects (a lambda, a
+    comprehension) whose ``repr`` carries a memory address, so those are keyed by their own
+    code, recursively (``_code_key``), never by ``repr``.
+    """
     code = getattr(value, "__code__", None)
     if code is None:
         return repr(value)
-    digest = hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(_code_key(code)).hexdigest()[:16]
     return f"{value.__module__}.{value.__qualname__}:{digest}"
+
+
+def _code_key(code: Any) -> bytes:
+    """A code object's bytecode, names and constants, nested code objects included."""
+    parts = [code.co_code, repr(code.co_names).encode()]
+    for const in code.co_consts:
+        parts.append(_code_key(const) if hasattr(const, "co_code") else repr(const).encode())
+    return b"\0".join(parts)
 
 
 class QuietCache(jinja2.FileSystemBytecodeCache):

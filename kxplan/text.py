@@ -42,15 +42,42 @@ _INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _SPACES_RE = re.compile(r"\s+")
 
 
+def char_width(char: str) -> int:
+    """Cells one character takes: 2 for wide (CJK) characters, 0 for combining marks, 1 otherwise.
+
+    The one width rule; ``cell_width`` is its sum over a text.
+    """
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+_MAX_REMEMBERED_CHARS = 1 << 16
+
+
+class _CharWidths(dict[str, int]):
+    """``char_width`` of each character met so far (a listing repeats the same few hundred)."""
+
+    def __missing__(self, char: str) -> int:
+        width = char_width(char)
+        if len(self) < _MAX_REMEMBERED_CHARS:
+            self[char] = width
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def cell_width(text: str) -> int:
     """Cells ``text`` takes in a terminal or a spreadsheet column: 2 for wide (CJK) characters,
-    0 for combining marks, 1 otherwise."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    0 for combining marks, 1 otherwise (``char_width`` of each character).
+
+    Measured for every cell of every listing, so: ASCII text (every character one cell,
+    controls too) is its length; other text sums remembered widths of its characters.
+    """
+    if text.isascii():
+        return len(text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
 
 def comparable(value: str) -> str:
@@ -98,13 +125,20 @@ def safe_text(
             lambda match: match.group().encode("unicode_escape").decode(), value
         )
     if policy == "terminal":
-        text = _LINE_BREAK_RE.sub(" ", value).replace("\t", " ")
-        return CONTROL_RE.sub(_MARK, text)
+        # Printable text has no control, line break, tab, bidi or surrogate character (all
+        # are unprintable): it is shown as it is, without running the substitutions.
+        return value if value.isprintable() else _one_marked_line(value)
     text = _LINE_BREAK_RE.sub("\n", value).replace("\t", " ")
     text = CONTROL_RE.sub("", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def _one_marked_line(value: str) -> str:
+    """``value`` on one line (line breaks and tabs as spaces), other controls as U+FFFD."""
+    text = _LINE_BREAK_RE.sub(" ", value).replace("\t", " ")
+    return CONTROL_RE.sub(_MARK, text)
 
 
 def display_text(value: str | None, limit: int | None = None) -> str:

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 #: How alike (difflib ratio) a typed name must be to a unit's id, name or alias to be suggested.
 SUGGEST_CUTOFF = 0.6
 
+#: How many distinct texts one resolver remembers it has looked up.
+_MEMO_LIMIT = 4096
+
 
 class UnitResolver:
     """Looks units up by id, name or alias under one normalisation; suggests the nearest."""
@@ -42,6 +45,8 @@ class UnitResolver:
         for unit in self.units:
             for name in unit.names():
                 self._keys.setdefault(comparable(name), unit)
+        # stored texts repeat (a report resolves one per unit, target and day): normalise each once
+        self._found: dict[str, Unit | None] = {}
 
     @property
     def free(self) -> bool:
@@ -52,7 +57,13 @@ class UnitResolver:
         """The unit whose id, name or alias ``text`` is (normalised), or None."""
         if not text:
             return None
-        return self._keys.get(comparable(text))
+        try:
+            return self._found[text]
+        except KeyError:
+            unit = self._keys.get(comparable(text))
+            if len(self._found) < _MEMO_LIMIT:  # bounded: an import may bring endless spellings
+                self._found[text] = unit
+            return unit
 
     def canonical(self, stored: str | None) -> str | None:
         """The unit id a stored unit text stands for, or None when the plan does not know it."""

@@ -111,3 +111,36 @@ def test_no_home_means_no_cache(mine: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("HOME")
     assert template_cache.bytecode_cache({}) is None
     assert render(mine).startswith("# 标题")
+
+
+def test_the_cache_folder_is_the_same_in_every_process(cache_home: Path) -> None:
+    """The folder's key must not depend on memory addresses (``repr`` of a code object):
+    otherwise each run starts a fresh folder and nothing is ever reused."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from kxplan import report; "
+        "print(report.environment().bytecode_cache.directory)"  # type: ignore[union-attr]
+    )
+    folders = {
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    }
+    assert len(folders) == 1
+    assert sorted(p.name for p in (cache_home / "kxplan").iterdir()) == [
+        Path(folders.pop().strip()).name
+    ]
+
+
+def test_a_function_option_is_keyed_by_the_code_of_its_nested_functions_too() -> None:
+    def one() -> object:
+        return lambda: 1
+
+    def two() -> object:
+        return lambda: 2
+
+    two.__qualname__ = one.__qualname__
+    assert template_cache.options_key(one) != template_cache.options_key(two)

@@ -128,7 +128,7 @@ def report(
     with Store.open(env.db_path, create=False) as store:
         data = core.load_report_data(store, plan, number, day, moment, unit=unit_id)
     context = core.build_context(data, report_date)
-    rendered = {name: core.render(context, name, templates) for name in core.iter_formats(chosen)}
+    rendered = core.render_all(context, core.iter_formats(chosen), templates)
 
     if stdout:
         _write_stdout(rendered[chosen].encode("utf-8"))

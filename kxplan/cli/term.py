@@ -69,12 +69,12 @@ class Cell(NamedTuple):
     style: str = ""
 
 
+_TOKEN_RE = re.compile(r"\s+|[^\s\u1100-\uffef]+|\S")
+
+
 def _tokens(text: str) -> list[str]:
     """Words of narrow characters, single spaces (for any whitespace run), single CJK characters."""
-    return [
-        " " if token.isspace() else token
-        for token in re.findall(r"\s+|[^\s\u1100-\uffef]+|\S", text.strip())
-    ]
+    return [" " if token.isspace() else token for token in _TOKEN_RE.findall(text.strip())]
 
 
 def fold(text: str, width: int) -> list[str]:
@@ -84,6 +84,15 @@ def fold(text: str, width: int) -> list[str]:
     opening punctuation never ends one; only whitespace is changed (runs become one space).
     """
     width = max(width, 2)
+    # Printable text without a space holds no whitespace at all (every other whitespace
+    # character is unprintable): when it fits, folding leaves it as it is.
+    if " " not in text and text.isprintable() and cell_width(text) <= width:
+        return [text]
+    return _fold_words(text, width)
+
+
+def _fold_words(text: str, width: int) -> list[str]:
+    """``fold`` word by word (``width`` ≥ 2): what ``fold`` does with any text."""
     lines: list[list[str]] = [[]]
     used = 0
     for token in _tokens(text):
@@ -210,13 +219,25 @@ class Table:
         else:
             rows = list(rows)
             widths = self.widths(rows, width)
+        layout = self.layout(widths, colour)
         if self.header:
-            head = Row([Cell(column.header) for column in self.columns], style="bold")
-            yield from self.row_lines(head, widths, colour)
+            yield from layout.row(self.head())
         if self.rule:
-            yield " " * self.margin + "─" * (sum(widths) + self.gap * (len(widths) - 1))
+            yield self.rule_line(widths)
         for row in rows:
-            yield from self.row_lines(row, widths, colour)
+            yield from layout.row(row)
+
+    def head(self) -> Row:
+        """The header row: each column's header, bold."""
+        return Row([Cell(column.header) for column in self.columns], style="bold")
+
+    def rule_line(self, widths: Sequence[int]) -> str:
+        """The ``─`` line under the headers, as wide as the table."""
+        return " " * self.margin + "─" * (sum(widths) + self.gap * (len(widths) - 1))
+
+    def layout(self, widths: Sequence[int], colour: bool) -> Layout:
+        """This table's rows laid out at ``widths`` (``render`` uses it; a long listing too)."""
+        return Layout(self, widths, colour)
 
     def streams(self) -> bool:
         """Whether the widths are known before any row is read."""
@@ -268,25 +289,101 @@ class Table:
 
     def row_lines(self, row: Row, widths: Sequence[int], colour: bool) -> list[str]:
         """One row's lines: folding cells folded, the others' explicit lines kept."""
-        cells: list[list[str]] = []
-        for index, (cell, column, size) in enumerate(
-            zip(row.cells, self.columns, widths, strict=True)
-        ):
-            indent = row.indent if index == 0 else 0
-            cells.append(fold(cell.text, size - indent) if column.fold else cell.text.split("\n"))
-        lines = []
-        gap = " " * self.gap
-        for number in range(max(len(texts) for texts in cells)):
-            parts = []
-            for index, (cell, column, size, texts) in enumerate(
-                zip(row.cells, self.columns, widths, cells, strict=True)
-            ):
-                indent = row.indent if index == 0 else 0
-                text = texts[number] if number < len(texts) else ""
-                style = row.style or cell.style or column.style
-                parts.append(" " * indent + pad(text, size - indent, column.right, style, colour))
-            line = " " * self.margin + gap.join(parts)
-            lines.append(line.rstrip() if self.trim else line)
+        return self.layout(widths, colour).row(row)
+
+
+CELL_CACHE_SIZE = 4096
+"""How many laid-out cells a ``Layout`` remembers per column (then it starts again)."""
+
+
+class Layout:
+    """A table's rows laid out at fixed column widths: the one place cells become lines.
+
+    Each cell becomes its lines — folded (a folding column) or split at its line breaks,
+    padded to the column's width, painted — and a row's lines are its cells' lines side by
+    side. A long listing repeats the same few targets, units, dates and amounts: each distinct
+    cell of a column is laid out once and remembered (``cells``), so a row costs a few
+    look-ups and one join.
+    """
+
+    def __init__(self, table: Table, widths: Sequence[int], colour: bool) -> None:
+        self.table = table
+        self.widths = list(widths)
+        self.colour = colour
+        self.margin = " " * table.margin
+        self.gap = " " * table.gap
+        self._cells: dict[tuple[int, int, str], _Cells] = {}
+
+    def cells(self, index: int, indent: int = 0, style: str = "") -> _Cells:
+        """Column ``index``'s laid-out cells: ``cells(i)[text]`` is the lines ``text`` takes
+        there (a tuple of strings, each padded to the column's width, painted with ``style``),
+        the first indented by ``indent``."""
+        key = (index, indent, style)
+        found = self._cells.get(key)
+        if found is None:
+            column = self.table.columns[index]
+            found = self._cells[key] = _Cells(
+                self.widths[index], column.fold, column.right, indent, style, self.colour
+            )
+        return found
+
+    def row(self, row: Row) -> list[str]:
+        """One row's lines: folding cells folded, the others' explicit lines kept."""
+        columns = self.table.columns
+        parts = [
+            self.cells(
+                index, row.indent if index == 0 else 0, row.style or cell.style or column.style
+            )[cell.text]
+            for index, (cell, column) in enumerate(zip(row.cells, columns, strict=True))
+        ]
+        return self.join(parts, row.indent)
+
+    def join(self, parts: Sequence[Sequence[str]], indent: int = 0) -> list[str]:
+        """Cells' lines (from ``cells``) side by side: the row's lines, one per line of its
+        tallest cell, shorter cells continued with spaces (the first cell indented by
+        ``indent``)."""
+        gap, margin, trim = self.gap, self.margin, self.table.trim
+        height = max(map(len, parts))
+        if height == 1:
+            line = margin + gap.join([lines[0] for lines in parts])
+            return [line.rstrip() if trim else line]
+        blanks = [" " * size for size in self.widths]
+        blanks[0] = " " * max(self.widths[0], indent)
+        result = []
+        for number in range(height):
+            line = margin + gap.join(
+                [
+                    lines[number] if number < len(lines) else blanks[index]
+                    for index, lines in enumerate(parts)
+                ]
+            )
+            result.append(line.rstrip() if trim else line)
+        return result
+
+
+class _Cells(dict[str, tuple[str, ...]]):
+    """One column's laid-out cells (``Layout.cells``): text → its padded, painted lines."""
+
+    def __init__(
+        self, width: int, folds: bool, right: bool, indent: int, style: str, colour: bool
+    ) -> None:
+        super().__init__()
+        self.size = width - indent
+        self.folds = folds
+        self.right = right
+        self.indent = " " * indent
+        self.style = style
+        self.colour = colour
+
+    def __missing__(self, text: str) -> tuple[str, ...]:
+        texts = fold(text, self.size) if self.folds else text.split("\n")
+        lines = tuple(
+            self.indent + pad(line, self.size, self.right, self.style, self.colour)
+            for line in texts
+        )
+        if len(self) >= CELL_CACHE_SIZE:
+            self.clear()
+        self[text] = lines
         return lines
 
 
