@@ -8,9 +8,9 @@ objects, and rebuilt into the same ``Plan`` by a strict decoder. The rules:
 - **Only a valid plan is kept.** A plan with any problem is parsed every time, so validation
   messages (``file:line:column``) are exactly those of the parser.
 - **Keyed by content.** An entry's name is a digest of the plan file's bytes (SHA-256), the
-  kxplan version, this format's ``SCHEMA`` and the source of the modules that turn a file
-  into a ``Plan`` (``MODEL_SOURCES``): an edited plan, an upgrade or a changed validator
-  never finds an old entry.
+  kxplan version, this format's ``SCHEMA`` and the size and modification time of the
+  modules that turn a file into a ``Plan`` (``MODEL_SOURCES``): an edited plan, an upgrade
+  or a changed validator never finds an old entry.
 - **Checked before use.** The entry repeats its key and the plan file's digest, and carries
   the SHA-256 of its own payload; anything that does not match, does not decode or has a
   value of the wrong type is ignored and the file is parsed. An entry cannot make a plan say
@@ -346,24 +346,49 @@ _CODE: list[str] = []
 
 
 def _key(digest: str) -> str:
-    """An entry's name: the plan file's digest, this format, the kxplan version and its code."""
+    """An entry's name: the plan file's digest, this format, the kxplan version and its code.
+
+    The code is known by each source file's size and modification time, the test Python
+    itself uses to decide whether a module's cached bytecode is current.
+    """
     if not _CODE:
-        package = Path(__file__).resolve().parent
+        package = os.path.dirname(os.path.abspath(__file__))
         parts = []
         for name in MODEL_SOURCES:
             try:
-                parts.append(_sha256((package / name).read_bytes()))
+                info = os.stat(os.path.join(package, name))
+                parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
             except OSError:
-                parts.append("-")
-        _CODE.append(_sha256(" ".join(parts).encode()))
+                parts.append(f"{name}:-")
+        _CODE.append(" ".join(parts))
     material = f"kxplan-plan-cache {SCHEMA} {__version__} {_CODE[0]} {digest}"
     return _sha256(material.encode())[:40]
 
 
 def _sha256(data: bytes) -> str:
-    from hashlib import sha256
+    text: str = _SHA256(data).hexdigest()
+    return text
 
-    return sha256(data).hexdigest()
+
+def _sha256_function() -> Any:
+    """SHA-256 without loading OpenSSL where Python has its own (``hashlib`` costs ~2.5 ms)."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+
+        return sha256
+    except ImportError:
+        pass
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+
+        return sha256
+    except ImportError:
+        from hashlib import sha256
+
+        return sha256
+
+
+_SHA256 = _sha256_function()
 
 
 def _prune(folder: Path) -> None:
