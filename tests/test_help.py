@@ -169,8 +169,10 @@ def _fresh(code: str) -> str:
 
 def test_help_loads_no_markdown_or_traceback() -> None:
     """``--help`` draws typer's rich panels without rich.markdown (markdown-it, pygments) or
-    rich.traceback, and without the store's interface (``typer_private.import_rich_utils``)."""
+    rich.traceback (``typer_private.import_rich_utils``), and without the store's interface or
+    the text rules (``kxplan.store`` and ``kxplan.cli.output`` load them on first use)."""
     watch = ("rich.markdown", "rich.traceback", "markdown_it", "pygments", "kxplan.store.interface")
+    watch += ("kxplan.text", "sqlite3")
     code = (
         "import sys; sys.argv[1:] = ['--help']\n"
         "from kxplan.__main__ import main\n"
