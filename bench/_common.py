@@ -114,6 +114,15 @@ def run_once(
     stderr goes to a temporary file, not a pipe: a command that says much on stderr (an import
     listing rows) would otherwise block on a full pipe that nobody reads until it exits.
     """
+    elapsed, peak, _ = run_usage(argv, env, cwd)
+    return elapsed, peak
+
+
+def run_usage(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path | str | None = None
+) -> tuple[float, int, float]:
+    """``run_once`` plus the child's CPU seconds (user + system): less sensitive than wall
+    time to other work on a shared machine, so a ratio of CPU times is a useful second view."""
     with tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -127,7 +136,7 @@ def run_once(
             err_file.seek(0)
             err = err_file.read().decode(errors="replace")[-4000:]
             raise SystemExit(f"command failed ({returncode}): {' '.join(argv)}\n{err}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 @dataclass(frozen=True)
