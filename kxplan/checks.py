@@ -20,6 +20,9 @@ What is checked, and why each is a problem:
 - ``milestone_twice``: a milestone with more than one non-voided entry;
 - ``duplicate_item``: the same item counted twice for one target (old ids mapped);
 - ``void_missing_entry``: a void of an entry that does not exist;
+- ``summary``: the per-day summary (``daily``, schema 5: derived from the entries, what
+  ``status`` and reports read) disagrees with the entries — only a program writing around
+  kxplan can cause it; ``kxplan db rebuild-summary`` rebuilds it (entries are not changed);
 - ``unit``: for a plan with ``units:``, a unit stored in entries that is none of the plan's
   units' ids, names or aliases — free text recorded before the plan had units, or written
   around kxplan. Its entries count for no unit. The fix is an alias in the plan (never a
@@ -185,6 +188,13 @@ def database_findings(health: Health, database: str) -> list[Finding]:
             t("check.void_missing_entry", void=void_id, id=entry_id),
             [entry_id],
         )
+    if health.summary_drift:
+        year, target, day, unit = health.summary_drift[0]
+        unit_text = escaped(unit) if unit is not None else t("check.summary_no_unit")
+        first = t(
+            "check.summary_group", year=year, target=escaped(target), date=day, unit=unit_text
+        )
+        add("summary", ERROR, t("check.summary", count=len(health.summary_drift), first=first))
     return found
 
 

@@ -194,6 +194,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the database has schema version {version}, but this kxplan uses {expected}",
         "数据库的结构版本为 {version}，而本程序使用版本 {expected}",
     ),
+    "check.summary": (
+        "the per-day summary that status and reports read disagrees with the entries in {count} group(s) (first: {first}); rebuild it from the entries with: kxplan db rebuild-summary (entries are not changed)",
+        "状态和报告读取的每日汇总与进展记录不符，共 {count} 组（第一组：{first}）；请用 kxplan db rebuild-summary 按进展记录重建汇总（进展记录不会改变）",
+    ),
+    "check.summary_group": (
+        "{year} {target} on {date}, unit {unit}",
+        "{year} 年 {target} {date}，单位 {unit}",
+    ),
+    "check.summary_no_unit": ("(none)", "（无）"),
     "check.unit_nearest": (
         "if it is {suggestion}, add it to that unit's aliases in the plan (entries are never rewritten)",
         "如果它就是 {suggestion}，请在计划中把它加入该单位的 aliases（记录不会被改写）",
@@ -371,6 +380,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "db.password_empty": (
         "no password on standard input; write it as the first line (e.g. from a file: < password.txt)",
         "标准输入中没有密码；请在第一行给出（例如从文件读取：< password.txt）",
+    ),
+    "db.summary_none": (
+        "{path}: this engine keeps no per-day summary (status and reports read the entries); nothing to do",
+        "{path}：该数据库引擎不保存每日汇总（状态和报告直接读取进展记录），无需操作",
+    ),
+    "db.summary_rebuilt": (
+        "{path}: per-day summary rebuilt from the entries ({rows} rows); entries and voids unchanged",
+        "{path}：已按进展记录重建每日汇总（{rows} 行）；进展和作废记录未改变",
     ),
     # --- diff: kxplan plan diff (plandiff.py, cli/plan_diff_cmd.py) -------------------------------
     "diff.added": ("{where}: added: {what}", "{where}: 新增：{what}"),
@@ -685,6 +702,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.db.init": (
         "Create or upgrade kxplan's schema in the --db database (PostgreSQL: the administrator does this once, and after upgrading kxplan).\n\nExample: kxplan --db postgresql://kxadmin@db.example/kxplan db init",
         "在 --db 指定的数据库中建立或升级 kxplan 数据表（PostgreSQL：由管理员执行一次，升级 kxplan 后再执行一次）。\n\n示例：kxplan --db postgresql://kxadmin@db.example/kxplan db init",
+    ),
+    "help.db.rebuild_summary": (
+        "Rebuild the per-day summary that status and reports read from the entries, when kxplan check says it disagrees with them (entries and voids are only read).\n\nExample: kxplan db rebuild-summary",
+        "当 kxplan check 提示每日汇总与进展记录不符时，按进展记录重建状态和报告读取的每日汇总（进展和作废记录只读不改）。\n\n示例：kxplan db rebuild-summary",
     ),
     "help.default": ("[default: {}]", "[默认：{}]"),
     "help.envvar": ("[env var: {}]", "[环境变量：{}]"),

@@ -284,3 +284,21 @@ def location(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> str
     if engine == "sqlite":
         return str(tmp_path / "kxplan.db")
     return request.getfixturevalue("pg_url")
+
+
+def wreck_after_schema(path: Path) -> None:
+    """Overwrite every page of the closed SQLite file ``path`` but its schema's: it opens,
+    then queries fail (the schema outgrew page 1 with schema 5; ``dbstat`` finds its pages)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    schema_pages = {
+        row[0] for row in conn.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'")
+    }
+    conn.close()
+    data = bytearray(path.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    for number in range(2, len(data) // size + 1):
+        if number not in schema_pages:
+            data[(number - 1) * size : number * size] = b"\xff" * size
+    path.write_bytes(bytes(data))

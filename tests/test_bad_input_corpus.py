@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, SMALL_PLAN
+from conftest import DATA, SMALL_PLAN, wreck_after_schema
 from typer.testing import CliRunner
 
 CORPUS = DATA / "corpus"
@@ -101,12 +101,9 @@ def _truncated(path: Path) -> None:
 
 
 def _damaged_pages(path: Path) -> None:
-    """The schema page intact, every later page overwritten: it opens, then queries fail."""
+    """The schema's pages intact, every other page overwritten: it opens, then queries fail."""
     _fresh(path, 300)
-    data = bytearray(path.read_bytes())
-    page = int.from_bytes(data[16:18], "big")
-    data[page:] = b"\xff" * (len(data) - page)
-    path.write_bytes(bytes(data))
+    wreck_after_schema(path)
 
 
 def _newer_schema(path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, SMALL_PLAN
+from conftest import DATA, SMALL_PLAN, wreck_after_schema
 
 from kxplan.csvio import neutralise, unneutralise
 
@@ -503,10 +503,7 @@ def test_an_empty_placeholder_file_becomes_the_database(kx: Any, db: Path, tmp_p
 
 def test_a_damaged_database_is_one_line(kx: Any, db: Path) -> None:
     kx("record", "p1.visits")
-    data = bytearray(db.read_bytes())
-    page = int.from_bytes(data[16:18], "big")
-    data[page:] = b"\xff" * (len(data) - page)  # wreck every page after the schema page
-    db.write_bytes(bytes(data))
+    wreck_after_schema(db)
     result = kx("log")
     assert result.exit_code == 3
     assert result.stderr.startswith(f"error: the database {db} failed (")

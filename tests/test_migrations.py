@@ -219,11 +219,16 @@ def test_migration_4_upgrades_a_v3_database_with_its_rows_and_marker(tmp_path: P
     before = conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
     assert "entries_year_target_unit_date" not in index_names(conn)
     conn.close()
+    conn = sqlite3.connect(db, isolation_level=None)  # migration 4 alone, as kxplan 4 did
+    conn.execute("BEGIN IMMEDIATE")
+    apply_migrations(conn, upto=4)
+    conn.execute("COMMIT")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert {"entries_year_target_unit_date", "entries_year_date_unit"} <= index_names(conn)
+    conn.close()
     with Store.open(db, create=False) as store:
         conn = store.conn
-        assert store.schema_version() == 4
         assert conn.execute("SELECT * FROM entries ORDER BY id").fetchall() == before
-        assert {"entries_year_target_unit_date", "entries_year_date_unit"} <= index_names(conn)
         assert store.is_sample() is True
         assert store.unit_counts(2019) == [("南湖区科协", 1), ("平湖市科协", 1)]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -237,7 +242,7 @@ def test_an_old_database_is_left_as_it_is_when_upgrade_is_off(tmp_path: Path) ->
         assert "entries_year_target_date" in index_names(store.conn)
 
 
-# --- what the schema 2 indexes are for (query plans) ------------------------------------------------
+# --- what the schema 2 indexes and the schema 5 summary are for (query plans) ---------------------
 
 
 def query_plan(store: Store, sql: str, params: tuple[Any, ...]) -> str:
@@ -257,17 +262,6 @@ def traced(store: Store, calls: list[str], run: Any) -> list[str]:
     del calls[:]
     run()
     return [sql for sql in calls if sql.lstrip().upper().startswith("SELECT")]
-
-
-def test_daily_totals_read_only_the_covering_index(planner: Any) -> None:
-    from datetime import date
-
-    store, calls = planner
-    (sql,) = traced(store, calls, lambda: store.daily_totals(2019, as_of=date(2019, 12, 31)))
-    plan = query_plan(store, sql, ())
-    assert "COVERING INDEX entries_year_target_date_id_amount" in plan
-    assert "CORRELATED" not in plan  # no look-up into voids per entry
-    assert "SCAN e" not in plan and "SCAN entries" not in plan
 
 
 def test_voids_start_from_the_voids_table(planner: Any) -> None:
@@ -300,42 +294,6 @@ def test_first_entries_of_a_target_need_no_sort(planner: Any) -> None:
         assert "entries_year_target_date_id_amount" in plan and "TEMP B-TREE" not in plan
 
 
-def test_unit_totals_of_allocated_targets_read_only_the_unit_index(planner: Any) -> None:
-    from datetime import date
-
-    store, calls = planner
-    for known_at in (None, "2019-07-01T00:00:00.000000Z"):
-        (sql,) = traced(
-            store,
-            calls,
-            lambda known_at=known_at: store.unit_totals(
-                2019,
-                as_of=date(2019, 6, 30),
-                known_at=known_at,
-                targets=["p1.workstations", "p1.stations"],
-            ),
-        )
-        plan = query_plan(store, sql, ())
-        assert "COVERING INDEX entries_year_target_unit_date" in plan
-        assert "CORRELATED" not in plan  # no look-up into voids per entry
-        assert "SCAN e" not in plan and "SCAN entries" not in plan
-
-
-def test_unit_counts_and_the_year_s_units_read_only_an_index(planner: Any) -> None:
-    from datetime import date
-
-    store, calls = planner
-    (sql,) = traced(
-        store,
-        calls,
-        lambda: store.unit_counts(2019, date_from=date(2019, 4, 1), date_to=date(2019, 6, 30)),
-    )
-    plan = query_plan(store, sql, ())
-    assert "COVERING INDEX entries_year_date_unit" in plan and "CORRELATED" not in plan
-    (sql,) = traced(store, calls, lambda: store.units(2019))
-    assert "COVERING INDEX" in query_plan(store, sql, ())  # never a read of the table
-
-
 def test_the_duplicate_item_check_of_record_seeks_the_item_index(
     planner: Any, small_plan: Any
 ) -> None:
@@ -347,3 +305,61 @@ def test_the_duplicate_item_check_of_record_seeks_the_item_index(
     )
     plan = query_plan(store, statements[0], ())
     assert "entries_year_target_item (plan_year=? AND target=? AND item=?)" in plan
+
+
+def summary_reads(store: Any, calls: list[str], run: Any) -> list[str]:
+    """The query plans of the SELECTs ``run`` sends."""
+    return [query_plan(store, sql, ()) for sql in traced(store, calls, run)]
+
+
+KNOWN_AT = (None, "2019-07-01T00:00:00.000000Z")
+
+
+@pytest.mark.parametrize("known_at", KNOWN_AT)
+def test_totals_read_the_summary_and_only_what_was_written_after_known_at(
+    planner: Any, known_at: str | None
+) -> None:
+    """``status``, the report's totals and the per-unit figures read ``daily`` (schema 5);
+    with ``known_at`` the entries and voids recorded after it come through the ``recorded_at``
+    indexes. No read of the year's entries, no look-up into voids per entry of the year."""
+    from datetime import date
+
+    store, calls = planner
+    ids = ["p1.workstations", "p1.stations"]
+    quarter = {"date_from": date(2019, 4, 1), "date_to": date(2019, 6, 30)}
+    for run in (
+        lambda: store.daily_totals(2019, as_of=date(2019, 12, 31), known_at=known_at),
+        lambda: store.daily_totals(2019, known_at=known_at, targets=ids),
+        lambda: store.unit_totals(2019, as_of=date(2019, 6, 30), known_at=known_at, targets=ids),
+        lambda: store.unit_totals(2019, known_at=known_at, units=["南湖区科协"]),
+        lambda: store.unit_counts(2019, known_at=known_at, **quarter),
+        lambda: store.count_entries(2019, known_at=known_at),
+    ):
+        (plan,) = summary_reads(store, calls, run)
+        assert "daily USING INDEX daily_key" in plan, plan
+        assert "SCAN e" not in plan and "SCAN entries" not in plan, plan
+        if known_at is None:
+            assert "entries" not in plan and "voids" not in plan, plan
+        else:
+            assert "e USING INDEX entries_recorded_at (recorded_at>?)" in plan, plan
+            assert "v USING INDEX voids_recorded_at (recorded_at>?)" in plan, plan
+
+
+def test_the_year_s_units_and_a_target_s_total_read_the_summary(planner: Any) -> None:
+    store, calls = planner
+    for run in (lambda: store.units(2019), lambda: store.target_total(2019, ["p1.visits"])):
+        (plan,) = summary_reads(store, calls, run)
+        assert "daily USING" in plan and "entries" not in plan, plan
+
+
+def test_the_void_trigger_seeks_its_summary_row(planner: Any) -> None:
+    """A void updates its entry's ``daily`` row through the key, never scanning the summary
+    (the entry triggers are upserts: SQLite finds their row through the unique index)."""
+    store, _ = planner
+    (sql,) = store.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'daily_void'"
+    ).fetchone()
+    body = sql[sql.index("BEGIN") + 5 : sql.rindex("END")].strip().rstrip(";")
+    plan = query_plan(store, body.replace("NEW.entry_id", "?"), (1, 1, 1))
+    assert "SEARCH daily USING INDEX daily_key (plan_year=? AND target=? AND date=?" in plan
+    assert "SCAN" not in plan

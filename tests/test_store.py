@@ -68,14 +68,14 @@ def store(location: str):
 def test_a_new_database_is_created_with_the_schema(db: Path) -> None:
     with Store.open(db, create=True) as store:
         assert store.created is True
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION == 5
         conn = store.conn
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID == 0x4B58504C
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         strict = {row[1]: row[5] for row in conn.execute("PRAGMA table_list") if row[0] == "main"}
-        assert strict["entries"] == strict["voids"] == strict["markers"] == 1
+        assert strict["entries"] == strict["voids"] == strict["markers"] == strict["daily"] == 1
         indexes = {
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
@@ -86,6 +86,8 @@ def test_a_new_database_is_created_with_the_schema(db: Path) -> None:
             "entries_recorded_at",
             "voids_entry_id",
             "voids_recorded_at",
+            "daily_key",
+            "daily_key_no_unit",
         } <= indexes
         assert store.quick_check() == "ok"
     with Store.open(db, create=False) as again:

@@ -5,6 +5,8 @@
   record);
 - ``db add-clerk LOGIN --unit UNIT`` (or ``--all-units``) gives a login role the right to read
   everything and to record and void for its unit only (PostgreSQL; ``kxplan.store.postgres.admin``);
+- ``db rebuild-summary`` rebuilds the per-day summary that ``status`` and reports read
+  (derived from the entries, kept by triggers) when ``kxplan check`` finds it disagreeing;
 - ``db copy SRC DEST`` copies every entry and void between any two stores and verifies the
   copy (``kxplan.store.copy``).
 """
@@ -39,6 +41,21 @@ def db_init(ctx: typer.Context) -> None:
         notice(t("db.init_upgraded", path=env.db_path, before=before, version=after))
     else:
         notice(t("db.init_current", path=env.db_path, version=after))
+
+
+@db_app.command("rebuild-summary", help=t("help.db.rebuild_summary"))
+def db_rebuild_summary(ctx: typer.Context) -> None:
+    """Rebuild the derived per-day summary from the entries (what ``check`` may ask for)."""
+    from kxplan.store import Store, database_errors
+
+    env: Env = ctx.obj
+    with database_errors(env.db_path), Store.open(env.db_path, create=False) as store:
+        with store.write_transaction():
+            rows = store.rebuild_summary()
+    if rows is None:
+        notice(t("db.summary_none", path=env.db_path))
+    else:
+        notice(t("db.summary_rebuilt", path=env.db_path, rows=rows))
 
 
 @db_app.command("add-clerk", help=t("help.db.add_clerk"))

@@ -124,6 +124,9 @@ class Health:
     """(void id, entry id) for voids whose entry does not exist (any year)."""
     units: list[tuple[str, int]] = field(default_factory=list)
     """(stored unit text, number of entries) for every unit used in the plan year."""
+    summary_drift: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+    """(plan year, target, date, unit) of every group whose per-day summary row disagrees
+    with its entries (any year; the engines that keep a summary)."""
     expected_schema_version: int = SCHEMA_VERSION
     """The schema version this kxplan writes (the engine's latest migration)."""
     expected_application_id: int = APPLICATION_ID
@@ -569,7 +572,8 @@ class Store(ABC):
         targets: Iterable[str] | None = None,
         units: Iterable[str] | None = None,
     ) -> list[UnitTotal]:
-        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``.
+        """Per (stored unit, target, date): sum and count of non-voided entries up to ``as_of``,
+        in (target, unit, date) order.
 
         Restricted to the target ids ``targets`` (per-unit figures need only the allocated
         targets) and/or the stored unit texts ``units``. Target ids and unit texts are as
@@ -628,6 +632,12 @@ class Store(ABC):
         ``year`` None (no usable plan) only the database itself is checked. Call inside
         ``read_snapshot()`` so every answer comes from the same moment.
         """
+
+    def rebuild_summary(self) -> int | None:
+        """Rebuild the derived per-day summary from the entries, inside ``write_transaction``;
+        return how many summary rows it holds, or None when the engine keeps no summary
+        (``kxplan db rebuild-summary``: entries and voids are only read)."""
+        return None
 
     # copying a whole database (``kxplan db copy``, ``kxplan.store.copy``) ------------------------
     @abstractmethod

@@ -759,7 +759,7 @@ class PostgresStore(Store):
             sql += " AND e.date <= %s"
             params.append(as_of)
         sql += _live_as_known(known_at, params)
-        sql += " GROUP BY e.unit, e.target, e.date ORDER BY e.unit, e.target, e.date"
+        sql += " GROUP BY e.target, e.unit, e.date ORDER BY e.target, e.unit, e.date"
         return [
             UnitTotal(
                 unit=row[0],

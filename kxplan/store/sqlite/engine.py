@@ -62,6 +62,7 @@ from kxplan.store.sqlite import dbfile
 from kxplan.store.sqlite.dbfile import BUSY_TIMEOUT_MS, has_tables, inspect
 from kxplan.store.sqlite.schema import (
     APPLICATION_ID,
+    DAILY_REBUILD,
     SAMPLE_MARKER,
     SCHEMA_VERSION,
     apply_migrations,
@@ -574,71 +575,69 @@ class SqliteStore(Store):
     ) -> list[DailyTotal]:
         """Per (target, date): sum and count of non-voided entries dated up to ``as_of``.
 
-        Computed in SQL with GROUP BY; target ids are as stored (old ids are not mapped);
-        ``targets`` keeps only these ids. With ``known_at``, entries and voids recorded after
-        it are ignored.
-
-        Every form is all entries grouped in SQL, read from the covering index alone, minus
-        the few entries that do not count, grouped the same way: without ``known_at`` (every
-        report and ``status``) the voided ones, found from ``voids``; with it (``report
-        --known-at``, the cron line) the entries recorded after it (found through the
-        ``recorded_at`` index) and the entries voided by then. So the cost is one index scan
-        plus what was recorded or voided since — not a read of the whole table.
+        Target ids are as stored (old ids are not mapped); ``targets`` keeps only these ids.
+        With ``known_at``, entries and voids recorded after it are ignored. Read from the
+        per-day summary ``daily`` (schema 5), ``known_at`` adjusted exactly (``_summed``).
         """
-        ids = None if targets is None else sorted(set(targets))
-        if ids is not None and not ids:
+        where, scope = _summary_filters(as_of=as_of, targets=targets)
+        if where is None:
             return []
-        day = " AND e.date <= ?" if as_of is not None else ""
-        scope: list[Any] = [year] + ([as_of.isoformat()] if as_of is not None else [])
-        if ids is not None:
-            day += f" AND e.target IN ({marks(ids)})"
-            scope += ids
-        # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
-        voided = (
-            "SELECT e.target, e.date, e.amount_milli FROM voids v"
-            f" CROSS JOIN entries e ON e.id = v.entry_id WHERE e.plan_year = ?{day}"
-        )
-        if known_at is None:
-            return self._daily_totals_minus(day, scope, voided, scope)
-        removed = (
-            "SELECT e.target, e.date, e.amount_milli FROM entries e"
-            f" INDEXED BY entries_recorded_at WHERE e.recorded_at > ? AND e.plan_year = ?{day}"
-            f" UNION ALL {voided} AND v.recorded_at <= ? AND e.recorded_at <= ?"
-        )
-        params = [known_at, *scope, *scope, known_at, known_at]
-        return self._daily_totals_minus(day, scope, removed, params)
+        rows = self._summed(("target", "date"), year, where, scope, known_at)
+        return [_daily_total(row) for row in rows]
 
-    def _daily_totals_minus(
-        self, day: str, scope: list[Any], removed: str, removed_params: list[Any]
-    ) -> list[DailyTotal]:
-        """Per (target, date) of the year's entries (``day`` and ``scope`` filter them): the
-        grouped entries minus the grouped rows of ``removed`` (a subset of them)."""
+    def _summed(
+        self,
+        columns: tuple[str, ...],
+        year: int,
+        where: str,
+        scope: list[Any],
+        known_at: str | None,
+    ) -> list[tuple[Any, ...]]:
+        """Per group of ``columns`` (of ``plan_year``, ``target``, ``date``, ``unit``) of the
+        year's rows matching ``where`` (unqualified column names): the columns, the live sum of
+        ``amount_milli`` and the live count, in ``columns`` order; groups of no entry left out.
+
+        Read from ``daily``, which holds what counts now (every entry minus the voided). With
+        ``known_at`` that is adjusted to what counted at that moment, exactly: minus the live
+        entries recorded after it (the ``recorded_at`` index), plus the entries recorded by
+        then and voided after it (the voids' ``recorded_at`` index) — so the cost is the
+        summary plus what was written since, never a read of every entry.
+        """
+        grouped = ", ".join(columns)
+        parts = [f"SELECT {grouped}, amount_milli, entries FROM daily WHERE plan_year = ?{where}"]
+        params = [year, *scope]
+        if known_at is not None:
+            parts.append(
+                f"SELECT {grouped}, -coalesce(amount_milli, 0), -1 FROM entries e"
+                " INDEXED BY entries_recorded_at WHERE e.recorded_at > ?"
+                f" AND plan_year = ?{where} AND {LIVE}"
+            )
+            parts.append(
+                f"SELECT {', '.join(f'e.{column}' for column in columns)},"
+                " coalesce(e.amount_milli, 0), 1 FROM voids v CROSS JOIN entries e"
+                " ON e.id = v.entry_id WHERE v.recorded_at > ? AND e.recorded_at <= ?"
+                f" AND e.plan_year = ?{where}"
+            )
+            params += [known_at, year, *scope, known_at, known_at, year, *scope]
         sql = (
-            "SELECT a.target, a.date, a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
-            " FROM (SELECT e.target, e.date, coalesce(sum(e.amount_milli), 0) AS total,"
-            f" count(*) AS n FROM entries e WHERE e.plan_year = ?{day}"
-            " GROUP BY e.target, e.date) AS a"
-            " LEFT JOIN (SELECT r.target, r.date, coalesce(sum(r.amount_milli), 0) AS total,"
-            f" count(*) AS n FROM ({removed}) AS r GROUP BY r.target, r.date) AS b"
-            " ON b.target = a.target AND b.date = a.date"
-            " WHERE a.n > coalesce(b.n, 0) ORDER BY a.target, a.date"
+            f"SELECT {grouped}, sum(amount_milli), sum(entries)"
+            f" FROM ({' UNION ALL '.join(parts)}) GROUP BY {grouped}"
+            f" HAVING sum(entries) > 0 ORDER BY {grouped}"
         )
-        return [_daily_total(row) for row in self.conn.execute(sql, scope + removed_params)]
+        return self.conn.execute(sql, params).fetchall()
 
     def target_total(
         self, year: int, targets: Iterable[str], *, as_of: date | None = None
     ) -> tuple[Decimal, int]:
         """The sum and count of non-voided entries of these target ids in a year, dated up to
-        ``as_of`` when given."""
-        ids = sorted(set(targets))
-        if not ids:
+        ``as_of`` when given (from ``daily``)."""
+        where, scope = _summary_filters(as_of=as_of, targets=targets)
+        if where is None:
             return Decimal(0), 0
-        day = " AND e.date <= ?" if as_of is not None else ""
-        params = (year, *ids) + ((as_of.isoformat(),) if as_of is not None else ())
         row = self.conn.execute(
-            "SELECT coalesce(sum(e.amount_milli), 0), count(*) FROM entries e"
-            f" WHERE e.plan_year = ? AND e.target IN ({marks(ids)}){day} AND {LIVE}",
-            params,
+            "SELECT coalesce(sum(amount_milli), 0), coalesce(sum(entries), 0) FROM daily"
+            f" WHERE plan_year = ?{where}",
+            (year, *scope),
         ).fetchone()
         return amount_from_milli(row[0]) or Decimal(0), row[1]
 
@@ -672,17 +671,13 @@ class SqliteStore(Store):
         self, year: int, *, known_at: str | None = None, include_voided: bool = False
     ) -> int:
         """How many entries a year has (non-voided unless asked), as known at ``known_at``."""
+        if not include_voided:
+            return sum(row[2] for row in self._summed(("plan_year",), year, "", [], known_at))
         sql = "SELECT count(*) FROM entries e WHERE e.plan_year = ?"
         params: list[Any] = [year]
         if known_at is not None:
             sql += " AND e.recorded_at <= ?"
             params.append(known_at)
-        if not include_voided:
-            sql += " AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.entry_id = e.id"
-            if known_at is not None:
-                sql += " AND v.recorded_at <= ?"
-                params.append(known_at)
-            sql += ")"
         count: int = self.conn.execute(sql, params).fetchone()[0]
         return count
 
@@ -698,11 +693,13 @@ class SqliteStore(Store):
         return entry_from_row(row) if row else None
 
     def units(self, year: int) -> list[str]:
-        """The distinct organisational units used in a year, sorted."""
+        """The distinct organisational units used in a year, sorted (voided entries' too: a
+        ``daily`` row stays when its entries are voided)."""
         return [
             row[0]
             for row in self.conn.execute(
-                "SELECT DISTINCT unit FROM entries WHERE plan_year = ? AND unit IS NOT NULL ORDER BY unit",
+                "SELECT DISTINCT unit FROM daily WHERE plan_year = ? AND unit IS NOT NULL"
+                " ORDER BY unit",
                 (year,),
             )
         ]
@@ -715,23 +712,12 @@ class SqliteStore(Store):
         date_to: date | None = None,
         known_at: str | None = None,
     ) -> list[tuple[str, int]]:
-        """Each stored unit text of a year with its non-voided entry count, sorted by text.
-
-        Read from the (year, date, unit) index (schema 4) alone — the dates asked for — minus
-        what does not count (as ``daily_totals``).
-        """
-        where = " AND e.unit IS NOT NULL"
-        scope: list[Any] = [year]
-        if date_from is not None:
-            where += " AND e.date >= ?"
-            scope.append(date_from.isoformat())
-        if date_to is not None:
-            where += " AND e.date <= ?"
-            scope.append(date_to.isoformat())
-        rows = self._grouped_minus(
-            ("unit",), where, scope, known_at, "entries_year_date_unit", sums=False
-        )
-        return sorted((row[0], row[2]) for row in rows)
+        """Each stored unit text of a year with its non-voided entry count, sorted by text
+        (from ``daily``, as ``daily_totals``)."""
+        where, scope = _summary_filters(date_from=date_from, as_of=date_to)
+        assert where is not None
+        rows = self._summed(("unit",), year, where + " AND unit IS NOT NULL", scope, known_at)
+        return [(row[0], row[2]) for row in rows]
 
     def unit_totals(
         self,
@@ -743,23 +729,12 @@ class SqliteStore(Store):
         units: Iterable[str] | None = None,
     ) -> list[UnitTotal]:
         """Per (stored unit, target, date) sums of non-voided entries, in (target, unit, date)
-        order: read from the (year, target, unit, date, amount) covering index (schema 4)
-        alone — the ``targets`` asked for — minus what does not count (as ``daily_totals``)."""
-        where = " AND e.unit IS NOT NULL"
-        scope: list[Any] = [year]
-        for column, values in (("e.target", targets), ("e.unit", units)):
-            if values is None:
-                continue
-            wanted = sorted(set(values))
-            if not wanted:
-                return []
-            where += f" AND {column} IN ({marks(wanted)})"
-            scope.extend(wanted)
-        if as_of is not None:
-            where += " AND e.date <= ?"
-            scope.append(as_of.isoformat())
-        rows = self._grouped_minus(
-            ("target", "unit", "date"), where, scope, known_at, "entries_year_target_unit_date"
+        order — the ``targets`` and ``units`` asked for — from ``daily``, as ``daily_totals``."""
+        where, scope = _summary_filters(as_of=as_of, targets=targets, units=units)
+        if where is None:
+            return []
+        rows = self._summed(
+            ("target", "unit", "date"), year, where + " AND unit IS NOT NULL", scope, known_at
         )
         return [
             UnitTotal(
@@ -771,54 +746,6 @@ class SqliteStore(Store):
             )
             for row in rows
         ]
-
-    def _grouped_minus(
-        self,
-        columns: tuple[str, ...],
-        where: str,
-        scope: list[Any],
-        known_at: str | None,
-        index: str | None = None,
-        *,
-        sums: bool = True,
-    ) -> list[tuple[Any, ...]]:
-        """Per group of ``columns`` of the year's entries matching ``where``: the columns, the
-        sum of ``amount_milli`` and the count — of every entry, minus the entries that do not
-        count, grouped the same way: the voided ones and, with ``known_at``, those recorded
-        after it (through the ``recorded_at`` index) or voided by then. ``where`` must make
-        every grouped column non-NULL; ``index`` names the index the entries are read from (the
-        planner, without statistics, would take the (year, date) index and read the table).
-        Without ``sums`` the amounts are not read (every sum is 0): only counts are wanted."""
-        grouped = ", ".join(f"e.{column}" for column in columns)
-        amount = "e.amount_milli" if sums else "0"
-        removed_columns = ", ".join(f"r.{column}" for column in columns)
-        # CROSS JOIN makes SQLite start from voids (a handful) rather than from entries.
-        voided = (
-            f"SELECT {grouped}, {amount} AS amount_milli FROM voids v"
-            f" CROSS JOIN entries e ON e.id = v.entry_id WHERE e.plan_year = ?{where}"
-        )
-        if known_at is None:
-            removed, params = voided, list(scope)
-        else:
-            removed = (
-                f"SELECT {grouped}, {amount} AS amount_milli FROM entries e"
-                " INDEXED BY entries_recorded_at"
-                f" WHERE e.recorded_at > ? AND e.plan_year = ?{where}"
-                f" UNION ALL {voided} AND v.recorded_at <= ? AND e.recorded_at <= ?"
-            )
-            params = [known_at, *scope, *scope, known_at, known_at]
-        joined = " AND ".join(f"b.{column} = a.{column}" for column in columns)
-        sql = (
-            f"SELECT {', '.join(f'a.{column}' for column in columns)},"
-            " a.total - coalesce(b.total, 0), a.n - coalesce(b.n, 0)"
-            f" FROM (SELECT {grouped}, coalesce(sum({amount}), 0) AS total, count(*) AS n"
-            f" FROM entries e{f' INDEXED BY {index}' if index else ''}"
-            f" WHERE e.plan_year = ?{where} GROUP BY {grouped}) AS a"
-            f" LEFT JOIN (SELECT {removed_columns}, coalesce(sum(r.amount_milli), 0) AS total,"
-            f" count(*) AS n FROM ({removed}) AS r GROUP BY {removed_columns}) AS b"
-            f" ON {joined} WHERE a.n > coalesce(b.n, 0)"
-        )
-        return self.conn.execute(sql, [*scope, *params]).fetchall()
 
     def last_unit_by(self, user: str) -> str | None:
         """The unit of the latest entry this user recorded with one, or None."""
@@ -869,6 +796,13 @@ class SqliteStore(Store):
         from kxplan.store.sqlite.health import health_report
 
         return health_report(self.conn, year, known_ids, aliases, milestones)
+
+    def rebuild_summary(self) -> int:
+        """Rebuild ``daily`` from the entries (inside ``write_transaction``); return its rows."""
+        for statement in DAILY_REBUILD:
+            self.conn.execute(statement)
+        rows: int = self.conn.execute("SELECT count(*) FROM daily").fetchone()[0]
+        return rows
 
     # copying a whole database --------------------------------------------------------------------
     def raw_entries(self) -> Iterator[RawEntry]:
@@ -971,3 +905,31 @@ def _daily_total(row: tuple[str, str, int, int]) -> DailyTotal:
     return DailyTotal(
         target=row[0], date=date.fromisoformat(row[1]), amount=Decimal(row[2]) / 1000, count=row[3]
     )
+
+
+def _summary_filters(
+    *,
+    as_of: date | None = None,
+    date_from: date | None = None,
+    targets: Iterable[str] | None = None,
+    units: Iterable[str] | None = None,
+) -> tuple[str | None, list[Any]]:
+    """`` AND …`` terms (unqualified columns, for ``daily`` and ``entries`` alike) and their
+    parameters; (None, []) when an empty ``targets`` or ``units`` means nothing matches."""
+    where = ""
+    scope: list[Any] = []
+    if date_from is not None:
+        where += " AND date >= ?"
+        scope.append(date_from.isoformat())
+    if as_of is not None:
+        where += " AND date <= ?"
+        scope.append(as_of.isoformat())
+    for column, values in (("target", targets), ("unit", units)):
+        if values is None:
+            continue
+        wanted = sorted(set(values))
+        if not wanted:
+            return None, []
+        where += f" AND {column} IN ({marks(wanted)})"
+        scope.extend(wanted)
+    return where, scope

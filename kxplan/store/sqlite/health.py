@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from kxplan.store.interface import Health
+from kxplan.store.sqlite.schema import DAILY_FROM_ENTRIES
 from kxplan.store.sqlite.sql import LIVE, marks
 
 # quick_check lines about rows that break a column rule (the file itself is sound), as
@@ -58,6 +59,7 @@ def health_report(
             " WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = v.entry_id) ORDER BY v.id"
         )
     ]
+    health.summary_drift = summary_drift(conn)
     if year is None:
         return health
     health.year = year
@@ -106,11 +108,11 @@ def health_report(
     health.units = [
         (row[0], row[1])
         for row in conn.execute(
-            "SELECT e.unit, count(*) FROM entries e WHERE e.plan_year = ?"
-            f" AND e.unit IS NOT NULL AND {LIVE} GROUP BY e.unit ORDER BY e.unit",
+            "SELECT unit, sum(entries) FROM daily WHERE plan_year = ? AND unit IS NOT NULL"
+            " GROUP BY unit HAVING sum(entries) > 0 ORDER BY unit",
             (year,),
         )
-    ]  # from a schema 4 index; live-checked per entry, as every check
+    ]  # from the summary (schema 5): its agreement with the entries is checked above
     # items are the same under text.comparable (NFKC, invisible characters, case, spaces);
     # the item shown is the first entry's (SQLite takes bare columns from the min() row)
     from kxplan.text import comparable
@@ -128,6 +130,20 @@ def health_report(
         )
     ]
     return health
+
+
+def summary_drift(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None]]:
+    """(plan year, target, date, unit) of every ``daily`` row that is not what the entries
+    say, and of every group of entries without its row (schema 5)."""
+    # One pass over the entries: a group that agrees has the same row on both sides (two
+    # rows in its GROUP BY), a group that disagrees or is missing on one side has one each.
+    keys = "plan_year, target, date, unit"
+    rows = conn.execute(
+        f"SELECT DISTINCT {keys} FROM (SELECT {keys}, amount_milli, entries FROM daily"
+        f" UNION ALL {DAILY_FROM_ENTRIES}) GROUP BY {keys}, amount_milli, entries"
+        f" HAVING count(*) = 1 ORDER BY {keys}"
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def _ids(text: str) -> list[int]:
