@@ -60,7 +60,7 @@ class Entry:
     void: Void | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DailyTotal:
     """The sum and count of a target's non-voided entries dated on one day."""
 
@@ -70,7 +70,7 @@ class DailyTotal:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitTotal:
     """The sum and count of one unit's non-voided entries for a target on one day.
 
@@ -90,15 +90,13 @@ class UnitTotal:
 
 @dataclass
 class ImportState:
-    """What an import checks its rows against, loaded once per import (no per-row query).
+    """What an import checks its rows against besides the staged rows, loaded once per import.
 
-    ``keys`` are the import keys already in the database; ``items`` maps (target, item) of
-    non-voided entries to the entry id; ``done`` maps a target with a non-voided entry to
-    (entry id, date) — used for milestones. Target ids are as stored.
+    ``done`` maps a target with a non-voided entry without an amount to (entry id, date) —
+    used for milestones. Target ids are as stored. Import keys and counted items are looked
+    up from the staged rows in SQL (``kxplan.store.staging``), never held in memory.
     """
 
-    keys: set[str] = field(default_factory=set)
-    items: dict[tuple[str, str], int] = field(default_factory=dict)
     done: dict[str, tuple[int, str]] = field(default_factory=dict)
     by_hand: bool = False
     """Whether the year has live entries made outside imports (``record``, ``add``): only then
