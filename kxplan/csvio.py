@@ -32,17 +32,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from kxplan.entry import (
     FIELDS,
     MAX_TARGET_TOTAL,
-    Checked,
+    Draft,
     Entry,
     ImportState,
     RowProblem,
     Validator,
-    draft_from,
+    amount_from_milli,
     duplicate_item_problem,
     milestone_done_problem,
     timestamp,
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from kxplan.plan import Plan
     from kxplan.store import Store
     from kxplan.store.interface import Location
+    from kxplan.store.staging import ImportStaging, StagedRow
 
 EXPORT_COLUMNS = FIELDS
 VOID_COLUMNS = ("id", "recorded_at", "void_id", "void_reason", "void_by", "void_recorded_at")
@@ -81,7 +82,11 @@ class ImportProblems(InputError):
 
 @dataclass
 class CsvTable:
-    """A CSV file read and decoded (a ``kxplan.tables.Table``); its rows can be iterated once."""
+    """A CSV file being read (a ``kxplan.tables.Table``); its rows can be iterated once.
+
+    A UTF-8 or GB18030 file is decoded as a stream (``stream``): only a chunk of it is in
+    memory at a time. Other encodings are decoded whole (``data``).
+    """
 
     name: str
     encoding: str
@@ -90,9 +95,11 @@ class CsvTable:
     reader: Any  # a csv.reader positioned after the header
     header_end: int  # the line the header ends on
     size_hint: int
-    data: bytes = b""  # the file's bytes, to read it again
+    data: bytes | None = None  # the file's bytes when given whole (else it is opened again)
     neutralised: bool = True  # an export put ' before formula-like text (``neutralise``)
     notices: list[str] = field(default_factory=list)  # for the person importing (stderr)
+    stream: IO[str] | None = None  # the decoded stream the reader reads, closed at the end
+    guessed: bool = False  # UTF-8 judged by the file's head: a later byte may say otherwise
 
     def again(self) -> CsvTable:
         """The same file read afresh (its rows can be iterated once)."""
@@ -105,8 +112,28 @@ class CsvTable:
         return str(line)
 
     def rows(self) -> Iterator[Row]:
-        """``(line, cells, None)`` for every row after the header; line is where it starts."""
-        return _csv_rows(self.name, self.reader, self.header_end)
+        """``(line, cells, None)`` for every row after the header; line is where it starts.
+
+        A file judged UTF-8 by its head in which a later byte is not UTF-8 is judged again
+        whole (``read_csv``): read as GB18030 from the row where it stopped, or refused.
+        """
+        read = 0
+        try:
+            for row in _csv_rows(self.name, self.reader, self.header_end):
+                yield row
+                read += 1
+            return
+        except UnicodeError:
+            pass
+        finally:
+            if self.stream is not None:
+                self.stream.close()
+        table = _read_whole(Path(self.name), self.encoding, self.data, self.guessed)
+        self.notices.extend(table.notices)
+        rows = table.rows()
+        for _ in range(read):  # the same rows: only ASCII lines were read before the byte
+            next(rows)
+        yield from rows
 
 
 def _csv_rows(name: str, reader: Any, end: int) -> Iterator[Row]:
@@ -224,7 +251,11 @@ def _looks_gb(data: bytes) -> bool:
 
 _MAX_TOTAL_MILLI = int(MAX_TARGET_TOTAL * 1000)
 MAX_CSV_BYTES = 1 << 30
-"""The largest import file read (1 GiB, about 10 million rows): it is held in memory."""
+"""The largest import file read (1 GiB, about 10 million rows)."""
+HEAD_BYTES = 1 << 20
+"""How much of a file judges its encoding before its rows are read (the rest as they come)."""
+_STREAMED = ("utf-8", "gb18030")
+"""Encodings (``codecs`` names) decoded as a stream; others are decoded whole."""
 _READ_REFUSALS = {
     "missing": "csv.not_found",
     "directory": "csv.is_directory",
@@ -234,14 +265,152 @@ _READ_REFUSALS = {
 }
 
 
-def read_csv(path: Path, encoding: str | None = None, *, data: bytes | None = None) -> CsvTable:
-    """Read an import file's header and rows; raise ``InputError`` for file-level problems."""
+def read_csv(
+    path: Path,
+    encoding: str | None = None,
+    *,
+    data: bytes | None = None,
+    stream: BinaryIO | None = None,
+) -> CsvTable:
+    """Read an import file's header, ready to read its rows; raise ``InputError`` for
+    file-level problems.
+
+    ``data`` gives the file's bytes, ``stream`` the file opened (``paths.open_input``);
+    else the file is opened here. UTF-8 (judged by the first ``HEAD_BYTES``; a later byte
+    that is not UTF-8 makes ``CsvTable.rows`` judge again), GB18030 (judged by reading the
+    file through once, line by line) and an ``encoding`` of either are decoded as the rows
+    are read; any other encoding, and a file refused for its encoding, is decoded whole
+    (``decode``), so every message about encodings is the one place's.
+    """
+    binary = stream if stream is not None else _open(path, data)
+    try:
+        table = _read_streamed(path, encoding, binary, data)
+    except UnicodeError:
+        table = None
+    except BaseException:
+        binary.close()
+        raise
+    if table is None:
+        binary.close()
+        return _read_whole(path, encoding, data, False)
+    return table
+
+
+def _open(path: Path, data: bytes | None) -> BinaryIO:
+    if data is not None:
+        return io.BytesIO(data)
+    from kxplan.paths import open_input
+
+    return open_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=str(path))
+
+
+def _read_streamed(
+    path: Path, encoding: str | None, binary: BinaryIO, data: bytes | None
+) -> CsvTable | None:
+    """The table decoded as a stream, or None when the file is to be decoded whole."""
     name = str(path)
+    size = binary.seek(0, io.SEEK_END)
+    binary.seek(0)
+    head = binary.read(HEAD_BYTES)
+    binary.seek(0)
+    complete = len(head) >= size
+    guessed = detected = False
+    if encoding is not None:
+        codec = _codec(encoding)
+        if codec not in _STREAMED:
+            return None
+        used = encoding
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    else:
+        try:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=complete)
+            codec, used, guessed = "utf-8", "utf-8", not complete
+        except UnicodeDecodeError:
+            if not _gb18030_file(binary):
+                return None
+            codec, used, detected = "gb18030", "gb18030", True
+    codec = "utf-8-sig" if codec == "utf-8" else codec
+    if not head.decode(codec, "ignore").strip():
+        return None  # empty, or blank as far as the head goes: judged whole
+    newlines = head.count(b"\n")
+    text = io.TextIOWrapper(binary, encoding=codec, newline="")
+    reader = csv.reader(text, strict=True)
+    line, columns = read_header(name, _csv_rows(name, reader, 0), lambda line, _: str(line))
+    return CsvTable(
+        name=name,
+        encoding=used,
+        detected=detected,
+        columns=columns,
+        reader=reader,
+        header_end=reader.line_num,
+        data=data,
+        size_hint=newlines if complete else newlines * size // max(len(head), 1),
+        notices=[t("csv.detected", file=name, encoding=used)] if detected else [],
+        stream=text,
+        guessed=guessed,
+    )
+
+
+def _codec(encoding: str) -> str:
+    """The ``codecs`` name of a text encoding given with ``--encoding`` (else ``InputError``)."""
+    try:
+        info = codecs.lookup(_ALIASES.get(encoding.lower(), encoding))
+    except LookupError:
+        raise InputError(t("csv.unknown_encoding", encoding=encoding)) from None
+    if not info._is_text_encoding:
+        raise InputError(t("csv.not_text_encoding", encoding=encoding))
+    return info.name
+
+
+def _gb18030_file(binary: BinaryIO) -> bool:
+    """Whether ``decode`` would read the file as GB18030 Chinese (``_looks_gb``, decodable,
+    no UTF-8 line: ``_refuse_mixed``), judged a line at a time; the stream is rewound."""
+    try:
+        for number, line in enumerate(binary, start=1):
+            if line.isascii():
+                continue
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                return False
+            if not _looks_gb(line):
+                return False
+            try:
+                line.decode("gb18030")
+            except UnicodeDecodeError:
+                return False
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return False  # mixed encodings: refused by ``decode``
+        return True
+    finally:
+        binary.seek(0)
+
+
+def _read_whole(
+    path: Path, encoding: str | None, data: bytes | None, utf8_failed: bool
+) -> CsvTable:
+    """The table of a file decoded whole (``decode``): other encodings, and the files it
+    refuses with their exact message. ``utf8_failed``: a file first read as UTF-8 that is
+    not, which may be GB18030 read as a stream."""
+    name = str(path)
+    if utf8_failed:
+        binary = _open(path, data)
+        try:
+            gb = _gb18030_file(binary)
+        finally:
+            binary.close()
+        if gb:
+            table = read_csv(path, "gb18030", data=data)
+            table.encoding, table.detected = "gb18030", True
+            table.notices.append(t("csv.detected", file=name, encoding="gb18030"))
+            return table
     if data is None:
         from kxplan.paths import read_input
 
         data = read_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=name)
-    text, used, detected = decode(data, name, encoding)
+    text, used, detected = decode(data, name, encoding if not utf8_failed else None)
     if not text.strip():
         raise InputError(t("csv.empty", file=name, columns=",".join(FIELDS)))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -329,20 +498,12 @@ def import_rows(
     every bad row; the database is then unchanged. With ``sample`` the database is marked as
     holding sample data in the same transaction (a dry run only checks that it may be).
     """
+    recorded_at = timestamp(now)
+    options: dict[str, Any] = {"today": today, "by": by, "recorded_at": recorded_at}
     if store is None:
         return _import(
-            None,
-            ImportState(),
-            plan,
-            table,
-            today,
-            by,
-            "",
-            dry_run=True,
-            progress=progress,
-            totals={},
+            None, ImportState(), plan, table, {}, dry_run=True, progress=progress, **options
         )
-    recorded_at = timestamp(now)
     if dry_run:
         with store.read_snapshot():
             if sample:
@@ -350,17 +511,7 @@ def import_rows(
             state = store.import_state(plan.year)
             totals = _totals(store, plan)
             return _import(
-                None,
-                state,
-                plan,
-                table,
-                today,
-                by,
-                recorded_at,
-                True,
-                progress,
-                totals,
-                reader=store,
+                store, state, plan, table, totals, dry_run=True, progress=progress, **options
             )
     with store.write_transaction(bulk=True):
         if sample:
@@ -368,17 +519,7 @@ def import_rows(
         state = store.import_state(plan.year)
         totals = _totals(store, plan)
         result = _import(
-            store,
-            state,
-            plan,
-            table,
-            today,
-            by,
-            recorded_at,
-            False,
-            progress,
-            totals,
-            reader=store,
+            store, state, plan, table, totals, dry_run=False, progress=progress, **options
         )
         result.sample = sample
         return result
@@ -399,179 +540,280 @@ def _import(
     state: ImportState,
     plan: Plan,
     table: Table,
+    totals: dict[str, int],
+    *,
     today: date,
-    default_by: str,
+    by: str,
     recorded_at: str,
     dry_run: bool,
     progress: Callable[[int], None] | None,
-    totals: dict[str, int],
-    reader: Store | None = None,
 ) -> ImportResult:
-    # The measured bulk hot path (≤ 3× a plain executemany of the same rows): the plan lookups
-    # are precomputed and dates and amounts cached by Validator, the database state is in
-    # sets and dicts (no per-row SELECT), rows go to SQLite in executemany chunks, and the
-    # rows of a file with any bad row are never kept (the transaction is rolled back).
-    # Only when the year has entries made with record or add (``state.by_hand``) is each new
-    # row looked up, one indexed SELECT, to report the ones identical to such an entry.
-    name, year = table.name, plan.year
-    aliases = plan.aliases()
-    # items compared under text.comparable (the store's rule), first entry wins
-    items: dict[tuple[str, str], int] = {}
-    for (stored_target, stored_item), entry_id in sorted(
-        state.items.items(), key=lambda pair: pair[1]
-    ):
-        items.setdefault(
-            (aliases.get(stored_target, stored_target), comparable(stored_item)), entry_id
-        )
-    done = {aliases.get(target, target): value for target, value in state.done.items()}
-    keys = state.keys
-    check = Validator(plan, today, date_required=True).row
-    lookup = reader if state.by_hand else None
-    columns = table.columns
-    width = len(columns)
-    # Absent columns read the empty cell appended to every row (index `width`).
-    positions = [columns.index(c) if c in columns else width for c in FIELDS]
-    pick = operator.itemgetter(*positions)
-    field_column = dict(zip(FIELDS, positions, strict=True))
-    void_at = columns.index("void_id") if "void_id" in columns else None
-    headerless = [index for index, column in enumerate(columns) if not column]
-    neutralised = table.neutralised
-    place = table.place
-    occurrences: dict[str, int] = {}
-    new_items: dict[tuple[str, str], int] = {}
-    new_done: dict[str, int] = {}
-    problems: list[RowProblem] = []
-    chunk: list[tuple[Any, ...]] = []
-    result = ImportResult()
-    sha256 = hashlib.sha256
+    """Stage the file's valid rows in chunks, apply the cross-row rules to the staged rows,
+    then (unless a dry run, or any row is bad) insert them in one statement."""
+    from kxplan.store.staging import ImportStaging
 
-    def problem(line: int, field: str | None, message: str) -> RowProblem:
-        column = field_column.get(field or "target", width)
-        return RowProblem(name, line, message, place(line, column if column < width else None))
-
-    ticks = 0
-    for line, cells, cell_problems in table.rows():
-        if not any(cells):
-            continue
-        if len(cells) != width:
-            if any(cell.strip() for cell in cells):
-                result.rows += 1
-                message = t("csv.cell_count", cells=len(cells), columns=width)
-                problems.append(RowProblem(name, line, message, place(line, None)))
-            continue
-        cells.append("")
-        values = pick(cells)
-        first = values[0]
-        if (not first or first.isspace()) and _blank(values, cells, headerless):
-            continue
-        result.rows += 1
-        if progress is not None:
-            ticks += 1
-            if ticks == 5000:
-                progress(ticks)
-                ticks = 0
-        if cell_problems:  # the reader's (an Excel error, a formula without a value) and the rest
-            problems.extend(
-                RowProblem(name, line, message, place(line, column))
-                for column, message in cell_problems
+    staging = store.import_staging() if store is not None else ImportStaging.private_database()
+    try:
+        result = ImportResult()
+        stage = _Stage(plan, table, today, staging, progress)
+        stage.run(result)
+        problems = stage.problems
+        problems += _rule_problems(store, staging, stage, state, totals)
+        if problems:
+            problems.sort(key=operator.attrgetter("line"))  # stable: a row's problems stay in order
+            result.problems = problems
+            raise ImportProblems(
+                t("import.bad_rows", file=table.name, count=len({p.line for p in problems})),
+                problems,
             )
-            bad = {column for column, _ in cell_problems}
-            checked = check(*values)
-            if isinstance(checked, list):
-                problems.extend(
-                    problem(line, field, message)
-                    for field, message in checked
-                    if field_column.get(field) not in bad
-                )
-            continue
-        if headerless:
-            stray = [index for index in headerless if cells[index].strip()]
-            if stray:
-                problems.extend(
-                    RowProblem(name, line, t("import.headerless_value"), place(line, index))
-                    for index in stray
-                )
+        result.skipped = staging.skipped()
+        result.added = staging.staged - result.skipped
+        if store is not None and state.by_hand:
+            result.repeats = _repeats(store, staging, plan)
+        if store is not None and not dry_run and result.added:
+            store.insert_staged(staging, plan.year, by, recorded_at)
+        return result
+    finally:
+        staging.close()
+
+
+class _Stage:
+    """The first pass over a file: every row validated (``Validator.row``), the valid ones
+    staged in chunks of ``CHUNK`` rows, the problems of single rows collected.
+
+    The measured bulk hot path: the plan lookups are precomputed and dates and amounts cached
+    by ``Validator``; nothing per row is kept in memory but the problems.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        table: Table,
+        today: date,
+        staging: ImportStaging,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.plan = plan
+        self.table = table
+        self.name = table.name
+        self.staging = staging
+        self.progress = progress
+        self.check = Validator(plan, today, date_required=True).row
+        columns = table.columns
+        self.width = len(columns)
+        # Absent columns read the empty cell appended to every row (index `width`).
+        positions = [columns.index(c) if c in columns else self.width for c in FIELDS]
+        self.pick = operator.itemgetter(*positions)
+        self.field_column = dict(zip(FIELDS, positions, strict=True))
+        self.void_at = columns.index("void_id") if "void_id" in columns else None
+        self.headerless = [index for index, column in enumerate(columns) if not column]
+        self.problems: list[RowProblem] = []
+        self.upper: dict[str, int] = {}
+        """Per target id: the sum of the amounts of its staged rows (a bound on what it adds)."""
+
+    def problem(self, line: int, field: str | None, message: str) -> RowProblem:
+        """A problem of a row, placed at the cell of ``field`` (the target's when None)."""
+        width = self.width
+        column = self.field_column.get(field or "target", width)
+        return RowProblem(
+            self.name, line, message, self.table.place(line, column if column < width else None)
+        )
+
+    def run(self, result: ImportResult) -> None:
+        """Read, validate and stage every row of the table."""
+        name, width, check, pick = self.name, self.width, self.check, self.pick
+        field_column, void_at, headerless = self.field_column, self.void_at, self.headerless
+        problems, upper, problem = self.problems, self.upper, self.problem
+        place = self.table.place
+        neutralised = self.table.neutralised
+        progress = self.progress
+        chunk: list[StagedRow] = []
+        sha256 = hashlib.sha256
+        ticks = 0
+        for line, cells, cell_problems in self.table.rows():
+            if not any(cells):
                 continue
-        if void_at is not None and cells[void_at].strip():
-            result.voided += 1
-            continue
-        if neutralised and "'" in (
-            values[3][:1] + values[4][:1] + values[5][:1] + values[6][:1] + values[7][:1]
-        ):
-            values = values[:3] + tuple(unneutralise(value) for value in values[3:])
-        row = check(*values)
-        if isinstance(row, list):
-            problems.extend(problem(line, field, message) for field, message in row)
-            continue
-        target, written, _, day, milli, item, note, unit, by, evidence, written_unit = row
-        digest = sha256(
-            "\x1f".join(
+            if len(cells) != width:
+                if any(cell.strip() for cell in cells):
+                    result.rows += 1
+                    message = t("csv.cell_count", cells=len(cells), columns=width)
+                    problems.append(RowProblem(name, line, message, place(line, None)))
+                continue
+            cells.append("")
+            values = pick(cells)
+            first = values[0]
+            if (not first or first.isspace()) and _blank(values, cells, headerless):
+                continue
+            result.rows += 1
+            if progress is not None:
+                ticks += 1
+                if ticks == 5000:
+                    progress(ticks)
+                    ticks = 0
+            if (
+                cell_problems
+            ):  # the reader's (an Excel error, a formula without a value) and the rest
+                problems.extend(
+                    RowProblem(name, line, message, place(line, column))
+                    for column, message in cell_problems
+                )
+                bad = {column for column, _ in cell_problems}
+                checked = check(*values)
+                if isinstance(checked, list):
+                    problems.extend(
+                        problem(line, field, message)
+                        for field, message in checked
+                        if field_column.get(field) not in bad
+                    )
+                continue
+            if headerless:
+                stray = [index for index in headerless if cells[index].strip()]
+                if stray:
+                    problems.extend(
+                        RowProblem(name, line, t("import.headerless_value"), place(line, index))
+                        for index in stray
+                    )
+                    continue
+            if void_at is not None and cells[void_at].strip():
+                result.voided += 1
+                continue
+            if neutralised and "'" in (
+                values[3][:1] + values[4][:1] + values[5][:1] + values[6][:1] + values[7][:1]
+            ):
+                values = values[:3] + tuple(unneutralise(value) for value in values[3:])
+            row = check(*values)
+            if isinstance(row, list):
+                problems.extend(problem(line, field, message) for field, message in row)
+                continue
+            target, written, _, day, milli, item, note, unit, by, evidence, written_unit = row
+            digest = sha256(
+                "\x1f".join(
+                    (
+                        written,
+                        day,
+                        "" if milli is None else str(milli),
+                        item or "",
+                        note or "",
+                        written_unit or "",
+                        by or "",
+                        evidence or "",
+                    )
+                ).encode()
+            ).digest()
+            kind = target.kind
+            if milli:
+                upper[target.id] = upper.get(target.id, 0) + milli
+            chunk.append(
                 (
-                    written,
+                    line,
+                    target.id,
+                    kind,
                     day,
-                    "" if milli is None else str(milli),
-                    item or "",
-                    note or "",
-                    written_unit or "",
-                    by or "",
-                    evidence or "",
+                    milli,
+                    item,
+                    note,
+                    unit,
+                    by,
+                    evidence,
+                    digest,
+                    comparable(item) if item is not None and kind == "count" else None,
                 )
-            ).encode()
-        ).hexdigest()
-        count = occurrences.get(digest, 0) + 1
-        occurrences[digest] = count
-        key = f"{digest}:{count}"
-        if key in keys:
-            result.skipped += 1
+            )
+            if len(chunk) >= CHUNK:
+                self.staging.add(chunk)
+                chunk = []
+        if chunk:
+            self.staging.add(chunk)
+        if progress is not None and ticks:
+            progress(ticks)
+
+
+def _rule_problems(
+    store: Store | None,
+    staging: ImportStaging,
+    stage: _Stage,
+    state: ImportState,
+    totals: dict[str, int],
+) -> list[RowProblem]:
+    """The rules that need other rows, over the staged rows (``kxplan.store.staging``).
+
+    A row already imported (its import key is in the database) is skipped and seen by no
+    rule; a milestone is done once and an item counted once per target (by what is recorded,
+    then by the first row of the file); a target's total stays within ``MAX_TARGET_TOTAL``
+    counting the rows in file order (checked only for a target whose rows could pass it).
+    """
+    staging.number()
+    if store is not None:
+        store.skip_imported(staging)
+    plan = stage.plan
+    aliases = plan.aliases()
+    problems: list[RowProblem] = []
+    done = {aliases.get(target, target): value for target, value in state.done.items()}
+    claimed: dict[str, int] = {}
+    for line, target, day in staging.milestone_rows():
+        draft = Draft(target=target, kind="milestone", date=date.fromisoformat(day), amount=None)
+        if target in done:
+            earlier_id, earlier_date = done[target]
+            message = milestone_done_problem(draft, earlier_id, earlier_date)
+        elif target in claimed:
+            message = t("import.milestone_twice", target=target, line=claimed[target])
+        else:
+            claimed[target] = line
             continue
-        kind = target.kind
-        if kind == "milestone" or (item is not None and kind == "count"):
-            found = _rule_problem(row, line, items, done, new_items, new_done)
-            if found is not None:
-                field, message = found
-                problems.append(problem(line, field, message))
-                continue
-        if milli:
-            running = totals[target.id] = totals.get(target.id, 0) + milli
+        problems.append(stage.problem(line, "target", message))
+    if store is not None:
+        staging.load_items(
+            (aliases.get(target, target), comparable(item), entry_id)
+            for entry_id, target, item in store.live_items(plan.year)
+        )
+    refused: list[int] = []
+    for line, target, item, entry_id, first in staging.item_conflicts():
+        if entry_id is not None:
+            draft = Draft(target=target, kind="count", date=date.min, amount=None, item=item)
+            message = duplicate_item_problem(draft, entry_id)
+        else:
+            message = t("import.duplicate_item", item=item, target=target, line=first)
+        problems.append(stage.problem(line, "item", message))
+        refused.append(line)
+    over = [
+        target
+        for target, extra in sorted(stage.upper.items())
+        if totals.get(target, 0) + extra > _MAX_TOTAL_MILLI
+    ]
+    if over:
+        staging.refuse(refused)
+    for target in over:
+        running = totals.get(target, 0)
+        for line, milli in staging.amount_rows(target):
+            running += milli
             if running > _MAX_TOTAL_MILLI:
                 total = Decimal(running) / 1000
-                problems.append(RowProblem(name, line, total_too_large_problem(target.id, total)))
-                continue
-        result.added += 1
-        if lookup is not None:
-            earlier = lookup.same_entry(year, target.ids, draft_from(row), outside_imports=True)
-            if earlier is not None:
-                result.repeats.append((line, earlier))
-        if store is None or problems:
-            continue
-        chunk.append(
-            (
-                year,
-                target.id,
-                day,
-                milli,
-                item,
-                note,
-                unit,
-                by or default_by,
-                evidence,
-                recorded_at,
-                key,
-            )
+                problems.append(
+                    RowProblem(stage.name, line, total_too_large_problem(target, total))
+                )
+    return problems
+
+
+def _repeats(store: Store, staging: ImportStaging, plan: Plan) -> list[tuple[int, int]]:
+    """(line, entry id) of the rows to add identical to a live entry made with record or add
+    (one indexed look-up per row; only when the year has such entries)."""
+    repeats = []
+    for line, target, kind, day, milli, item, note, unit in staging.added_rows():
+        found = plan.target(target)
+        ids = found.ids if found is not None else (target,)
+        draft = Draft(
+            target=target,
+            kind=kind,
+            date=date.fromisoformat(day),
+            amount=amount_from_milli(milli),
+            item=item,
+            note=note,
+            unit=unit,
         )
-        if len(chunk) >= CHUNK:
-            store.insert_rows(chunk)
-            chunk = []
-    if progress is not None and ticks:
-        progress(ticks)
-    if problems:
-        result.problems = problems
-        raise ImportProblems(
-            t("import.bad_rows", file=name, count=len({p.line for p in problems})), problems
-        )
-    if chunk and store is not None:
-        store.insert_rows(chunk)
-    return result
+        earlier = store.same_entry(plan.year, ids, draft, outside_imports=True)
+        if earlier is not None:
+            repeats.append((line, earlier))
+    return repeats
 
 
 def _blank(values: tuple[str, ...], cells: list[str], headerless: list[int]) -> bool:
@@ -581,40 +823,6 @@ def _blank(values: tuple[str, ...], cells: list[str], headerless: list[int]) -> 
     if "".join(values[:5] + values[7:]).strip():
         return False
     return not any(cells[index].strip() for index in headerless)
-
-
-def _rule_problem(
-    row: Checked,
-    line: int,
-    items: dict[tuple[str, str], int],
-    done: dict[str, tuple[int, str]],
-    new_items: dict[tuple[str, str], int],
-    new_done: dict[str, int],
-) -> tuple[str, str] | None:
-    """The rules that need what is recorded: an item counted once, a milestone done once.
-
-    The problem is ``(field, message)``: the field whose cell it points at.
-    """
-    draft = draft_from(row)
-    if draft.kind == "milestone":
-        if draft.target in done:
-            earlier_id, earlier_date = done[draft.target]
-            return "target", milestone_done_problem(draft, earlier_id, earlier_date)
-        if draft.target in new_done:
-            line_before = new_done[draft.target]
-            return "target", t("import.milestone_twice", target=draft.target, line=line_before)
-        new_done[draft.target] = line
-        return None
-    assert draft.item is not None
-    pair = (draft.target, comparable(draft.item))
-    if pair in items:
-        return "item", duplicate_item_problem(draft, items[pair])
-    if pair in new_items:
-        return "item", t(
-            "import.duplicate_item", item=draft.item, target=draft.target, line=new_items[pair]
-        )
-    new_items[pair] = line
-    return None
 
 
 # --- writing -----------------------------------------------------------------------------------

@@ -90,15 +90,13 @@ class UnitTotal:
 
 @dataclass
 class ImportState:
-    """What an import checks its rows against, loaded once per import (no per-row query).
+    """What an import checks its rows against besides the staged rows, loaded once per import.
 
-    ``keys`` are the import keys already in the database; ``items`` maps (target, item) of
-    non-voided entries to the entry id; ``done`` maps a target with a non-voided entry to
-    (entry id, date) — used for milestones. Target ids are as stored.
+    ``done`` maps a target with a non-voided entry without an amount to (entry id, date) —
+    used for milestones. Target ids are as stored. Import keys and counted items are looked
+    up from the staged rows in SQL (``kxplan.store.staging``), never held in memory.
     """
 
-    keys: set[str] = field(default_factory=set)
-    items: dict[tuple[str, str], int] = field(default_factory=dict)
     done: dict[str, tuple[int, str]] = field(default_factory=dict)
     by_hand: bool = False
     """Whether the year has live entries made outside imports (``record``, ``add``): only then

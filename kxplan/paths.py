@@ -21,11 +21,12 @@ The rules (README "Reliability"):
 
 from __future__ import annotations
 
+import io
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kxplan.errors import DatabaseError, InputError
 from kxplan.messages import t
@@ -172,6 +173,14 @@ def read_input(path: Path, limit: int, keys: Mapping[str, str], **fields: object
     checked with ``fstat`` on the open descriptor, so a FIFO swapped in after a check still
     cannot hang the command.
     """
+    with open_input(path, limit, keys, **fields) as stream:
+        return stream.read()
+
+
+def open_input(path: Path, limit: int, keys: Mapping[str, str], **fields: object) -> BinaryIO:
+    """The regular file ``path`` opened for reading as a stream, checked as ``read_input``
+    checks it; reading it past ``limit`` bytes (it grew) raises the ``too_large`` message,
+    and a failed read the ``unreadable`` one. For files read a piece at a time (an import)."""
 
     def refuse(reason: str, why: object = "") -> InputError:
         message = t(keys[reason], path=str(path), limit=_size(limit), reason=why, **fields)
@@ -193,20 +202,49 @@ def read_input(path: Path, limit: int, keys: Mapping[str, str], **fields: object
             raise refuse("special")
         if info.st_size > limit:
             raise refuse("too_large")
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:  # the file grew while it was read
-                raise refuse("too_large")
-        return b"".join(chunks)
     except OSError as exc:
-        raise refuse("unreadable", exc.strerror or exc) from None
-    finally:
         os.close(fd)
+        raise refuse("unreadable", exc.strerror or exc) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return io.BufferedReader(_CappedFile(fd, limit, refuse), 1 << 20)
+
+
+class _CappedFile(io.RawIOBase):
+    """A file descriptor read with a cap on the bytes read (``open_input``)."""
+
+    def __init__(self, fd: int, limit: int, refuse: Callable[..., InputError]) -> None:
+        super().__init__()
+        self.fd = fd
+        self.limit = limit
+        self.refuse = refuse
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return os.lseek(self.fd, offset, whence)
+
+    def tell(self) -> int:
+        return os.lseek(self.fd, 0, os.SEEK_CUR)
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = os.readv(self.fd, [buffer])
+        except OSError as exc:
+            raise self.refuse("unreadable", exc.strerror or exc) from None
+        if count and self.tell() > self.limit:
+            raise self.refuse("too_large")  # the file grew while it was read
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self.fd)
+        super().close()
 
 
 def _size(limit: int) -> str:

@@ -99,11 +99,22 @@ def sniff(data: bytes) -> str:
 def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
     """The table in an import file, read by what its content is (see ``sniff``)."""
     from kxplan.csvio import _READ_REFUSALS, MAX_CSV_BYTES
-    from kxplan.paths import read_input
+    from kxplan.paths import open_input
 
     name = str(path)
-    data = read_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=name)
-    kind = sniff(data)
+    stream = open_input(path, MAX_CSV_BYTES, _READ_REFUSALS, file=name)
+    try:
+        kind = sniff(stream.read(1024))
+        stream.seek(0)
+        if kind in ("zip", "ole"):
+            data = (
+                stream.read()
+            )  # a workbook is read whole (its zip is checked before it is opened)
+    except BaseException:
+        stream.close()
+        raise
+    if kind != "text":
+        stream.close()
     if kind == "zip":
         if encoding is not None:
             raise InputError(t("xlsx.no_encoding", file=name))
@@ -117,10 +128,11 @@ def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     if kind != "text":
         raise InputError(t(_REFUSED[kind], file=name))
     if sheet is not None:
+        stream.close()
         raise InputError(t("xlsx.sheet_not_workbook", file=name))
     from kxplan.csvio import read_csv
 
-    table = read_csv(path, encoding, data=data)
+    table = read_csv(path, encoding, stream=stream)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         table.notices.append(t("xlsx.text_by_content", file=name))
     return table

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from kxplan.entry import DailyTotal, Draft, ImportState, UnitTotal
     from kxplan.plan import Plan
+    from kxplan.store.staging import ImportStaging
 
 R = TypeVar("R")
 
@@ -407,6 +408,38 @@ class Store(ABC):
     def insert_rows(self, rows: Iterable[EntryRow]) -> int:
         """Insert prepared entry rows in bulk (``import``); return how many."""
 
+    # imports: staged rows (``kxplan.store.staging``), the rules in SQL ---------------------------
+    def import_staging(self) -> ImportStaging:
+        """Where an import stages its validated rows: a private temporary SQLite database by
+        default (an engine that is SQLite stages in its own connection)."""
+        from kxplan.store.staging import ImportStaging
+
+        return ImportStaging.private_database()
+
+    def skip_imported(self, staging: ImportStaging) -> None:
+        """Mark the staged rows whose import key is already in the database (after
+        ``staging.number()``), looked up a batch of keys at a time."""
+        for batch in staging.keys():
+            known = self.imported_keys([key for _, key in batch])
+            if known:
+                staging.skip(line for line, key in batch if key in known)
+
+    def insert_staged(self, staging: ImportStaging, year: int, by: str, recorded_at: str) -> int:
+        """Insert the staged rows not already imported, in file order; return how many.
+
+        ``by`` is who recorded the rows that do not say; inside ``write_transaction``.
+        """
+        return self.insert_rows(staging.entry_rows(year, by, recorded_at))
+
+    @abstractmethod
+    def imported_keys(self, keys: list[str]) -> set[str]:
+        """Which of these import keys the database holds."""
+
+    @abstractmethod
+    def live_items(self, year: int) -> Iterator[tuple[int, str, str]]:
+        """``(entry id, target id as stored, item)`` of a year's live entries with an item,
+        in id order (an import's item-once rule)."""
+
     # reads -----------------------------------------------------------------------------------
     @abstractmethod
     def counted_item(self, year: int, target_ids: Iterable[str], item: str) -> int | None:
@@ -429,7 +462,7 @@ class Store(ABC):
 
     @abstractmethod
     def import_state(self, year: int) -> ImportState:
-        """The import keys, counted items and done targets of a year, read in a few queries."""
+        """The done targets of a year and whether it has entries made by hand (a few queries)."""
 
     @abstractmethod
     def entry(self, entry_id: int) -> Entry | None:

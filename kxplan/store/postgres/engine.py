@@ -448,22 +448,9 @@ class PostgresStore(Store):
         return int(row[0]) if row else None
 
     def import_state(self, year: int) -> ImportState:
-        """The import keys, counted items and done targets of a year, in three queries."""
+        """The done targets of a year and whether it has live entries made by hand."""
         state = ImportState()
         conn = self.conn
-        state.keys = {
-            row[0]
-            for row in conn.execute(
-                "SELECT import_key FROM entries WHERE plan_year = %s AND import_key IS NOT NULL",
-                (year,),
-            )
-        }
-        for entry_id, target, item in conn.execute(
-            f"SELECT e.id, e.target, e.item FROM entries e WHERE e.plan_year = %s"
-            f" AND e.item IS NOT NULL AND {LIVE} ORDER BY e.id",
-            (year,),
-        ):
-            state.items.setdefault((target, item), int(entry_id))
         for entry_id, target, day in conn.execute(
             f"SELECT e.id, e.target, e.date FROM entries e WHERE e.plan_year = %s AND {LIVE}"
             " AND e.amount_milli IS NULL ORDER BY e.date, e.id",
@@ -479,6 +466,27 @@ class PostgresStore(Store):
             is not None
         )
         return state
+
+    def live_items(self, year: int) -> Iterator[tuple[int, str, str]]:
+        """``(id, target, item)`` of a year's live entries with an item, in id order."""
+        with self.conn.cursor(name="kxplan_live_items") as cursor:
+            cursor.itersize = 2000
+            cursor.execute(
+                f"SELECT e.id, e.target, e.item FROM entries e WHERE e.plan_year = %s"
+                f" AND e.item IS NOT NULL AND {LIVE} ORDER BY e.id",
+                (year,),
+            )
+            for entry_id, target, item in cursor:
+                yield int(entry_id), target, item
+
+    def imported_keys(self, keys: list[str]) -> set[str]:
+        """Which of these import keys the database holds (one indexed query)."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT import_key FROM entries WHERE import_key = ANY(%s)", (keys,)
+            )
+        }
 
     def entry(self, entry_id: int) -> Entry | None:
         """One entry with its void (if any), or None."""

@@ -76,7 +76,10 @@ from kxplan.store.sqlite.sql import (
     marks,
     void_from_row,
 )
+from kxplan.store.staging import INSERT_COLUMNS, SELECT_ADDED, ImportStaging
 
+REBUILD_AT = 10_000
+"""An import of at least this many rows, more than the table holds, rebuilds the indexes."""
 WAIT_STEP_MS = 100
 """SQLite's own wait per attempt while another writer holds the lock (then kxplan retries)."""
 
@@ -425,23 +428,10 @@ class SqliteStore(Store):
         return (row[0], date.fromisoformat(row[1])) if row else None
 
     def import_state(self, year: int) -> ImportState:
-        """The import keys, counted items and done targets of a year, loaded in three queries,
-        and whether it has live entries made outside imports (one more)."""
+        """The done targets of a year (one query) and whether it has live entries made outside
+        imports (one more)."""
         state = ImportState()
         conn = self.conn
-        state.keys = {
-            row[0]
-            for row in conn.execute(
-                "SELECT import_key FROM entries WHERE plan_year = ? AND import_key IS NOT NULL",
-                (year,),
-            )
-        }
-        for entry_id, target, item in conn.execute(
-            f"SELECT e.id, e.target, e.item FROM entries e WHERE e.plan_year = ?"
-            f" AND e.item IS NOT NULL AND {LIVE} ORDER BY e.id",
-            (year,),
-        ):
-            state.items.setdefault((target, item), entry_id)
         for entry_id, target, day in conn.execute(
             f"SELECT e.id, e.target, e.date FROM entries e WHERE e.plan_year = ? AND {LIVE}"
             " AND e.amount_milli IS NULL ORDER BY e.date, e.id",
@@ -457,6 +447,70 @@ class SqliteStore(Store):
             is not None
         )
         return state
+
+    def live_items(self, year: int) -> Iterator[tuple[int, str, str]]:
+        """``(id, target, item)`` of a year's live entries with an item, in id order."""
+        yield from self.conn.execute(
+            f"SELECT e.id, e.target, e.item FROM entries e WHERE e.plan_year = ?"
+            f" AND e.item IS NOT NULL AND {LIVE} ORDER BY e.id",
+            (year,),
+        )
+
+    def imported_keys(self, keys: list[str]) -> set[str]:
+        """Which of these import keys the database holds (an indexed lookup per 500)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            found.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT import_key FROM entries WHERE import_key IN ({marks(part)})", part
+                )
+            )
+        return found
+
+    # imports: the staging tables live in this connection ------------------------------------------
+    def import_staging(self) -> ImportStaging:
+        """TEMP tables of this connection: the rules and the insert join the entries directly."""
+        return ImportStaging(self.conn)
+
+    def skip_imported(self, staging: ImportStaging) -> None:
+        """Mark the staged rows already imported: one statement, a seek on the import key's
+        UNIQUE index per row (none when no entry has an import key)."""
+        if self.conn.execute(
+            "SELECT 1 FROM entries WHERE import_key IS NOT NULL LIMIT 1"
+        ).fetchone():
+            staging.skip_in("main.entries")
+
+    def insert_staged(self, staging: ImportStaging, year: int, by: str, recorded_at: str) -> int:
+        """Insert the staged rows to add with one ``INSERT … SELECT``, in file order.
+
+        When they are more than the table holds (and at least ``REBUILD_AT``), the secondary
+        indexes of ``entries`` are dropped first and built again after the insert, inside the
+        same transaction: building an index from sorted rows is several times faster than
+        inserting a million rows into it one at a time in file order (measured at 1M rows:
+        40.1 s with the indexes, 8.0 s without plus 7.9 s to build them). The UNIQUE index of
+        the import key stays (it is part of the table). Each index is built again from its own
+        ``CREATE INDEX`` text, so it is exactly what the schema made.
+        """
+        conn = self.conn
+        adding = staging.staged - staging.skipped()
+        indexes: list[tuple[str, str]] = []
+        if adding >= REBUILD_AT:
+            held = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+            if adding > held:
+                indexes = conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                    " AND tbl_name = 'entries' AND sql IS NOT NULL ORDER BY name"
+                ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX main."{name}"')
+        added: int = conn.execute(
+            f"INSERT INTO main.entries ({INSERT_COLUMNS}) {SELECT_ADDED}", (year, by, recorded_at)
+        ).rowcount
+        for _, sql in indexes:
+            conn.execute(sql)
+        return added
 
     def entry(self, entry_id: int) -> Entry | None:
         """One entry with its void (if any), or None."""
