@@ -51,6 +51,7 @@ from kxplan.entry import (
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number
+from kxplan.store.staging import Seen
 from kxplan.tables import Row, Table, read_header
 from kxplan.text import comparable
 
@@ -250,6 +251,7 @@ def _looks_gb(data: bytes) -> bool:
 
 
 _MAX_TOTAL_MILLI = int(MAX_TARGET_TOTAL * 1000)
+_HASH_MASK = (1 << 64) - 1
 MAX_CSV_BYTES = 1 << 30
 """The largest import file read (1 GiB, about 10 million rows)."""
 HEAD_BYTES = 1 << 20
@@ -610,6 +612,8 @@ class _Stage:
         self.problems: list[RowProblem] = []
         self.upper: dict[str, int] = {}
         """Per target id: the sum of the amounts of its staged rows (a bound on what it adds)."""
+        self.digests = self.items = Seen()
+        """The digests and the (target, item key) pairs staged (``run``)."""
 
     def problem(self, line: int, field: str | None, message: str) -> RowProblem:
         """A problem of a row, placed at the cell of ``field`` (the target's when None)."""
@@ -629,6 +633,8 @@ class _Stage:
         progress = self.progress
         chunk: list[StagedRow] = []
         sha256 = hashlib.sha256
+        self.digests, self.items = Seen(), Seen()
+        seen_digest, seen_item = self.digests.check_add, self.items.check_add
         ticks = 0
         for line, cells, cell_problems in self.table.rows():
             if not any(cells):
@@ -703,6 +709,8 @@ class _Stage:
             kind = target.kind
             if milli:
                 upper[target.id] = upper.get(target.id, 0) + milli
+            item_key = comparable(item) if item is not None and kind == "count" else None
+            seen_digest(int.from_bytes(digest[:8], "little"))
             chunk.append(
                 (
                     line,
@@ -716,7 +724,8 @@ class _Stage:
                     by,
                     evidence,
                     digest,
-                    comparable(item) if item is not None and kind == "count" else None,
+                    item_key,
+                    item_key is not None and seen_item(hash((target.id, item_key)) & _HASH_MASK),
                 )
             )
             if len(chunk) >= CHUNK:
@@ -742,7 +751,8 @@ def _rule_problems(
     then by the first row of the file); a target's total stays within ``MAX_TARGET_TOTAL``
     counting the rows in file order (checked only for a target whose rows could pass it).
     """
-    staging.number()
+    if stage.digests.any:  # else no two staged rows are the same
+        staging.number()
     if store is not None:
         store.skip_imported(staging)
     plan = stage.plan
@@ -767,7 +777,7 @@ def _rule_problems(
             for entry_id, target, item in store.live_items(plan.year)
         )
     refused: list[int] = []
-    for line, target, item, entry_id, first in staging.item_conflicts():
+    for line, target, item, entry_id, first in staging.item_conflicts(may_repeat=stage.items.any):
         if entry_id is not None:
             draft = Draft(target=target, kind="count", date=date.min, amount=None, item=item)
             message = duplicate_item_problem(draft, entry_id)
