@@ -60,7 +60,7 @@ class Entry:
     void: Void | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DailyTotal:
     """The sum and count of a target's non-voided entries dated on one day."""
 
@@ -70,7 +70,7 @@ class DailyTotal:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitTotal:
     """The sum and count of one unit's non-voided entries for a target on one day.
 

@@ -365,6 +365,7 @@ def load_report_data(
                 else []
             )
             units = by_unit(plan, per_unit, as_of)
+            del per_unit  # freed before the next aggregate is read: a lower peak at 100k+
             counted = store.unit_counts(year, date_from=start, date_to=as_of, known_at=known_at)
             unit_entries = _per_unit(plan, counted)
         totals = store.daily_totals(year, as_of=as_of, known_at=known_at)
