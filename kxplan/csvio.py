@@ -99,7 +99,7 @@ class CsvTable:
     data: bytes | None = None  # the file's bytes when given whole (else it is opened again)
     neutralised: bool = True  # an export put ' before formula-like text (``neutralise``)
     notices: list[str] = field(default_factory=list)  # for the person importing (stderr)
-    stream: IO[str] | None = None  # the decoded stream the reader reads, closed at the end
+    stream: io.TextIOWrapper | None = None  # the decoded stream the reader reads, closed at the end
     guessed: bool = False  # UTF-8 judged by the file's head: a later byte may say otherwise
 
     def again(self) -> CsvTable:
@@ -107,6 +107,9 @@ class CsvTable:
         return read_csv(
             Path(self.name), self.encoding if not self.detected else None, data=self.data
         )
+
+    def _open(self) -> BinaryIO:
+        return _open(Path(self.name), self.data)
 
     def place(self, line: int, column: int | None = None) -> str:
         """A CSV row is its line: ``FILE:12: …``."""
@@ -126,6 +129,9 @@ class CsvTable:
             return
         except UnicodeError:
             pass
+        except InputError:  # a broken quote: said only if the whole file decodes (as before)
+            if self.stream is None or _decodes(self._open(), self.stream.encoding):
+                raise
         finally:
             if self.stream is not None:
                 self.stream.close()
@@ -363,6 +369,20 @@ def _codec(encoding: str) -> str:
     if not info._is_text_encoding:
         raise InputError(t("csv.not_text_encoding", encoding=encoding))
     return info.name
+
+
+def _decodes(binary: BinaryIO, codec: str) -> bool:
+    """Whether the whole stream decodes with ``codec`` (read a MiB at a time, then closed)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        while chunk := binary.read(HEAD_BYTES):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeError:
+        return False
+    finally:
+        binary.close()
+    return True
 
 
 def _gb18030_file(binary: BinaryIO) -> bool:

@@ -193,3 +193,22 @@ def test_the_rules_hold_when_the_filter_flags_every_row(
     path = rows_file(path, 30, tail=same * 2)
     assert "imported 32 new entries; 0 rows" in kx("import", str(path)).stderr
     assert "imported 0 new entries; 32 rows" in kx("import", str(path)).stderr
+
+
+def test_a_broken_quote_before_a_late_bad_byte_is_refused_for_the_byte_as_before(
+    kx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csvio, "HEAD_BYTES", 64)
+    data = (
+        HEADER + "p1.visits,2019-01-02,1,,,,,\n" * 5 + 'p1.visits,2019-01-02,1,"a"b,,,,\n'
+    ).encode()
+    data += b"p1.visits,2019-01-03,1,,\xff,,,\n"
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    result = kx("import", str(path))
+    assert result.exit_code == 1
+    with pytest.raises(csvio.InputError) as whole:
+        csvio.decode(data, str(path), None)
+    assert result.stderr.splitlines()[-1].endswith(whole.value.message)
+    path.write_bytes(data.replace(b"\xff", b"x"))  # without the byte: the quote is the problem
+    assert f"{path}:7: " in kx("import", str(path)).stderr
