@@ -38,14 +38,20 @@ def filled(kx: Any, tmp_path: Path) -> Any:
 
 
 class Recorder:
-    """Wraps ``iter_entries`` (of both engines): before handing out entry N, notes what stdout held."""
+    """Wraps how the engines hand out entries — ``iter_entries`` (both engines) and SQLite's
+    own ``iter_listing`` (PostgreSQL's reads ``iter_entries``): before handing out entry N,
+    notes what stdout held."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, written: Any) -> None:
         self.before: list[str] = []
         self.written = written
         recorder = self
-        for engine in (SqliteStore, PostgresStore):
-            original = engine.iter_entries
+        for engine, method in (
+            (SqliteStore, "iter_entries"),
+            (SqliteStore, "iter_listing"),
+            (PostgresStore, "iter_entries"),
+        ):
+            original = getattr(engine, method)
 
             def iter_entries(
                 store: Any, *args: Any, _original: Any = original, **kwargs: Any
@@ -54,7 +60,7 @@ class Recorder:
                     recorder.before.append(recorder.written())
                     yield entry
 
-            monkeypatch.setattr(engine, "iter_entries", iter_entries)
+            monkeypatch.setattr(engine, method, iter_entries)
 
 
 def stdout_so_far() -> str:

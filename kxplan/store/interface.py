@@ -134,6 +134,22 @@ class Health:
     """The application id this kxplan's databases carry."""
 
 
+ListingRow = tuple[
+    int,
+    str,
+    str,
+    "int | None",
+    "str | None",
+    "str | None",
+    "str | None",
+    str,
+    "int | None",
+    "str | None",
+]
+"""One entry as a listing shows it, plain values as stored: (id, date ``YYYY-MM-DD``, target,
+amount in thousandths or None, item, note, unit, by, void id or None, void reason or None)."""
+
+
 @dataclass(frozen=True)
 class ListingBounds:
     """What a listing of entries will show, known before its rows are read: upper bounds on
@@ -537,6 +553,41 @@ class Store(ABC):
         """``entries`` one at a time, for listings of any size (``log``, ``export``): each
         engine streams them from its cursor, so memory stays bounded and the first entry is
         ready before the last is read."""
+
+    def iter_listing(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        units: Iterable[str] | None = None,
+        include_voided: bool = False,
+    ) -> Iterator[ListingRow]:
+        """``iter_entries`` as plain ``ListingRow`` tuples, for a listing of any size (``log``):
+        an engine may read them without building an ``Entry`` per row (SQLite does); this
+        default takes them from ``iter_entries``."""
+        for entry in self.iter_entries(
+            year,
+            targets=targets,
+            date_from=date_from,
+            date_to=date_to,
+            units=units,
+            include_voided=include_voided,
+        ):
+            void = entry.void
+            yield (
+                entry.id,
+                entry.date.isoformat(),
+                entry.target,
+                None if entry.amount is None else int(entry.amount * 1000),
+                entry.item,
+                entry.note,
+                entry.unit,
+                entry.by,
+                None if void is None else void.id,
+                None if void is None else void.reason,
+            )
 
     @abstractmethod
     def daily_totals(

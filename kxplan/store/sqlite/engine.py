@@ -51,6 +51,7 @@ from kxplan.store.interface import (
     EntryRow,
     Health,
     ListingBounds,
+    ListingRow,
     Location,
     RawEntry,
     RawVoid,
@@ -70,6 +71,7 @@ from kxplan.store.sqlite.schema import (
 from kxplan.store.sqlite.sql import (
     ENTRY_COLUMNS,
     INSERT_ENTRY,
+    LISTING_COLUMNS,
     LIVE,
     VOID_COLUMNS,
     entry_from_row,
@@ -594,11 +596,71 @@ class SqliteStore(Store):
         last is read (``log``, ``export``). Run it inside ``read_snapshot`` so every row is from
         one moment.
         """
+        rows = self._entry_rows(
+            f"{ENTRY_COLUMNS}, {VOID_COLUMNS}",
+            3,
+            year,
+            target=target,
+            targets=targets,
+            date_from=date_from,
+            date_to=date_to,
+            unit=unit,
+            units=units,
+            include_voided=include_voided,
+            known_at=known_at,
+            limit=limit,
+        )
+        for row in rows:
+            yield entry_from_row(row)
+
+    def iter_listing(
+        self,
+        year: int,
+        *,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        units: Iterable[str] | None = None,
+        include_voided: bool = False,
+    ) -> Iterator[ListingRow]:
+        """``iter_entries`` as the cursor's own tuples (``ListingRow``): no ``Entry``, date or
+        Decimal is built per row, which was a third of ``log``'s time at 1M entries."""
+        return self._entry_rows(
+            LISTING_COLUMNS,
+            1,
+            year,
+            targets=targets,
+            date_from=date_from,
+            date_to=date_to,
+            units=units,
+            include_voided=include_voided,
+        )
+
+    def _entry_rows(
+        self,
+        columns: str,
+        date_column: int,
+        year: int,
+        *,
+        target: str | None = None,
+        targets: Iterable[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unit: str | None = None,
+        units: Iterable[str] | None = None,
+        include_voided: bool = False,
+        known_at: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Any]:
+        """The rows of ``SELECT columns`` (``e.id`` first, the date at ``date_column``) for
+        ``iter_entries``' filters, in (date, id) order, from the cursor."""
         if targets is not None and len(set(targets)) > 1:
             # One query per id, merged: each reads its rows in order from the target index,
             # where one ``IN`` query would sort every matching entry before the first.
             per_target = [
-                self.iter_entries(
+                self._entry_rows(
+                    columns,
+                    date_column,
                     year,
                     target=one,
                     date_from=date_from,
@@ -612,7 +674,7 @@ class SqliteStore(Store):
                 for one in sorted(set(targets))
                 if target is None or one == target
             ]
-            merged = heapq.merge(*per_target, key=lambda entry: (entry.date, entry.id))
+            merged = heapq.merge(*per_target, key=lambda row: (row[date_column], row[0]))
             yield from merged if limit is None else islice(merged, limit)
             return
         join = "LEFT JOIN voids v ON v.entry_id = e.id"
@@ -630,15 +692,11 @@ class SqliteStore(Store):
             params.append(known_at)
         if not include_voided:
             where.append("v.id IS NULL")
-        sql = (
-            f"SELECT {ENTRY_COLUMNS}, {VOID_COLUMNS} FROM entries e {join}"
-            f" WHERE {' AND '.join(where)} ORDER BY e.date, e.id"
-        )
+        sql = f"SELECT {columns} FROM entries e {join} WHERE {' AND '.join(where)} ORDER BY e.date, e.id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        for row in self.conn.execute(sql, params):
-            yield entry_from_row(row)
+        yield from self.conn.execute(sql, params)
 
     def daily_totals(
         self,

@@ -13,6 +13,10 @@ ENTRY_COLUMNS = (
     "e.evidence, e.recorded_at"
 )
 VOID_COLUMNS = 'v.id, v.entry_id, v.reason, v."by", v.recorded_at'
+LISTING_COLUMNS = (
+    'e.id, e.date, e.target, e.amount_milli, e.item, e.note, e.unit, e."by", v.id, v.reason'
+)
+"""A ``ListingRow``: the columns a listing shows, in its order."""
 INSERT_ENTRY = (
     'INSERT INTO entries (plan_year, target, date, amount_milli, item, note, unit, "by", '
     "evidence, recorded_at, import_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
