@@ -39,7 +39,8 @@ ENTRY_ENV: dict[str, str | None] = {
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Compiled report templates are cached in a folder of the test run, not in ~/.cache."""
+    """Compiled report templates and validated plans are cached in a folder of the test run,
+    not in ~/.cache."""
     before = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
     yield

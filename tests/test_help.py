@@ -152,3 +152,50 @@ def test_kxplan_help_lists_the_commands_in_order() -> None:
     assert listed.exit_code == 0, listed.output
     rows = [line.split() for line in listed.stdout.splitlines() if line.startswith("│ ")]
     assert [row[1] for row in rows if row[1] in REGISTRY] == list(REGISTRY)
+
+
+def _fresh(code: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "KXPLAN_LANG": "en"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr.rsplit("LOADED", 1)[1].strip()
+
+
+def test_help_loads_no_markdown_or_traceback() -> None:
+    """``--help`` draws typer's rich panels without rich.markdown (markdown-it, pygments) or
+    rich.traceback (``typer_private.import_rich_utils``), and without the store's interface or
+    the text rules (``kxplan.store`` and ``kxplan.cli.output`` load them on first use)."""
+    watch = ("rich.markdown", "rich.traceback", "markdown_it", "pygments", "kxplan.store.interface")
+    watch += ("kxplan.text", "sqlite3")
+    code = (
+        "import sys; sys.argv[1:] = ['--help']\n"
+        "from kxplan.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        f"print('LOADED', *sorted(m for m in {watch!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    assert _fresh(code) == ""
+
+
+def test_the_stand_ins_hand_over_to_rich() -> None:
+    """What rich_utils holds instead of Markdown and Traceback becomes the real thing on use,
+    and a later ``import rich.markdown`` is the real module."""
+    code = (
+        "import sys\n"
+        "from kxplan.cli.typer_private import import_rich_utils\n"
+        "rich_utils = import_rich_utils()\n"
+        "assert 'rich.markdown' not in sys.modules\n"
+        "md = rich_utils.Markdown('# x')\n"
+        "import rich.markdown, rich.traceback\n"
+        "assert type(md) is rich.markdown.Markdown, type(md)\n"
+        "assert isinstance(md, rich_utils.Markdown)\n"
+        "assert rich_utils.Traceback.from_exception == rich.traceback.Traceback.from_exception\n"
+        "assert import_rich_utils() is rich_utils\n"
+        "print('LOADED', 'ok', file=sys.stderr)\n"
+    )
+    assert _fresh(code) == "ok"

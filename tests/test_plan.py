@@ -346,7 +346,7 @@ def test_decimals_is_only_for_counts() -> None:
 
 def test_the_yaml_character_check_is_compiled_only_when_a_plan_is_read() -> None:
     code = (
-        "import kxplan.plan as p; before = p._bad_char_re.cache_info().currsize; "
+        "import kxplan.plan_yaml as p; before = p._bad_char_re.cache_info().currsize; "
         "p.parse(b'x: 1', 'x'); print(before, p._bad_char_re.cache_info().currsize)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from kxplan.cli.env import console
 from kxplan.messages import t
-from kxplan.text import goal_text, section_heading, shown
 
 if TYPE_CHECKING:
     from kxplan.plan import Plan, Target
@@ -158,6 +156,8 @@ def is_committed() -> bool:
 
 def say_committed(problem: str | None = None) -> None:
     """On stderr: what was stored, then (if any) the problem that came after the commit."""
+    from kxplan.text import shown
+
     for line in _committed:
         notice(shown(line))
     if problem:
@@ -195,6 +195,8 @@ def notice(text: str) -> None:
 
 def print_json(data: Any) -> None:
     """Write data as UTF-8 JSON (Chinese kept readable), 2-space indented, to stdout."""
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -204,6 +206,8 @@ def json_array(items: Iterable[Any], level: int = 0) -> Iterator[str]:
     A listing of any length is written as it is read, in bounded memory. ``level`` is how
     deep the array sits in an enclosing document (its text then has no final newline).
     """
+    import json
+
     outer = "  " * level
     opening = "[\n"
     for item in items:
@@ -216,6 +220,8 @@ def json_array(items: Iterable[Any], level: int = 0) -> Iterator[str]:
 
 def print_json_streaming(document: dict[str, Any], key: str, items: Iterable[Any]) -> None:
     """``print_json(document | {key: list(items)})`` with the array (the last key) streamed."""
+    import json
+
     head = json.dumps({**document, key: []}, ensure_ascii=False, indent=2)
     assert head.endswith("[]\n}")
     sys.stdout.write(head[: -len("[]\n}")])
@@ -228,6 +234,8 @@ def plan_tree(plan: Plan) -> None:
     """Render a plan as a tree: sections → points → targets."""
     from rich.markup import escape
     from rich.tree import Tree
+
+    from kxplan.text import goal_text, section_heading
 
     tree = Tree(f"[bold]{escape(plan.title)}[/] · {escape(plan.org)} · {plan.year}")
     for section in plan.sections:

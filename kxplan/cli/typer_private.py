@@ -19,6 +19,9 @@ HelpFormatter.write_usage`` patched    interface language (用法：)           
 get_help_option`` patched              translated (显示此帮助并退出。)              test_help_frame_follows_the_language
 ``typer.rich_utils`` panel-title and   help panels (参数, 选项, 命令), "default",   tests/test_help.py::
 label constants set                    "env var", "required" translated             test_help_frame_follows_the_language
+``typer.rich_utils`` imported with     ``--help`` without markdown-it and pygments  tests/test_help.py::
+``rich.markdown``/``rich.traceback``   (~30 ms): kxplan's help is never Markdown    test_help_loads_no_markdown_or_traceback
+stood in (``import_rich_utils``)       and tracebacks are never rich
 ``typer._completion_classes.           completion help (a target's title) printed   tests/test_completion.py::
 _sanitize_help_text`` replaced         as plain text: typer's version imports rich  test_completion_does_not_import_rich,
                                        (~100 ms on every TAB in zsh and fish)       test_zsh_shows_titles_as_descriptions
@@ -45,6 +48,7 @@ from typer.core import TyperCommand, TyperGroup
 __all__ = [
     "ClickException",
     "build_command",
+    "import_rich_utils",
     "is_no_args_help",
     "plain_completion_help",
     "set_help_labels",
@@ -93,12 +97,71 @@ def _with_help_text(original: Callable[..., Any], text: Callable[[], str]) -> Ca
 
 def set_help_labels(labels: dict[str, str]) -> None:
     """Set typer's rich help labels (``ARGUMENTS_PANEL_TITLE`` …) by name; imports rich."""
-    from typer import rich_utils
-
+    rich_utils = import_rich_utils()
     for name, value in labels.items():
         if not hasattr(rich_utils, name):  # a typer without it: its English label stays
             continue
         setattr(rich_utils, name, value)
+
+
+#: What ``typer.rich_utils`` imports at its top but kxplan's help never uses: Markdown (only
+#: for ``rich_markup_mode="markdown"``; kxplan's is "rich") and Traceback (only for pretty
+#: exceptions, which kxplan turns off). With pygments and markdown-it they cost ~30 ms of
+#: every ``--help``.
+_UNUSED_BY_HELP = {"rich.markdown": ("Markdown",), "rich.traceback": ("Traceback",)}
+
+
+def import_rich_utils() -> Any:
+    """``typer.rich_utils``, imported without loading ``rich.markdown`` and ``rich.traceback``.
+
+    While it is imported, those two modules are stand-ins whose classes load the real module
+    when used (so nothing changes if typer ever does use them); the stand-ins are removed
+    from ``sys.modules`` straight after, so any later import gets the real modules.
+    """
+    import sys
+
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    import types
+
+    stood_in = []
+    for module_name, names in _UNUSED_BY_HELP.items():
+        if module_name in sys.modules:
+            continue
+        stand_in = types.ModuleType(module_name)
+        for name in names:
+            setattr(stand_in, name, _on_first_use(module_name, name))
+        sys.modules[module_name] = stand_in
+        stood_in.append((module_name, stand_in))
+    try:
+        from typer import rich_utils
+    finally:
+        for module_name, stand_in in stood_in:
+            if sys.modules.get(module_name) is stand_in:
+                del sys.modules[module_name]
+    return rich_utils
+
+
+def _on_first_use(module_name: str, name: str) -> type:
+    """A class standing in for ``module_name.name``: creating one, or any class attribute
+    (``Traceback.from_exception``), imports the real class and hands over to it."""
+
+    def real() -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module_name), name)
+
+    class Meta(type):
+        def __getattr__(cls, attribute: str) -> Any:
+            return getattr(real(), attribute)
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            return real()(*args, **kwargs)
+
+        def __instancecheck__(cls, instance: Any) -> bool:
+            return isinstance(instance, real())
+
+    return Meta(name, (), {"__module__": module_name})
 
 
 def plain_completion_help() -> None:
