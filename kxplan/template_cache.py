@@ -78,25 +78,42 @@ def _private(path: Path) -> bool:
     return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+#: Values of module globals a function option reads that are part of its key (their ``repr``
+#: is stable); other globals (functions, classes, modules) are keyed by name only.
+_CONSTANT_TYPES = (str, bytes, int, float, bool, tuple, frozenset, type(None))
+
+
 def options_key(value: Any) -> str:
-    """A stable text for an option; a function by its module, name and code.
+    """A stable text for an option; a function by its module, name, code and constants.
 
     Stable across processes: a function's constants may hold code objects (a lambda, a
     comprehension) whose ``repr`` carries a memory address, so those are keyed by their own
-    code, recursively (``_code_key``), never by ``repr``.
+    code, recursively (``_code_key``), never by ``repr``. The module-level constants it reads
+    count too: ``autoescape_for`` decides at compile time from ``UNESCAPED_SUFFIXES``, so a
+    changed tuple must not find templates compiled under the old one (the version number
+    alone does not change between development builds).
     """
     code = getattr(value, "__code__", None)
     if code is None:
         return repr(value)
-    digest = hashlib.sha256(_code_key(code)).hexdigest()[:16]
+    names: set[str] = set()
+    key = _code_key(code, names)
+    namespace = getattr(value, "__globals__", {})
+    for name in sorted(names):
+        found = namespace.get(name)
+        if isinstance(found, _CONSTANT_TYPES):
+            key += f"\0{name}={found!r}".encode()
+    digest = hashlib.sha256(key).hexdigest()[:16]
     return f"{value.__module__}.{value.__qualname__}:{digest}"
 
 
-def _code_key(code: Any) -> bytes:
-    """A code object's bytecode, names and constants, nested code objects included."""
+def _code_key(code: Any, names: set[str]) -> bytes:
+    """A code object's bytecode, names and constants, nested code objects included; the
+    names it (or a nested one) uses are added to ``names``."""
+    names.update(code.co_names)
     parts = [code.co_code, repr(code.co_names).encode()]
     for const in code.co_consts:
-        parts.append(_code_key(const) if hasattr(const, "co_code") else repr(const).encode())
+        parts.append(_code_key(const, names) if hasattr(const, "co_code") else repr(const).encode())
     return b"\0".join(parts)
 
 

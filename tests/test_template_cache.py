@@ -144,3 +144,22 @@ def test_a_function_option_is_keyed_by_the_code_of_its_nested_functions_too() ->
 
     two.__qualname__ = one.__qualname__
     assert template_cache.options_key(one) != template_cache.options_key(two)
+
+
+SUFFIXES = (".md.j2",)
+
+
+def test_a_function_option_is_keyed_by_the_constants_it_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``autoescape_for`` decides at compile time from a module constant: a changed constant
+    must mean another cache folder, though the function's code is the same."""
+
+    def escaped(name: str) -> bool:
+        return not name.endswith(SUFFIXES)
+
+    before = template_cache.options_key(escaped)
+    monkeypatch.setitem(globals(), "SUFFIXES", (".md.j2", ".txt.j2"))
+    assert template_cache.options_key(escaped) != before
+    monkeypatch.setitem(globals(), "SUFFIXES", (".md.j2",))
+    assert template_cache.options_key(escaped) == before
