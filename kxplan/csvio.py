@@ -3,11 +3,14 @@
 Reading (``read_csv``): UTF-8 with or without a BOM; another encoding with ``encoding=``
 (``gbk`` and ``gb2312`` are read as their superset GB18030); a file that is not UTF-8 but
 is plainly GB18030 Chinese text (what Excel saves on Chinese Windows) is detected and said
-so. Line numbers are the physical lines where each row starts (the header is line 1).
+so. UTF-8 and GB18030 are decoded as the rows are read, never held whole. Line numbers are
+the physical lines where each row starts (the header is line 1).
 
 Importing (``import_rows``) validates every row with the same rules as ``record`` and
-reports *all* bad rows (``FILE:LINE: message``) before anything is kept: rows are inserted
-in chunks inside one write transaction that is rolled back if any row is bad. Each row's
+reports *all* bad rows (``FILE:LINE: message``) before anything is kept: the valid rows are
+staged in chunks (``kxplan.store.staging``), the rules that need other rows are answered
+from the staged rows in SQL, and the rows are inserted in one statement, all inside one
+write transaction that is rolled back if any row is bad. Each row's
 ``import_key`` is the sha256 of its normalised fields plus its occurrence number among
 identical rows of the file, so importing a file again, or with rows appended, adds only
 the new rows, and two identical rows in one file stay two entries. A new row identical to
