@@ -321,3 +321,29 @@ def test_rebuild_summary_on_postgresql_has_nothing_to_do(pg_db: str) -> None:
         f"{pg_db}: this engine keeps no per-day summary (status and reports read the entries);"
         " nothing to do\n"
     )
+
+
+def test_the_import_command_keeps_the_summary_true(
+    kx: Any, engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """``kxplan import`` (the staged bulk path) fires the same triggers as ``record``."""
+    rng = random.Random(5)
+    lines = ["target,date,amount,item,note,unit,by,evidence"]
+    for number in range(300):
+        target = rng.choice(["p1.workstations", "p1.visits", "p2.outreach"])
+        amount = "" if target == "p2.outreach" else str(rng.choice([1, 2, 7]))
+        day = (date(2019, 1, 1) + timedelta(days=rng.randrange(120))).isoformat()
+        note = f"visit {number}" if target == "p2.outreach" else ""
+        unit = rng.choice(["", "南湖区科协", "xiuzhou"])
+        lines.append(f"{target},{day},{amount},,{note},{unit},importer,")
+    source = tmp_path / "progress.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert kx("import", str(source)).exit_code == 0
+    assert kx("void", "7", "--reason", "typed twice").exit_code == 0
+    assert kx("import", str(source)).exit_code == 0  # every row already imported
+    where = request.getfixturevalue("pg_db" if engine == "postgresql" else "db")
+    with Store.open(where, create=False) as store:
+        assert store.count_entries(2019, include_voided=True) == 300
+        assert_totals_match_the_entries(store, [])
+        if engine == "sqlite":
+            assert_summary_is_its_recomputation(store)
