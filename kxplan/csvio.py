@@ -3,11 +3,14 @@
 Reading (``read_csv``): UTF-8 with or without a BOM; another encoding with ``encoding=``
 (``gbk`` and ``gb2312`` are read as their superset GB18030); a file that is not UTF-8 but
 is plainly GB18030 Chinese text (what Excel saves on Chinese Windows) is detected and said
-so. Line numbers are the physical lines where each row starts (the header is line 1).
+so. UTF-8 and GB18030 are decoded as the rows are read, never held whole. Line numbers are
+the physical lines where each row starts (the header is line 1).
 
 Importing (``import_rows``) validates every row with the same rules as ``record`` and
-reports *all* bad rows (``FILE:LINE: message``) before anything is kept: rows are inserted
-in chunks inside one write transaction that is rolled back if any row is bad. Each row's
+reports *all* bad rows (``FILE:LINE: message``) before anything is kept: the valid rows are
+staged in chunks (``kxplan.store.staging``), the rules that need other rows are answered
+from the staged rows in SQL, and the rows are inserted in one statement, all inside one
+write transaction that is rolled back if any row is bad. Each row's
 ``import_key`` is the sha256 of its normalised fields plus its occurrence number among
 identical rows of the file, so importing a file again, or with rows appended, adds only
 the new rows, and two identical rows in one file stay two entries. A new row identical to
@@ -51,6 +54,7 @@ from kxplan.entry import (
 from kxplan.errors import InputError
 from kxplan.messages import t
 from kxplan.numbers import format_number
+from kxplan.store.staging import Seen
 from kxplan.tables import Row, Table, read_header
 from kxplan.text import comparable
 
@@ -98,7 +102,7 @@ class CsvTable:
     data: bytes | None = None  # the file's bytes when given whole (else it is opened again)
     neutralised: bool = True  # an export put ' before formula-like text (``neutralise``)
     notices: list[str] = field(default_factory=list)  # for the person importing (stderr)
-    stream: IO[str] | None = None  # the decoded stream the reader reads, closed at the end
+    stream: io.TextIOWrapper | None = None  # the decoded stream the reader reads, closed at the end
     guessed: bool = False  # UTF-8 judged by the file's head: a later byte may say otherwise
 
     def again(self) -> CsvTable:
@@ -106,6 +110,9 @@ class CsvTable:
         return read_csv(
             Path(self.name), self.encoding if not self.detected else None, data=self.data
         )
+
+    def _open(self) -> BinaryIO:
+        return _open(Path(self.name), self.data)
 
     def place(self, line: int, column: int | None = None) -> str:
         """A CSV row is its line: ``FILE:12: …``."""
@@ -125,6 +132,9 @@ class CsvTable:
             return
         except UnicodeError:
             pass
+        except InputError:  # a broken quote: said only if the whole file decodes (as before)
+            if self.stream is None or _decodes(self._open(), self.stream.encoding):
+                raise
         finally:
             if self.stream is not None:
                 self.stream.close()
@@ -250,6 +260,7 @@ def _looks_gb(data: bytes) -> bool:
 
 
 _MAX_TOTAL_MILLI = int(MAX_TARGET_TOTAL * 1000)
+_HASH_MASK = (1 << 64) - 1
 MAX_CSV_BYTES = 1 << 30
 """The largest import file read (1 GiB, about 10 million rows)."""
 HEAD_BYTES = 1 << 20
@@ -361,6 +372,20 @@ def _codec(encoding: str) -> str:
     if not info._is_text_encoding:
         raise InputError(t("csv.not_text_encoding", encoding=encoding))
     return info.name
+
+
+def _decodes(binary: BinaryIO, codec: str) -> bool:
+    """Whether the whole stream decodes with ``codec`` (read a MiB at a time, then closed)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        while chunk := binary.read(HEAD_BYTES):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeError:
+        return False
+    finally:
+        binary.close()
+    return True
 
 
 def _gb18030_file(binary: BinaryIO) -> bool:
@@ -610,6 +635,8 @@ class _Stage:
         self.problems: list[RowProblem] = []
         self.upper: dict[str, int] = {}
         """Per target id: the sum of the amounts of its staged rows (a bound on what it adds)."""
+        self.digests = self.items = Seen()
+        """The digests and the (target, item key) pairs staged (``run``)."""
 
     def problem(self, line: int, field: str | None, message: str) -> RowProblem:
         """A problem of a row, placed at the cell of ``field`` (the target's when None)."""
@@ -629,6 +656,8 @@ class _Stage:
         progress = self.progress
         chunk: list[StagedRow] = []
         sha256 = hashlib.sha256
+        self.digests, self.items = Seen(), Seen()
+        seen_digest, seen_item = self.digests.check_add, self.items.check_add
         ticks = 0
         for line, cells, cell_problems in self.table.rows():
             if not any(cells):
@@ -703,6 +732,8 @@ class _Stage:
             kind = target.kind
             if milli:
                 upper[target.id] = upper.get(target.id, 0) + milli
+            item_key = comparable(item) if item is not None and kind == "count" else None
+            seen_digest(int.from_bytes(digest[:8], "little"))
             chunk.append(
                 (
                     line,
@@ -716,7 +747,8 @@ class _Stage:
                     by,
                     evidence,
                     digest,
-                    comparable(item) if item is not None and kind == "count" else None,
+                    item_key,
+                    item_key is not None and seen_item(hash((target.id, item_key)) & _HASH_MASK),
                 )
             )
             if len(chunk) >= CHUNK:
@@ -742,7 +774,8 @@ def _rule_problems(
     then by the first row of the file); a target's total stays within ``MAX_TARGET_TOTAL``
     counting the rows in file order (checked only for a target whose rows could pass it).
     """
-    staging.number()
+    if stage.digests.any:  # else no two staged rows are the same
+        staging.number()
     if store is not None:
         store.skip_imported(staging)
     plan = stage.plan
@@ -767,7 +800,7 @@ def _rule_problems(
             for entry_id, target, item in store.live_items(plan.year)
         )
     refused: list[int] = []
-    for line, target, item, entry_id, first in staging.item_conflicts():
+    for line, target, item, entry_id, first in staging.item_conflicts(may_repeat=stage.items.any):
         if entry_id is not None:
             draft = Draft(target=target, kind="count", date=date.min, amount=None, item=item)
             message = duplicate_item_problem(draft, entry_id)

@@ -15,7 +15,8 @@ import pytest
 import kxplan.csvio as csvio
 import kxplan.paths as paths
 import kxplan.store.sqlite.engine as sqlite_engine
-from kxplan.store.staging import ImportStaging
+from kxplan.store.sqlite.schema import DAILY_FROM_ENTRIES
+from kxplan.store.staging import ImportStaging, Seen
 
 HEADER = "target,date,amount,item,note,unit,by,evidence\n"
 
@@ -116,8 +117,14 @@ def test_a_large_import_rebuilds_the_indexes_as_they_were(
         ).fetchall()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         ids = [row[0] for row in conn.execute("SELECT item FROM entries ORDER BY id")]
-    assert after == before
+    assert after == before  # indexes and the summary's triggers, as the schema made them
     assert ids == [f"样本{number:06d}" for number in range(2000)]  # ids in file order
+    assert kx("record", "p1.visits", "3", "--date", "2019-05-05").exit_code == 0
+    with sqlite3.connect(db) as conn:  # the per-day summary rebuilt, and kept by its triggers
+        daily = conn.execute("SELECT * FROM daily ORDER BY 1, 2, 3, 4").fetchall()
+        wanted = conn.execute(f"{DAILY_FROM_ENTRIES} ORDER BY 1, 2, 3, 4").fetchall()
+    assert daily == wanted
+    assert sum(row[5] for row in daily) == 2001
 
 
 def test_reimport_across_chunks_is_idempotent_and_identical_rows_stay_two(
@@ -167,3 +174,41 @@ def test_a_late_byte_that_is_no_encoding_is_refused_as_before(
     with pytest.raises(csvio.InputError) as whole:
         csvio.decode(data, str(path), None)
     assert result.stderr.splitlines()[-1].endswith(whole.value.message)
+
+
+def test_the_rules_hold_when_the_filter_flags_every_row(
+    kx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Seen`` may flag rows that repeat nothing (never the reverse): with a filter so small
+    that it flags nearly every row, the same rows are refused and the same ones added."""
+    monkeypatch.setattr(csvio, "Seen", lambda: Seen(bits=3))
+    monkeypatch.setattr(csvio, "CHUNK", 5)
+    same = "p1.visits,2019-03-03,2,,同一行,,,\n"
+    twice = "p1.visits,2019-03-04,1,样本000004,,,,\n"
+    path = rows_file(tmp_path / "rows.csv", 30, tail=same * 2 + twice)
+    refused = kx("import", str(path))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0].startswith(f"{path}:34: ")
+    assert "line 6" in refused.stderr.splitlines()[0]
+    path = rows_file(path, 30, tail=same * 2)
+    assert "imported 32 new entries; 0 rows" in kx("import", str(path)).stderr
+    assert "imported 0 new entries; 32 rows" in kx("import", str(path)).stderr
+
+
+def test_a_broken_quote_before_a_late_bad_byte_is_refused_for_the_byte_as_before(
+    kx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csvio, "HEAD_BYTES", 64)
+    data = (
+        HEADER + "p1.visits,2019-01-02,1,,,,,\n" * 5 + 'p1.visits,2019-01-02,1,"a"b,,,,\n'
+    ).encode()
+    data += b"p1.visits,2019-01-03,1,,\xff,,,\n"
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    result = kx("import", str(path))
+    assert result.exit_code == 1
+    with pytest.raises(csvio.InputError) as whole:
+        csvio.decode(data, str(path), None)
+    assert result.stderr.splitlines()[-1].endswith(whole.value.message)
+    path.write_bytes(data.replace(b"\xff", b"x"))  # without the byte: the quote is the problem
+    assert f"{path}:7: " in kx("import", str(path)).stderr
