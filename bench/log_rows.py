@@ -38,7 +38,7 @@ PROBE = r"""
 import json, os, sqlite3, statistics, sys, time
 from datetime import date
 started = time.process_time()
-from kxplan.cli.entry_cmds import LogCells, log_table, write_log
+from kxplan.cli.listing import LogCells, log_table, write_log
 from kxplan.plan import load
 from kxplan.store import Store
 from kxplan.store.sqlite.sql import LISTING_COLUMNS

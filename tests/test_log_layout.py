@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from test_term import AWKWARD
 
-from kxplan.cli.entry_cmds import LogCells, log_table, write_log
+from kxplan.cli.listing import LogCells, log_table, write_log
 from kxplan.cli.term import Row, Table, _Cells, _fold_words, fold, pad
 from kxplan.plan import load
 from kxplan.store import Store

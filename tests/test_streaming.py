@@ -139,9 +139,9 @@ def test_an_export_that_fails_midway_leaves_the_previous_file(
 @pytest.fixture
 def short_measure(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``log`` stream after 5 entries instead of 1,000, so a small database streams."""
-    from kxplan.cli import entry_cmds
+    from kxplan.cli import listing
 
-    monkeypatch.setattr(entry_cmds, "MEASURED_ROWS", 5)
+    monkeypatch.setattr(listing, "MEASURED_ROWS", 5)
 
 
 def test_log_prints_its_first_row_before_reading_the_last(
